@@ -1,0 +1,144 @@
+package io.pgofflinebackup.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgofflinebackup.ErrorCode;
+import io.pgofflinebackup.backup.BackupPlan;
+import io.pgofflinebackup.backup.BackupResult;
+import io.pgofflinebackup.backup.Problem;
+import io.pgofflinebackup.postgres.ActiveSession;
+import io.pgofflinebackup.postgres.PreviousRun;
+import java.util.List;
+
+/** The machine-readable results: one JSON object per invocation. */
+final class JsonOutput {
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private JsonOutput() {
+    }
+
+    static String backup(BackupResult result) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("status", result.ok() ? "ok" : "failed");
+        root.put("host", result.host());
+        root.put("backupId", result.backupId());
+        root.put("backupPath", result.backupPath());
+        root.put("manifestPath", result.manifestPath());
+        root.put("logPath", result.logPath());
+        root.put("files", result.files());
+        root.put("bytes", result.bytes());
+        root.put("downtimeMillis", result.downtimeMillis());
+        if (result.databaseRunning() == null) {
+            root.putNull("databaseRunning");
+        } else {
+            root.put("databaseRunning", result.databaseRunning());
+        }
+        strings(root.putArray("warnings"), result.warnings());
+        if (!result.ok()) {
+            error(root, result.errorCode(), result.errorMessage());
+        }
+        root.put("exitCode", result.exitCode());
+        return write(root);
+    }
+
+    static String plan(BackupPlan plan, int exitCode) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("status", plan.ok() ? "ok" : "failed");
+        root.put("host", plan.host());
+        root.put("sshUser", plan.sshUser());
+        root.put("pgdata", plan.pgdata());
+        root.put("pgVersion", plan.pgVersion());
+        root.put("pgBin", plan.pgBin());
+        root.put("running", plan.running());
+        root.put("databaseRunning", plan.running());
+        root.put("clusterState", plan.clusterState());
+        root.put("postmasterPid", plan.postmasterPid());
+        root.put("port", plan.port());
+        root.put("systemIdentifier", plan.systemIdentifier());
+        root.put("files", plan.files());
+        root.put("bytes", plan.bytes());
+        root.put("dest", plan.dest());
+        root.put("destFreeBytes", plan.destFreeBytes());
+        root.put("requiredBytes", plan.requiredBytes());
+        ArrayNode sessions = root.putArray("sessions");
+        for (ActiveSession s : plan.sessions()) {
+            ObjectNode n = sessions.addObject();
+            n.put("pid", s.pid());
+            n.put("user", s.user());
+            n.put("database", s.database());
+            n.put("application", s.application());
+            n.put("client", s.client());
+            n.put("state", s.state());
+            n.put("since", s.since());
+        }
+        ArrayNode runs = root.putArray("previousRuns");
+        for (PreviousRun r : plan.previousRuns()) {
+            ObjectNode n = runs.addObject();
+            n.put("id", r.id());
+            n.put("runnerAlive", r.runnerAlive());
+            n.put("outcome", outcome(r));
+            n.put("lastEvent", r.lastEventText());
+        }
+        strings(root.putArray("warnings"), plan.warnings());
+        ArrayNode problems = root.putArray("problems");
+        for (Problem p : plan.problems()) {
+            ObjectNode n = problems.addObject();
+            n.put("code", p.code().name());
+            n.put("message", p.message());
+        }
+        if (!plan.ok()) {
+            Problem first = plan.problems().get(0);
+            error(root, first.code(), first.message());
+        }
+        root.put("exitCode", exitCode);
+        return write(root);
+    }
+
+    /** What became of an earlier run: running, complete, failed (PostgreSQL state given), or unknown. */
+    static String outcome(PreviousRun run) {
+        if (run.runnerAlive()) {
+            return "running";
+        }
+        if (run.endedOk()) {
+            return "complete";
+        }
+        if (run.ended()) {
+            return "failed";
+        }
+        return "interrupted";
+    }
+
+    static String failure(ErrorCode code, String message, Boolean databaseRunning, int exitCode) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("status", "failed");
+        if (databaseRunning == null) {
+            root.putNull("databaseRunning");
+        } else {
+            root.put("databaseRunning", databaseRunning);
+        }
+        error(root, code, message);
+        root.put("exitCode", exitCode);
+        return write(root);
+    }
+
+    private static void error(ObjectNode root, ErrorCode code, String message) {
+        ObjectNode error = root.putObject("error");
+        error.put("code", code.name());
+        error.put("message", message);
+    }
+
+    private static void strings(ArrayNode array, List<String> values) {
+        values.forEach(array::add);
+    }
+
+    private static String write(ObjectNode root) {
+        try {
+            return MAPPER.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the JSON result", e);
+        }
+    }
+}

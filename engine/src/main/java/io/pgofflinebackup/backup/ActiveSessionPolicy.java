@@ -1,0 +1,41 @@
+package io.pgofflinebackup.backup;
+
+import io.pgofflinebackup.util.Durations;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * What to do about clients connected before the stop: refuse (the default, listing them), wait up
+ * to a time for them to leave, or proceed and let the fast shutdown disconnect them.
+ */
+public record ActiveSessionPolicy(Kind kind, Duration maxWait) {
+    public enum Kind { REFUSE, WAIT, PROCEED }
+
+    public static final ActiveSessionPolicy REFUSE = new ActiveSessionPolicy(Kind.REFUSE, Duration.ZERO);
+    public static final ActiveSessionPolicy PROCEED = new ActiveSessionPolicy(Kind.PROCEED, Duration.ZERO);
+
+    public static ActiveSessionPolicy waitFor(Duration wait) {
+        return new ActiveSessionPolicy(Kind.WAIT, wait);
+    }
+
+    /** {@code refuse}, {@code proceed} or {@code wait:DURATION}. */
+    public static ActiveSessionPolicy parse(String text) {
+        String value = text.strip().toLowerCase(Locale.ROOT);
+        if (value.equals("refuse")) {
+            return REFUSE;
+        }
+        if (value.equals("proceed")) {
+            return PROCEED;
+        }
+        if (value.startsWith("wait:")) {
+            return waitFor(Durations.parse(value.substring("wait:".length())));
+        }
+        throw new IllegalArgumentException("active-sessions must be refuse, proceed or wait:DURATION (e.g. wait:5m), not '"
+                + text + "'");
+    }
+
+    @Override
+    public String toString() {
+        return kind == Kind.WAIT ? "wait:" + Durations.format(maxWait) : kind.name().toLowerCase(Locale.ROOT);
+    }
+}

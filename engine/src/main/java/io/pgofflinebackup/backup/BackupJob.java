@@ -1,0 +1,286 @@
+package io.pgofflinebackup.backup;
+
+import io.pgofflinebackup.ErrorCode;
+import io.pgofflinebackup.JobFailure;
+import io.pgofflinebackup.ToolVersion;
+import io.pgofflinebackup.postgres.ActiveSession;
+import io.pgofflinebackup.postgres.ClusterInspection;
+import io.pgofflinebackup.postgres.ClusterInspector;
+import io.pgofflinebackup.postgres.PreviousRun;
+import io.pgofflinebackup.ssh.SshConnector;
+import io.pgofflinebackup.ssh.SshSession;
+import io.pgofflinebackup.util.Bytes;
+import io.pgofflinebackup.util.Durations;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One offline backup, phase by phase: connect, inspect (no downtime), then hand the critical
+ * section (stop, copy, verify, start, record) to the runner on the host and follow it.
+ * {@link #abort()} may be called from another thread.
+ */
+public final class BackupJob {
+    private static final Duration INSPECT_TIMEOUT = Duration.ofMinutes(10);
+    private static final Duration SESSION_POLL = Duration.ofSeconds(2);
+
+    private final BackupRequest request;
+    private final Clock clock;
+    private final JobLog log;
+    private final AtomicBoolean abortRequested = new AtomicBoolean();
+
+    public BackupJob(BackupRequest request, ProgressListener listener) {
+        this(request, listener, Clock.systemUTC());
+    }
+
+    BackupJob(BackupRequest request, ProgressListener listener, Clock clock) {
+        this.request = request;
+        this.clock = clock;
+        this.log = new JobLog(listener, clock);
+    }
+
+    /** Asks a running backup to stop: the runner abandons the copy and starts PostgreSQL again. */
+    public void abort() {
+        abortRequested.set(true);
+    }
+
+    /** Phases 1 and 2 only: what a backup would do. Never stops anything. */
+    public BackupPlan plan() throws JobFailure {
+        validate();
+        try (SshSession ssh = connect()) {
+            return inspect(ssh);
+        }
+    }
+
+    /** The whole backup. Failures come back as a result, never as an exception. */
+    public BackupResult run() {
+        String host = request.target().host();
+        RemoteRun run = null;
+        try {
+            validate();
+            try (SshSession ssh = connect()) {
+                long connectStart = clock.millis();
+                BackupPlan plan = inspect(ssh);
+                long inspectEnd = clock.millis();
+                host = plan.host();
+                plan = waitForSessions(ssh, plan);
+                failOnProblems(plan);
+                reportPreviousRuns(plan);
+                RunnerLauncher launcher = new RunnerLauncher(ssh, clock);
+                run = launcher.prepare(plan.dest());
+                log.info("backup id " + run.id() + ", copying into " + run.partialDir());
+                RunnerParams params = params(plan, run, connectStart, inspectEnd);
+                byte[] logSoFar = log.text().getBytes(StandardCharsets.UTF_8);
+                long pid = launcher.launch(run, params, logSoFar);
+                log.info("runner started on " + plan.host() + " (pid " + pid + "); it restarts PostgreSQL by itself"
+                        + " if anything fails from here on");
+                RunnerMonitor monitor = new RunnerMonitor(ssh, run, pid, logSoFar.length, new ForwardingListener(),
+                        request
+                        .reconnectTimeout(), request.startTimeout().plus(request.stopTimeout()).plusSeconds(60),
+                        abortRequested);
+                RunnerOutcome outcome = monitor.follow();
+                if (outcome.ok()) {
+                    launcher.cleanUp(run);
+                    return new BackupResult(true, host, run.id(), outcome.finalPath(), run.manifest(), run.finalLog(),
+                            outcome.files(), outcome.bytes(), outcome.downtimeMillis(),
+                            "running".equals(outcome.dbState()) ? Boolean.TRUE : plan.running() ? null : Boolean.FALSE,
+                            null, null, log.warnings());
+                }
+                throw runnerFailure(outcome, plan);
+            }
+        } catch (JobFailure failure) {
+            return BackupResult.failed(failure, host, run == null ? null : run.id(),
+                    run == null ? null : run.partialLog(), log.warnings());
+        } catch (IOException e) {
+            JobFailure failure = new JobFailure(run == null ? ErrorCode.CONNECTION_FAILED : ErrorCode.CONNECTION_LOST,
+                    "SSH failure: " + e.getMessage(), null, e);
+            return BackupResult.failed(failure, host, run == null ? null : run.id(),
+                    run == null ? null : run.partialLog(), log.warnings());
+        }
+    }
+
+    private void validate() throws JobFailure {
+        try {
+            request.validate();
+        } catch (IllegalArgumentException e) {
+            throw new JobFailure(ErrorCode.BAD_INPUT, e.getMessage(), e);
+        }
+    }
+
+    private SshSession connect() throws JobFailure {
+        log.phase("connect", "connecting to " + request.target().display());
+        SshConnector connector = new SshConnector(request.target(), request.credentials(), request.hostKeyPolicy(),
+                request.connectTimeout(), log::warn);
+        SshSession ssh = connector.connect();
+        log.info("connected; host key verified (" + describePolicy() + ")");
+        return ssh;
+    }
+
+    private String describePolicy() {
+        String name = request.hostKeyPolicy().getClass().getSimpleName();
+        return name.equals("InsecureAcceptAny") ? "NOT verified: insecure accept-any policy" : name;
+    }
+
+    private BackupPlan inspect(SshSession ssh) throws JobFailure {
+        log.phase("inspect", "inspecting " + request.pgdata() + " while PostgreSQL keeps running");
+        ClusterInspection inspection = runInspection(ssh);
+        BackupPlan plan = Preflight.evaluate(request, inspection);
+        describe(plan);
+        return plan;
+    }
+
+    private ClusterInspection runInspection(SshSession ssh) throws JobFailure {
+        return new ClusterInspector(ssh, INSPECT_TIMEOUT).inspect(request.pgdata(), request.dest(),
+                request.pgBin() == null ? "" : request.pgBin(), request.dbUser() == null ? "" : request.dbUser(),
+                request.dbName());
+    }
+
+    private void describe(BackupPlan plan) {
+        if (plan.pgVersion().isEmpty()) {
+            return;
+        }
+        log.info("PostgreSQL " + plan.pgVersion() + " at " + plan.pgdata() + " on " + plan.host() + ": "
+                + (plan.running() ? "running (pid " + plan.postmasterPid() + ", port " + plan.port() + ")"
+                        : "not running, cluster state '" + plan.clusterState() + "'")
+                + "; " + plan.files() + " files, " + Bytes.human(plan.bytes()));
+        if (plan.dest() != null && !plan.dest().isEmpty()) {
+            log.info("destination " + plan.dest() + ": " + Bytes.human(plan.destFreeBytes()) + " free, "
+                    + Bytes.human(plan.requiredBytes()) + " needed");
+        }
+        for (String warning : plan.warnings()) {
+            log.warn(warning);
+        }
+    }
+
+    private BackupPlan waitForSessions(SshSession ssh, BackupPlan plan) throws JobFailure {
+        if (request.activeSessions().kind() != ActiveSessionPolicy.Kind.WAIT || plan.sessions().isEmpty()) {
+            return plan;
+        }
+        long deadline = System.nanoTime() + request.activeSessions().maxWait().toNanos();
+        log.info(plan.sessions().size() + " client session(s) connected; waiting up to "
+                + Durations.format(request.activeSessions().maxWait()) + " for them to end");
+        while (!plan.sessions().isEmpty() && System.nanoTime() < deadline && !abortRequested.get()) {
+            sleep(SESSION_POLL);
+            plan = Preflight.evaluate(request, runInspection(ssh));
+        }
+        if (plan.sessions().isEmpty()) {
+            log.info("no client sessions left");
+        }
+        return plan;
+    }
+
+    private void failOnProblems(BackupPlan plan) throws JobFailure {
+        if (abortRequested.get()) {
+            throw new JobFailure(ErrorCode.ABORTED, "aborted before PostgreSQL was touched", plan.running(), null);
+        }
+        if (plan.ok()) {
+            return;
+        }
+        Problem first = plan.problems().get(0);
+        StringBuilder message = new StringBuilder(first.message());
+        for (Problem other : plan.problems().subList(1, plan.problems().size())) {
+            message.append("; also: ").append(other.message());
+        }
+        message.append(". Nothing was changed");
+        throw new JobFailure(first.code(), message.toString(), plan.running(), null);
+    }
+
+    private void reportPreviousRuns(BackupPlan plan) {
+        for (PreviousRun run : plan.previousRuns()) {
+            if (run.endedOk()) {
+                log.info("an earlier run " + run.id() + " completed after its client had gone: backup "
+                        + plan.dest() + "/" + run.id());
+            }
+        }
+    }
+
+    private RunnerParams params(BackupPlan plan, RemoteRun run, long connectStart, long inspectEnd) {
+        return new RunnerParams()
+                .put("id", run.id())
+                .put("pgdata", plan.pgdata())
+                .put("pg_bin", plan.pgBin())
+                .put("partial", run.partialDir())
+                .put("final", run.finalDir())
+                .put("dest", plan.dest())
+                .put("stop_mode", request.stopMode().pgCtlName())
+                .put("stop_timeout", request.stopTimeout().toSeconds())
+                .put("start_timeout", request.startTimeout().toSeconds())
+                .put("max_downtime", request.maxDowntime() == null ? 0 : request.maxDowntime().toSeconds())
+                .put("stop_command", request.stopCommand())
+                .put("start_command", request.startCommand())
+                .put("was_running", plan.running())
+                .put("db_user", plan.running() && plan.sessionsKnown() ? plan.dbUser() : "")
+                .put("db_name", request.dbName())
+                .put("server_log", request.serverLog())
+                .put("tool_version", ToolVersion.get())
+                .put("ssh_host", request.target().host())
+                .put("java_phases", "{\"name\": \"inspect\", \"startMillis\": " + connectStart
+                        + ", \"endMillis\": " + inspectEnd + "}");
+    }
+
+    private JobFailure runnerFailure(RunnerOutcome outcome, BackupPlan plan) {
+        ErrorCode code = ErrorCode.fromRunner(outcome.failureCode());
+        Boolean running;
+        switch (outcome.dbState()) {
+            case "running":
+                running = true;
+                break;
+            case "stopped":
+            case "unchanged":
+                running = "unchanged".equals(outcome.dbState()) ? plan.running() : false;
+                break;
+            case "down":
+                code = ErrorCode.DATABASE_DOWN;
+                running = false;
+                break;
+            default:
+                running = null;
+        }
+        if (code == ErrorCode.START_FAILED && Boolean.TRUE.equals(running)) {
+            code = ErrorCode.RUNNER_ERROR;
+        }
+        String message = outcome.failureMessage();
+        if (code == ErrorCode.DATABASE_DOWN) {
+            message = message + ". POSTGRESQL IS DOWN and could not be started again: a human is needed now"
+                    + " (see the server log and " + plan.dest() + ")";
+        } else if (Boolean.TRUE.equals(running)) {
+            message = message + ". PostgreSQL is running again; the incomplete copy is left as a .partial directory"
+                    + " that is never taken for a backup";
+        }
+        return new JobFailure(code, message, running, null);
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Passes the runner's events on, and keeps warnings for the result. */
+    private final class ForwardingListener implements ProgressListener {
+        @Override
+        public void phase(String phase, String message) {
+            log.phase(phase, message);
+        }
+
+        @Override
+        public void info(String message) {
+            log.info(message);
+        }
+
+        @Override
+        public void warn(String message) {
+            log.warn(message);
+        }
+
+        @Override
+        public void copyProgress(long bytesDone, long bytesTotal) {
+            log.copyProgress(bytesDone, bytesTotal);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package io.pgofflinebackup.backup;
+
+import io.pgofflinebackup.postgres.ActiveSession;
+import io.pgofflinebackup.postgres.PreviousRun;
+import java.util.List;
+
+/**
+ * What a backup would do, as found by the pre-flight while PostgreSQL kept running. A plan with
+ * problems is one the backup would refuse.
+ */
+public record BackupPlan(String host, String sshUser, String pgdata, String pgVersion, String pgBin, boolean running,
+        String clusterState, long postmasterPid, int port, String socketDirectory, String systemIdentifier,
+        long bytes, long files, String dest, long destFreeBytes, long requiredBytes, String dbUser,
+        boolean sessionsKnown, List<ActiveSession> sessions,
+        List<PreviousRun> previousRuns, List<String> warnings, List<Problem> problems) {
+
+    public boolean ok() {
+        return problems.isEmpty();
+    }
+}

@@ -1,0 +1,219 @@
+package io.pgofflinebackup.backup;
+
+import io.pgofflinebackup.ErrorCode;
+import io.pgofflinebackup.postgres.ActiveSession;
+import io.pgofflinebackup.postgres.ClusterInspection;
+import io.pgofflinebackup.postgres.PreviousRun;
+import io.pgofflinebackup.util.Bytes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Decides, from an inspection made while PostgreSQL runs, whether a backup may go ahead. Every
+ * check that can fail before the downtime fails here, with a message that says what to do.
+ */
+public final class Preflight {
+    /** Free space kept beyond the copy: 5 % of it, at least 64 MiB, for the manifest and the file system. */
+    static final long MIN_MARGIN = 64L * 1024 * 1024;
+
+    private Preflight() {
+    }
+
+    public static long requiredBytes(long bytes) {
+        return bytes + Math.max(bytes / 20, MIN_MARGIN);
+    }
+
+    public static BackupPlan evaluate(BackupRequest request, ClusterInspection in) {
+        List<Problem> problems = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        checkCluster(request, in, problems);
+        checkDestination(in, problems, warnings);
+        checkSessions(request, in, problems, warnings);
+        for (PreviousRun run : in.previousRuns()) {
+            if (run.runnerAlive()) {
+                problems.add(new Problem(ErrorCode.BACKUP_IN_PROGRESS, "another backup run (" + run.id()
+                        + ") is still working in " + in.destRealPath() + ": " + run.lastEventText()
+                        + ". Wait for it to end"));
+            } else if (!run.endedOk()) {
+                warnings.add("an earlier run " + run.id() + " did not complete (" + run.lastEventText()
+                        + "); its incomplete copy " + in.destRealPath() + "/." + run.id() + ".partial is never used"
+                        + " as a backup and can be deleted once you no longer need it for diagnosis");
+            }
+        }
+        return new BackupPlan(in.hostname(), in.sshUser(), in.pgdataRealPath(), in.pgVersion().orElse(""),
+                in.pgBin(), in.postmasterAlive(), in.clusterState(), in.postmasterPid(), in.port(),
+                in.socketDirectory(), in.systemIdentifier(), Math.max(in.bytes(), 0), Math.max(in.files(), 0),
+                in.destRealPath(), in.destFreeBytes(), requiredBytes(Math.max(in.bytes(), 0)), in.get("db_user"),
+                in.sessionsKnown(), in.sessions(),
+                in.previousRuns(), List.copyOf(warnings), List.copyOf(problems));
+    }
+
+    private static void checkCluster(BackupRequest request, ClusterInspection in, List<Problem> problems) {
+        if (!in.missingTools().isEmpty()) {
+            problems.add(new Problem(ErrorCode.MISSING_TOOLS, "the host lacks these commands: " + in.missingTools()
+                    + " (GNU coreutils, findutils, procps and util-linux provide them)"));
+        }
+        String pgdata = request.pgdata();
+        if (!in.pgdataExists()) {
+            problems.add(new Problem(ErrorCode.PGDATA_NOT_FOUND, "PGDATA " + pgdata + " does not exist on "
+                    + in.hostname() + "; check --pgdata"));
+            return;
+        }
+        if (!in.pgdataIsDirectory()) {
+            problems.add(new Problem(ErrorCode.NOT_A_CLUSTER, pgdata + " is not a directory; --pgdata must be "
+                    + "the data directory of the cluster"));
+            return;
+        }
+        boolean root = in.sshUid() == 0;
+        if (in.sshUid() != in.pgdataOwnerUid() && !root) {
+            problems.add(new Problem(ErrorCode.OWNER_MISMATCH, "PGDATA " + pgdata + " belongs to '" + in.pgdataOwner()
+                    + "' but we are logged in as '" + in.sshUser() + "', who cannot stop, start or read that "
+                    + "cluster; connect as '" + in.pgdataOwner() + "'"));
+            return;
+        }
+        if (root && !request.customServiceCommands()) {
+            problems.add(new Problem(ErrorCode.OWNER_MISMATCH, "logged in as root, but PostgreSQL's pg_ctl refuses to"
+                    + " run as root; connect as the cluster owner '" + in.pgdataOwner() + "', or give "
+                    + "--stop-command and --start-command"));
+            return;
+        }
+        if (!in.pgdataReadable()) {
+            problems.add(new Problem(ErrorCode.OWNER_MISMATCH, "cannot read PGDATA " + pgdata + " as '"
+                    + in.sshUser() + "'"));
+            return;
+        }
+        if (in.pgVersion().isEmpty()) {
+            problems.add(new Problem(ErrorCode.NOT_A_CLUSTER, pgdata + " is not a PostgreSQL data directory (it has"
+                    + " no PG_VERSION file); check --pgdata"));
+            return;
+        }
+        String version = in.pgVersion().get();
+        if (!in.missingBinaries().isEmpty()) {
+            String where = in.pgBin().isEmpty() ? "the usual places for PostgreSQL " + version
+                    + " (/usr/lib/postgresql/" + version + "/bin, /usr/pgsql-" + version + "/bin) or the PATH"
+                    : in.pgBin();
+            problems.add(new Problem(ErrorCode.MISSING_BINARIES, "PostgreSQL programs " + in.missingBinaries()
+                    + " not found in " + where + "; give --pg-bin with the directory of the version " + version
+                    + " binaries"));
+            return;
+        }
+        String binVersion = in.pgCtlVersion().replaceAll("^[^0-9]*([0-9]+).*$", "$1");
+        if (!binVersion.equals(version)) {
+            problems.add(new Problem(ErrorCode.MISSING_BINARIES, "the cluster is PostgreSQL " + version
+                    + " but " + in.pgBin() + "/pg_ctl is '" + in.pgCtlVersion() + "'; give --pg-bin with the "
+                    + "version " + version + " binaries"));
+            return;
+        }
+        if (in.clusterState().isEmpty()) {
+            problems.add(new Problem(ErrorCode.NOT_A_CLUSTER, "pg_controldata cannot read " + pgdata + ": "
+                    + in.controlDataError()));
+            return;
+        }
+        checkState(in, problems);
+        if (!in.tablespaces().isEmpty()) {
+            problems.add(new Problem(ErrorCode.UNSUPPORTED_LAYOUT, "the cluster has tablespaces ("
+                    + String.join(", ", in.tablespaces()) + "); this version copies PGDATA only and refuses rather "
+                    + "than take a backup that would lack their data"));
+        }
+        in.walLink().ifPresent(link -> problems.add(new Problem(ErrorCode.UNSUPPORTED_LAYOUT, "pg_wal is a link to "
+                + link + "; this version copies PGDATA only and refuses rather than take a backup without its WAL")));
+        if (in.hasNewlineNames()) {
+            problems.add(new Problem(ErrorCode.UNSUPPORTED_LAYOUT, "PGDATA holds a file whose name contains a line"
+                    + " break; PostgreSQL never creates one: look for a foreign file in " + pgdata));
+        }
+        if (!in.unreadablePath().isEmpty()) {
+            problems.add(new Problem(ErrorCode.OWNER_MISMATCH, "cannot read " + in.unreadablePath() + " as '"
+                    + in.sshUser() + "'; every file in PGDATA must be readable by the cluster owner"));
+        }
+    }
+
+    private static void checkState(ClusterInspection in, List<Problem> problems) {
+        String state = in.clusterState();
+        if (in.postmasterAlive()) {
+            String status = in.pidFileStatus();
+            if (status.startsWith("stopping") || status.startsWith("starting")) {
+                problems.add(new Problem(ErrorCode.CLUSTER_BUSY, "PostgreSQL is " + status + " right now; run the "
+                        + "backup again once it has finished"));
+            }
+            return;
+        }
+        if (!state.equals("shut down") && !state.equals("shut down in recovery")) {
+            problems.add(new Problem(ErrorCode.NOT_CLEANLY_STOPPED, "PostgreSQL is not running, but its cluster state"
+                    + " is '" + state + "': it crashed or was stopped in immediate mode, so its files are not "
+                    + "consistent and a copy would not be a backup. Start it (it recovers from its WAL), then run "
+                    + "the backup again: it will be stopped cleanly"
+                    + (in.pidFilePresent() ? " (the postmaster.pid left behind is stale)" : "")));
+        }
+    }
+
+    private static void checkDestination(ClusterInspection in, List<Problem> problems, List<String> warnings) {
+        if (!in.destExists()) {
+            problems.add(new Problem(ErrorCode.DEST_NOT_USABLE, "the backup directory does not exist on "
+                    + in.hostname() + ": create it first (a missing mount point must not silently fill another "
+                    + "file system)"));
+            return;
+        }
+        if (!in.destIsDirectory()) {
+            problems.add(new Problem(ErrorCode.DEST_NOT_USABLE, "the backup destination is not a directory"));
+            return;
+        }
+        if (!in.destWritable()) {
+            problems.add(new Problem(ErrorCode.DEST_NOT_USABLE, "the backup directory " + in.destRealPath()
+                    + " is not writable by '" + in.sshUser() + "'"));
+            return;
+        }
+        String data = in.pgdataRealPath();
+        String dest = in.destRealPath();
+        if (!data.isEmpty() && (dest.equals(data) || dest.startsWith(data + "/"))) {
+            problems.add(new Problem(ErrorCode.DEST_INSIDE_PGDATA, "the backup directory " + dest
+                    + " is inside PGDATA " + data + " (after resolving links); choose one outside it"));
+            return;
+        }
+        long bytes = in.bytes();
+        if (bytes >= 0 && in.destFreeBytes() >= 0 && in.destFreeBytes() < requiredBytes(bytes)) {
+            problems.add(new Problem(ErrorCode.NO_SPACE, "not enough space in " + dest + ": the copy needs "
+                    + Bytes.human(bytes) + " plus a margin (" + Bytes.human(requiredBytes(bytes)) + " in all), "
+                    + "but only " + Bytes.human(in.destFreeBytes()) + " are free"));
+        }
+        if (in.destOnSameFileSystem()) {
+            warnings.add("the backup directory is on the same file system as PGDATA: this copy does not survive the"
+                    + " loss of that disk or of the host");
+        }
+    }
+
+    private static void checkSessions(BackupRequest request, ClusterInspection in, List<Problem> problems,
+            List<String> warnings) {
+        if (!in.postmasterAlive()) {
+            return;
+        }
+        ActiveSessionPolicy policy = request.activeSessions();
+        if (!in.sessionsKnown()) {
+            if (policy.kind() != ActiveSessionPolicy.Kind.PROCEED) {
+                problems.add(new Problem(ErrorCode.SESSIONS_UNKNOWN, "cannot list the client sessions (" +
+                        in.sessionsError() + "); give --db-user with a role that may connect through the local "
+                        + "socket, or --active-sessions proceed to stop regardless of sessions"));
+            }
+            return;
+        }
+        List<ActiveSession> sessions = in.sessions();
+        if (sessions.isEmpty()) {
+            return;
+        }
+        String list = sessions.stream().map(ActiveSession::describe).collect(Collectors.joining("; "));
+        switch (policy.kind()) {
+            case REFUSE:
+                problems.add(new Problem(ErrorCode.ACTIVE_SESSIONS, sessions.size() + " client session(s) connected: "
+                        + list + ". Stopping would disconnect them; wait for them to end, or use --active-sessions "
+                        + "wait:DURATION, or --active-sessions proceed"));
+                break;
+            case WAIT:
+                problems.add(new Problem(ErrorCode.ACTIVE_SESSIONS, sessions.size() + " client session(s) still "
+                        + "connected after waiting " + policy + ": " + list));
+                break;
+            default:
+                warnings.add(sessions.size() + " client session(s) connected will be disconnected by the stop: "
+                        + list);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.pgofflinebackup.backup;
+
+/**
+ * What a front end hears while a job runs. Calls come from the job's thread, in order. The engine
+ * does not throttle copy progress; a front end that writes to a log decides how often to show it.
+ */
+public interface ProgressListener {
+    ProgressListener NONE = new ProgressListener() {
+    };
+
+    /** A new phase began: connect, inspect, stop, copy, verify, start, record. */
+    default void phase(String phase, String message) {
+    }
+
+    /** A line of the job's log. */
+    default void info(String message) {
+    }
+
+    /** Something the user should look at; the job goes on. */
+    default void warn(String message) {
+    }
+
+    /** Bytes copied so far out of the total. */
+    default void copyProgress(long bytesDone, long bytesTotal) {
+    }
+}

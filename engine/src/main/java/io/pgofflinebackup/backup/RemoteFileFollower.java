@@ -1,0 +1,53 @@
+package io.pgofflinebackup.backup;
+
+import io.pgofflinebackup.ssh.ExecResult;
+import io.pgofflinebackup.ssh.ShellQuote;
+import io.pgofflinebackup.ssh.SshSession;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads what was appended to a file on the host since the last call, a whole line at a time. The
+ * offset lives here, so after a reconnect reading goes on where it stopped. A file that moves
+ * (the log, when the partial directory is renamed) is looked for at its second path.
+ */
+final class RemoteFileFollower {
+    private final String[] paths;
+    private long offset;
+    private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+
+    /** Follows the first of the paths that exists, from byte {@code offset} on. */
+    RemoteFileFollower(long offset, String... paths) {
+        this.offset = offset;
+        this.paths = paths.clone();
+    }
+
+    List<String> newLines(SshSession ssh) throws IOException {
+        StringBuilder command = new StringBuilder();
+        for (String path : paths) {
+            if (command.length() > 0) {
+                command.append(" || ");
+            }
+            command.append("tail -c +").append(offset + 1).append(' ').append(ShellQuote.quote(path))
+                    .append(" 2>/dev/null");
+        }
+        command.append(" || true");
+        ExecResult result = ssh.exec(command.toString(), null, Duration.ofSeconds(30));
+        byte[] data = result.stdoutBytes();
+        offset += data.length;
+        List<String> lines = new ArrayList<>();
+        for (byte b : data) {
+            if (b == '\n') {
+                lines.add(pending.toString(StandardCharsets.UTF_8));
+                pending.reset();
+            } else {
+                pending.write(b);
+            }
+        }
+        return lines;
+    }
+}

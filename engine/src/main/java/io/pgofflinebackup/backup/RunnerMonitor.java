@@ -1,0 +1,250 @@
+package io.pgofflinebackup.backup;
+
+import io.pgofflinebackup.ErrorCode;
+import io.pgofflinebackup.JobFailure;
+import io.pgofflinebackup.ssh.ExecResult;
+import io.pgofflinebackup.ssh.ShellQuote;
+import io.pgofflinebackup.ssh.SshSession;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Follows a detached runner through its state file until it ends. The runner does the work and
+ * keeps PostgreSQL safe on its own; this side reports progress, re-attaches after a lost
+ * connection, passes on an abort request, and, as the last line of defence, starts PostgreSQL
+ * again itself if it finds the runner dead before its end.
+ */
+final class RunnerMonitor {
+    private static final Duration POLL = Duration.ofMillis(300);
+    private static final Duration ALIVE_CHECK = Duration.ofSeconds(2);
+
+    private final SshSession ssh;
+    private final RemoteRun run;
+    private final ProgressListener listener;
+    private final Duration reconnectTimeout;
+    private final Duration recoverTimeout;
+    private final AtomicBoolean abortRequested;
+    private final RemoteFileFollower state;
+    private final RemoteFileFollower log;
+    private long runnerPid;
+    private boolean abortSent;
+    private long files = -1;
+    private long bytes = -1;
+
+    RunnerMonitor(SshSession ssh, RemoteRun run, long launchedPid, long logOffset, ProgressListener listener,
+            Duration reconnectTimeout, Duration recoverTimeout, AtomicBoolean abortRequested) {
+        this.ssh = ssh;
+        this.run = run;
+        this.runnerPid = launchedPid;
+        this.listener = listener;
+        this.reconnectTimeout = reconnectTimeout;
+        this.recoverTimeout = recoverTimeout;
+        this.abortRequested = abortRequested;
+        this.state = new RemoteFileFollower(0, run.stateFile());
+        this.log = new RemoteFileFollower(logOffset, run.partialLog(), run.finalLog());
+    }
+
+    RunnerOutcome follow() throws JobFailure {
+        String failureCode = null;
+        String failureMessage = null;
+        long lastAliveCheck = System.nanoTime();
+        while (true) {
+            try {
+                if (abortRequested.get() && !abortSent) {
+                    sendAbort();
+                }
+                for (String line : state.newLines(ssh)) {
+                    RunnerEvent event = RunnerEvent.parse(line);
+                    switch (event.kind()) {
+                        case "runner":
+                            runnerPid = event.number("pid");
+                            break;
+                        case "phase":
+                            String phase = event.details().split(" ", 2)[0];
+                            listener.phase(phase, phaseText(phase, event));
+                            break;
+                        case "progress":
+                            listener.copyProgress(event.number("bytes"), event.number("total"));
+                            break;
+                        case "verified":
+                            files = event.number("files");
+                            bytes = event.number("bytes");
+                            break;
+                        case "failed":
+                            failureCode = event.failureCode();
+                            failureMessage = event.failureMessage();
+                            break;
+                        case "done":
+                            return finishOk(event);
+                        case "end":
+                            forwardLog();
+                            return new RunnerOutcome(false, event.field("db"), failureCode == null
+                                    ? ErrorCode.RUNNER_ERROR.name() : failureCode,
+                                    failureMessage == null ? "the runner ended without saying why" : failureMessage,
+                                    files, bytes, 0, null);
+                        default:
+                            break;
+                    }
+                }
+                forwardLog();
+                if (System.nanoTime() - lastAliveCheck > ALIVE_CHECK.toNanos()) {
+                    lastAliveCheck = System.nanoTime();
+                    if (!runnerAlive()) {
+                        RunnerOutcome late = drainAfterDeath(failureCode, failureMessage);
+                        if (late != null) {
+                            return late;
+                        }
+                        return recover();
+                    }
+                }
+                Thread.sleep(POLL.toMillis());
+            } catch (IOException e) {
+                reattach(e);
+            } catch (InterruptedException e) {
+                // The caller's thread was interrupted (e.g. a Jenkins abort): ask the runner to abort and
+                // keep following, because walking away would leave the outcome unknown.
+                abortRequested.set(true);
+            }
+        }
+    }
+
+    private RunnerOutcome finishOk(RunnerEvent done) throws IOException {
+        // The lines after "done" are "end ok ...": read them, and the rest of the log, before returning.
+        String dbState = "running";
+        for (int i = 0; i < 20; i++) {
+            for (String line : state.newLines(ssh)) {
+                RunnerEvent event = RunnerEvent.parse(line);
+                if (event.kind().equals("end")) {
+                    dbState = event.field("db");
+                    i = 20;
+                }
+            }
+            if (i < 20) {
+                sleepQuietly(100);
+            }
+        }
+        forwardLog();
+        return new RunnerOutcome(true, dbState, null, null, done.number("files"), done.number("bytes"),
+                done.number("downtime"), done.field("path"));
+    }
+
+    /** The runner may have written its last lines just before it exited: read once more. */
+    private RunnerOutcome drainAfterDeath(String failureCode, String failureMessage) throws IOException {
+        for (String line : state.newLines(ssh)) {
+            RunnerEvent event = RunnerEvent.parse(line);
+            if (event.kind().equals("done")) {
+                return finishOk(event);
+            }
+            if (event.kind().equals("failed")) {
+                failureCode = event.failureCode();
+                failureMessage = event.failureMessage();
+            }
+            if (event.kind().equals("end")) {
+                return new RunnerOutcome(false, event.field("db"), failureCode, failureMessage, files, bytes, 0,
+                        null);
+            }
+        }
+        return null;
+    }
+
+    private void forwardLog() throws IOException {
+        for (String line : log.newLines(ssh)) {
+            listener.info(stripTimestamp(line));
+        }
+    }
+
+    private boolean runnerAlive() throws IOException {
+        if (runnerPid <= 0) {
+            return true;
+        }
+        String pid = Long.toString(runnerPid);
+        String command = "kill -0 " + pid + " 2>/dev/null && tr '\\0' ' ' < /proc/" + pid + "/cmdline | grep -qF "
+                + ShellQuote.quote(run.runnerScript());
+        return ssh.exec(command, null, Duration.ofSeconds(30)).ok();
+    }
+
+    private void sendAbort() throws IOException {
+        abortSent = true;
+        listener.warn("abort requested: asking the runner to abandon the copy and start PostgreSQL again");
+        if (runnerPid > 0) {
+            ssh.exec("kill -TERM " + runnerPid + " 2>/dev/null || true", null, Duration.ofSeconds(30));
+        }
+    }
+
+    /**
+     * The runner died without its end line (killed with SIGKILL, out of memory, the host rebooted
+     * under it). Run the script's recover mode, which starts PostgreSQL if the run had stopped it.
+     */
+    private RunnerOutcome recover() throws JobFailure {
+        listener.warn("the runner on the host died before it finished; making sure PostgreSQL runs");
+        try {
+            ExecResult result = ssh.exec(ShellQuote.command("sh", run.runnerScript(), run.runDir(), "recover")
+                    + " </dev/null >/dev/null 2>&1; echo $?", null, recoverTimeout);
+            String dbState = "unknown";
+            for (String line : state.newLines(ssh)) {
+                RunnerEvent event = RunnerEvent.parse(line);
+                if (event.kind().equals("end")) {
+                    dbState = event.field("db");
+                }
+            }
+            listener.info("recovery ended (exit " + result.stdout().strip() + "), PostgreSQL is " + dbState);
+            return new RunnerOutcome(false, dbState, ErrorCode.RUNNER_DIED.name(),
+                    "the runner on the host died before it finished; the copy is incomplete", files, bytes, 0, null);
+        } catch (IOException e) {
+            throw new JobFailure(ErrorCode.CONNECTION_LOST, "the runner died and PostgreSQL could not be checked: "
+                    + e.getMessage(), null, e);
+        }
+    }
+
+    private void reattach(IOException cause) throws JobFailure {
+        listener.warn("lost the connection to " + ssh.target().display() + " (" + cause.getMessage()
+                + "); the runner goes on by itself. Reconnecting...");
+        long deadline = System.nanoTime() + reconnectTimeout.toNanos();
+        JobFailure last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                ssh.reconnect();
+                listener.info("reconnected; following the runner again");
+                return;
+            } catch (JobFailure e) {
+                last = e;
+                sleepQuietly(2000);
+            }
+        }
+        throw new JobFailure(ErrorCode.CONNECTION_LOST, "lost the connection to " + ssh.target().display()
+                + " and could not reconnect within " + reconnectTimeout.toSeconds() + "s. The runner on the host "
+                + "starts PostgreSQL again by itself if anything fails; run `plan` with the same options to see "
+                + "how the run " + run.id() + " ended", null, last);
+    }
+
+    private static String phaseText(String phase, RunnerEvent event) {
+        switch (phase) {
+            case "stop":
+                return "stopping PostgreSQL";
+            case "copy":
+                return "copying the data directory";
+            case "verify":
+                return "verifying the copy against the source";
+            case "start":
+                return "starting PostgreSQL";
+            case "record":
+                return "writing the manifest";
+            default:
+                return event.details();
+        }
+    }
+
+    private static String stripTimestamp(String line) {
+        return line.matches("^\\d{4}-\\d\\d-\\d\\dT\\S+ .*") ? line.substring(line.indexOf(' ') + 1) : line;
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+}

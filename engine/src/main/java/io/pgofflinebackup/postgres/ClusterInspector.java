@@ -1,0 +1,42 @@
+package io.pgofflinebackup.postgres;
+
+import io.pgofflinebackup.ErrorCode;
+import io.pgofflinebackup.JobFailure;
+import io.pgofflinebackup.ssh.ExecResult;
+import io.pgofflinebackup.ssh.ShellQuote;
+import io.pgofflinebackup.ssh.SshSession;
+import io.pgofflinebackup.util.Resources;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+
+/** Runs inspect.sh on the host. It only reads; PostgreSQL keeps running. */
+public final class ClusterInspector {
+    private static final byte[] SCRIPT = Resources.read(ClusterInspector.class, "/io/pgofflinebackup/remote/inspect.sh");
+
+    private final SshSession ssh;
+    private final Duration timeout;
+
+    public ClusterInspector(SshSession ssh, Duration timeout) {
+        this.ssh = ssh;
+        this.timeout = timeout;
+    }
+
+    public ClusterInspection inspect(String pgdata, String dest, String pgBin, String dbUser, String dbName)
+            throws JobFailure {
+        String command = "sh -s -- " + ShellQuote.command(List.of(pgdata, dest, pgBin, dbUser, dbName));
+        ExecResult result;
+        try {
+            result = ssh.exec(command, SCRIPT, timeout);
+        } catch (IOException e) {
+            throw new JobFailure(ErrorCode.CONNECTION_FAILED, "inspecting the cluster failed: " + e.getMessage(), e);
+        }
+        ClusterInspection inspection = ClusterInspection.parse(result.stdout());
+        if (!result.ok() || !inspection.complete()) {
+            throw new JobFailure(ErrorCode.MISSING_TOOLS, "the inspection script failed on the host (exit "
+                    + result.exitStatus() + "): " + result.firstErrorLine()
+                    + ". The host needs a POSIX sh with GNU coreutils and findutils");
+        }
+        return inspection;
+    }
+}

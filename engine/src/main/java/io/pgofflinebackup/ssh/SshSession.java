@@ -1,0 +1,125 @@
+package io.pgofflinebackup.ssh;
+
+import com.jcraft.jsch.ChannelExec;
+import com.jcraft.jsch.JSchException;
+import com.jcraft.jsch.Session;
+import io.pgofflinebackup.JobFailure;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One SSH connection, used for short commands. A dropped connection surfaces as an
+ * {@link IOException}; {@link #reconnect()} opens a new one to the same target.
+ */
+public final class SshSession implements AutoCloseable {
+    private final SshConnector connector;
+    private Session session;
+
+    SshSession(SshConnector connector, Session session) {
+        this.connector = connector;
+        this.session = session;
+    }
+
+    public SshTarget target() {
+        return connector.target();
+    }
+
+    public synchronized boolean isConnected() {
+        return session != null && session.isConnected();
+    }
+
+    /** Replaces a dropped connection. */
+    public synchronized void reconnect() throws JobFailure {
+        close();
+        session = connector.open();
+    }
+
+    /** Runs a command whose words are quoted one by one. */
+    public ExecResult run(List<String> argv, Duration timeout) throws IOException {
+        return exec(ShellQuote.command(argv), null, timeout);
+    }
+
+    /**
+     * Runs a command line in the remote user's shell. Every value in it must already be quoted
+     * with {@link ShellQuote}; stdin, when given, is written and then closed.
+     */
+    public ExecResult exec(String commandLine, byte[] stdin, Duration timeout) throws IOException {
+        ChannelExec channel;
+        synchronized (this) {
+            if (session == null || !session.isConnected()) {
+                throw new IOException("the SSH connection to " + target().display() + " is closed");
+            }
+            try {
+                channel = (ChannelExec) session.openChannel("exec");
+            } catch (JSchException e) {
+                throw new IOException("cannot open an SSH channel to " + target().display() + ": " + e.getMessage(), e);
+            }
+        }
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            channel.setCommand(commandLine);
+            channel.setErrStream(err, true);
+            InputStream out = channel.getInputStream();
+            OutputStream in = channel.getOutputStream();
+            channel.connect((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+            if (stdin != null) {
+                in.write(stdin);
+            }
+            in.close();
+            byte[] stdout = readAll(out, channel, System.nanoTime() + timeout.toNanos());
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (!channel.isClosed() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            return new ExecResult(channel.getExitStatus(), stdout, err.toString(StandardCharsets.UTF_8));
+        } catch (JSchException e) {
+            throw new IOException("SSH command failed on " + target().display() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for a command on " + target().display(), e);
+        } finally {
+            channel.disconnect();
+        }
+    }
+
+    private byte[] readAll(InputStream out, ChannelExec channel, long deadline) throws IOException,
+            InterruptedException {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        byte[] chunk = new byte[65536];
+        while (true) {
+            while (out.available() > 0) {
+                int n = out.read(chunk);
+                if (n < 0) {
+                    return buffer.toByteArray();
+                }
+                buffer.write(chunk, 0, n);
+            }
+            if (channel.isClosed()) {
+                if (out.available() > 0) {
+                    continue;
+                }
+                return buffer.toByteArray();
+            }
+            if (!session.isConnected()) {
+                throw new IOException("the SSH connection to " + target().display() + " was lost");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("a command on " + target().display() + " did not finish in time");
+            }
+            Thread.sleep(2);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (session != null) {
+            session.disconnect();
+            session = null;
+        }
+    }
+}

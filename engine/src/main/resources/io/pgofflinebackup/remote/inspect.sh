@@ -1,0 +1,185 @@
+#!/bin/sh
+# pg-offline-backup inspection: everything the pre-flight needs to know, read while PostgreSQL
+# keeps running. It changes nothing on the host.
+#
+# Usage: sh -s -- PGDATA DEST PG_BIN DB_USER DB_NAME < inspect.sh
+#   PG_BIN, DB_USER may be empty (found from PG_VERSION / not asked).
+# Output: "key=value" lines; "session=" and "run=" may repeat. Values with several fields use the
+# unit separator (0x1f) between fields. Paths arrive as arguments and are only ever quoted.
+
+set -u
+LC_ALL=C
+export LC_ALL
+
+PGDATA=$1
+DEST=$2
+PG_BIN=$3
+DB_USER=$4
+DB_NAME=$5
+US=$(printf '\037')
+
+kv() { printf '%s=%s\n' "$1" "$2"; }
+
+kv hostname "$(hostname)"
+kv ssh_uid "$(id -u)"
+kv ssh_user "$(id -un)"
+
+missing=
+for tool in cp find du df awk sed sort cmp diff setsid ps pkill sync stat realpath; do
+    command -v "$tool" > /dev/null 2>&1 || missing="$missing $tool"
+done
+kv missing_tools "${missing# }"
+
+# --- PGDATA ---
+if [ ! -e "$PGDATA" ]; then
+    kv pgdata_exists false
+elif [ ! -d "$PGDATA" ]; then
+    kv pgdata_exists true
+    kv pgdata_is_dir false
+else
+    kv pgdata_exists true
+    kv pgdata_is_dir true
+    kv pgdata_real "$(realpath -e -- "$PGDATA")"
+    kv pgdata_owner_uid "$(stat -c %u -- "$PGDATA")"
+    kv pgdata_owner "$(stat -c %U -- "$PGDATA")"
+    if [ -r "$PGDATA" ] && [ -x "$PGDATA" ]; then
+        kv pgdata_readable true
+        if [ -f "$PGDATA/PG_VERSION" ]; then
+            kv pg_version "$(head -n 1 "$PGDATA/PG_VERSION")"
+        fi
+    else
+        kv pgdata_readable false
+    fi
+fi
+
+# --- binaries ---
+version=$(head -n 1 "$PGDATA/PG_VERSION" 2>/dev/null)
+if [ -z "$PG_BIN" ]; then
+    for candidate in "/usr/lib/postgresql/$version/bin" "/usr/pgsql-$version/bin" "/usr/local/pgsql/bin"; do
+        if [ -n "$version" ] && [ -x "$candidate/pg_ctl" ]; then
+            PG_BIN=$candidate
+            break
+        fi
+    done
+    if [ -z "$PG_BIN" ] && command -v pg_ctl > /dev/null 2>&1; then
+        PG_BIN=$(dirname "$(realpath -e "$(command -v pg_ctl)")")
+    fi
+fi
+kv pg_bin "$PG_BIN"
+missing=
+for tool in pg_ctl pg_controldata pg_isready psql; do
+    [ -n "$PG_BIN" ] && [ -x "$PG_BIN/$tool" ] || missing="$missing $tool"
+done
+kv pg_bin_missing "${missing# }"
+if [ -n "$PG_BIN" ] && [ -x "$PG_BIN/pg_ctl" ]; then
+    kv pg_ctl_version "$("$PG_BIN/pg_ctl" --version 2>/dev/null)"
+fi
+
+# --- running or not ---
+pid=
+if [ -f "$PGDATA/postmaster.pid" ]; then
+    kv pidfile true
+    pid=$(sed -n 1p "$PGDATA/postmaster.pid")
+    kv pidfile_pid "$pid"
+    kv port "$(sed -n 4p "$PGDATA/postmaster.pid")"
+    kv socket_dir "$(sed -n 5p "$PGDATA/postmaster.pid")"
+    kv listen_address "$(sed -n 6p "$PGDATA/postmaster.pid")"
+    kv pidfile_status "$(sed -n 8p "$PGDATA/postmaster.pid" | sed 's/ *$//')"
+    case $pid in
+        ''|*[!0-9]*) kv postmaster_alive false ;;
+        *)
+            comm=$(ps -o comm= -p "$pid" 2>/dev/null)
+            case $comm in
+                postgres|postmaster) kv postmaster_alive true ;;
+                *) kv postmaster_alive false ;;
+            esac
+            ;;
+    esac
+else
+    kv pidfile false
+    kv postmaster_alive false
+fi
+[ -f "$PGDATA/postmaster.opts" ] && kv postmaster_opts true
+
+if [ -n "$PG_BIN" ] && [ -x "$PG_BIN/pg_controldata" ] && [ -f "$PGDATA/global/pg_control" ]; then
+    control=$("$PG_BIN/pg_controldata" -D "$PGDATA" 2>&1)
+    kv cluster_state "$(printf '%s\n' "$control" | sed -n 's/^Database cluster state: *//p')"
+    kv system_identifier "$(printf '%s\n' "$control" | sed -n 's/^Database system identifier: *//p')"
+    kv data_checksums "$(printf '%s\n' "$control" | sed -n 's/^Data page checksum version: *//p')"
+    kv controldata_error "$(printf '%s\n' "$control" | grep -i 'error\|could not' | head -n 1)"
+fi
+
+# --- layout ---
+if [ -d "$PGDATA/pg_tblspc" ]; then
+    for entry in "$PGDATA"/pg_tblspc/*; do
+        [ -e "$entry" ] || [ -L "$entry" ] || continue
+        kv tablespace "$(basename "$entry")$US$(readlink -- "$entry")"
+    done
+fi
+[ -L "$PGDATA/pg_wal" ] && kv wal_link "$(readlink -- "$PGDATA/pg_wal")"
+nl='
+'
+if [ -r "$PGDATA" ]; then
+    odd=$(find "$PGDATA" -name "*$nl*" 2>/dev/null | head -n 1)
+    [ -n "$odd" ] && kv newline_names true
+    unreadable=$(find "$PGDATA" ! -readable 2>/dev/null | head -n 1)
+    [ -n "$unreadable" ] && kv unreadable "$unreadable"
+    kv bytes "$(du -s -B1 --apparent-size "$PGDATA" 2>/dev/null | cut -f1)"
+    kv files "$(find "$PGDATA" -type f 2>/dev/null | wc -l)"
+fi
+
+# --- destination ---
+if [ ! -e "$DEST" ]; then
+    kv dest_exists false
+elif [ ! -d "$DEST" ]; then
+    kv dest_exists true
+    kv dest_is_dir false
+else
+    kv dest_exists true
+    kv dest_is_dir true
+    kv dest_real "$(realpath -e -- "$DEST")"
+    if [ -w "$DEST" ] && [ -x "$DEST" ]; then kv dest_writable true; else kv dest_writable false; fi
+    kv dest_free "$(df -P -B1 -- "$DEST" | awk 'NR == 2 { print $4 }')"
+    kv dest_device "$(stat -c %d -- "$DEST")"
+    [ -d "$PGDATA" ] && kv pgdata_device "$(stat -c %d -- "$PGDATA")"
+    # Runs left by earlier invocations: id, runner pid alive or not, last state line.
+    for run in "$DEST"/.*.run; do
+        [ -d "$run" ] || continue
+        id=${run##*/.}
+        id=${id%.run}
+        runner=$(sed -n 's/^[0-9]* runner pid=\([0-9]*\).*/\1/p' "$run/state" 2>/dev/null | tail -n 1)
+        alive=false
+        if [ -n "$runner" ] && kill -0 "$runner" 2>/dev/null &&
+            tr '\0' ' ' < "/proc/$runner/cmdline" 2>/dev/null | grep -q 'runner.sh'; then
+            alive=true
+        fi
+        kv run "$id$US$alive$US$(tail -n 1 "$run/state" 2>/dev/null)"
+    done
+fi
+
+# --- sessions (only a running server has any) ---
+port=$(sed -n 4p "$PGDATA/postmaster.pid" 2>/dev/null)
+sock=$(sed -n 5p "$PGDATA/postmaster.pid" 2>/dev/null)
+[ -n "$sock" ] || sock=$(sed -n 6p "$PGDATA/postmaster.pid" 2>/dev/null)
+[ -n "$sock" ] && [ "$sock" != '*' ] || sock=127.0.0.1
+# The default role is the owner's name: initdb's bootstrap superuser unless told otherwise.
+[ -n "$DB_USER" ] || DB_USER=$(stat -c %U -- "$PGDATA" 2>/dev/null)
+kv db_user "$DB_USER"
+if [ -n "$pid" ] && [ -n "$DB_USER" ] && [ -n "$PG_BIN" ] && [ -x "$PG_BIN/psql" ]; then
+    query="SELECT pid, usename, datname, application_name, coalesce(client_addr::text, 'local'),
+                  coalesce(state, ''), to_char(backend_start, 'YYYY-MM-DD\"T\"HH24:MI:SS')
+             FROM pg_stat_activity
+            WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()
+            ORDER BY backend_start"
+    if out=$("$PG_BIN/psql" -X -A -t -q -F "$US" -h "$sock" -p "$port" -U "$DB_USER" -d "$DB_NAME" \
+            -c "$query" < /dev/null 2>&1); then
+        kv sessions_known true
+        printf '%s\n' "$out" | while IFS= read -r line; do
+            [ -n "$line" ] && kv session "$(printf '%s' "$line" | tr -d '\n\r')"
+        done
+    else
+        kv sessions_known false
+        kv sessions_error "$(printf '%s\n' "$out" | head -n 1)"
+    fi
+fi
+kv end true

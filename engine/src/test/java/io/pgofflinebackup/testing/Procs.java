@@ -1,0 +1,95 @@
+package io.pgofflinebackup.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Linux process helpers based on /proc.
+ *
+ * <p>A killed process whose parent is gone stays a zombie until PID 1 reaps it, which can take
+ * seconds on the test machines; {@link ProcessHandle#isAlive()} still reports such a zombie as
+ * alive, so liveness here is decided from the state field in /proc/PID/stat.
+ */
+public final class Procs {
+
+    private static final Duration POLL = Duration.ofMillis(20);
+
+    private Procs() {
+    }
+
+    /** True if the process exists and is neither a zombie nor dead. */
+    public static boolean isAlive(long pid) {
+        if (pid <= 0) {
+            return false;
+        }
+        String stat;
+        try {
+            stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            // The process vanished between the lookup and the read (ESRCH surfaces as an IOException).
+            return Files.exists(Path.of("/proc", Long.toString(pid)));
+        }
+        // The command name in parentheses may itself contain spaces or parentheses; the state follows the last ')'.
+        int close = stat.lastIndexOf(')');
+        if (close < 0 || close + 2 >= stat.length()) {
+            return false;
+        }
+        char state = stat.charAt(close + 2);
+        return state != 'Z' && state != 'X' && state != 'x';
+    }
+
+    /** The command line as the process currently shows it (sshd rewrites its own), or "" if it is gone. */
+    public static String cmdline(long pid) {
+        try {
+            byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
+            return new String(raw, StandardCharsets.UTF_8).replace('\0', ' ').trim();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Sends a signal by name (INT, QUIT, TERM, KILL, ...); false if the process could not be signalled. */
+    public static boolean signal(long pid, String signal) {
+        return ProcessRunner.run(List.of("kill", "-" + signal, Long.toString(pid)), Duration.ofSeconds(10))
+                .succeeded();
+    }
+
+    /** Polls until the process is gone; returns false if it is still alive at the deadline. */
+    public static boolean awaitDeath(long pid, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (isAlive(pid)) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            pause();
+        }
+        return true;
+    }
+
+    /** SIGKILLs a process and every descendant it has right now, then waits briefly for them to go. */
+    public static void killTree(ProcessHandle root) {
+        List<ProcessHandle> all = new ArrayList<>();
+        all.add(root);
+        // Snapshot first: once the root dies its children are re-parented and no longer found through it.
+        root.descendants().forEach(all::add);
+        all.forEach(ProcessHandle::destroyForcibly);
+        all.forEach(p -> awaitDeath(p.pid(), Duration.ofSeconds(5)));
+    }
+
+    static void pause() {
+        try {
+            Thread.sleep(POLL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting", e);
+        }
+    }
+}
