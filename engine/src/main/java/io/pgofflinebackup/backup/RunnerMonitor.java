@@ -31,6 +31,9 @@ final class RunnerMonitor {
     private boolean abortSent;
     private long files = -1;
     private long bytes = -1;
+    private String failureCode;
+    private String failureMessage;
+    private RunnerEvent done;
 
     RunnerMonitor(SshSession ssh, RemoteRun run, long launchedPid, long logOffset, ProgressListener listener,
             Duration reconnectTimeout, Duration recoverTimeout, AtomicBoolean abortRequested) {
@@ -46,56 +49,24 @@ final class RunnerMonitor {
     }
 
     RunnerOutcome follow() throws JobFailure {
-        String failureCode = null;
-        String failureMessage = null;
         long lastAliveCheck = System.nanoTime();
         while (true) {
             try {
                 if (abortRequested.get() && !abortSent) {
                     sendAbort();
                 }
-                for (String line : state.newLines(ssh)) {
-                    RunnerEvent event = RunnerEvent.parse(line);
-                    switch (event.kind()) {
-                        case "runner":
-                            runnerPid = event.number("pid");
-                            break;
-                        case "phase":
-                            String phase = event.details().split(" ", 2)[0];
-                            listener.phase(phase, phaseText(phase, event));
-                            break;
-                        case "progress":
-                            listener.copyProgress(event.number("bytes"), event.number("total"));
-                            break;
-                        case "verified":
-                            files = event.number("files");
-                            bytes = event.number("bytes");
-                            break;
-                        case "failed":
-                            failureCode = event.failureCode();
-                            failureMessage = event.failureMessage();
-                            break;
-                        case "done":
-                            return finishOk(event);
-                        case "end":
-                            forwardLog();
-                            return new RunnerOutcome(false, event.field("db"), failureCode == null
-                                    ? ErrorCode.RUNNER_ERROR.name() : failureCode,
-                                    failureMessage == null ? "the runner ended without saying why" : failureMessage,
-                                    files, bytes, 0, null);
-                        default:
-                            break;
-                    }
-                }
+                RunnerOutcome outcome = readState();
                 forwardLog();
+                if (outcome != null) {
+                    return outcome;
+                }
                 if (System.nanoTime() - lastAliveCheck > ALIVE_CHECK.toNanos()) {
                     lastAliveCheck = System.nanoTime();
                     if (!runnerAlive()) {
-                        RunnerOutcome late = drainAfterDeath(failureCode, failureMessage);
-                        if (late != null) {
-                            return late;
-                        }
-                        return recover();
+                        // It may have written its last lines just before it exited: read once more.
+                        RunnerOutcome late = readState();
+                        forwardLog();
+                        return late != null ? late : recover();
                     }
                 }
                 Thread.sleep(POLL.toMillis());
@@ -109,43 +80,50 @@ final class RunnerMonitor {
         }
     }
 
-    private RunnerOutcome finishOk(RunnerEvent done) throws IOException {
-        // The lines after "done" are "end ok ...": read them, and the rest of the log, before returning.
-        String dbState = "running";
-        for (int i = 0; i < 20; i++) {
-            for (String line : state.newLines(ssh)) {
-                RunnerEvent event = RunnerEvent.parse(line);
-                if (event.kind().equals("end")) {
-                    dbState = event.field("db");
-                    i = 20;
-                }
-            }
-            if (i < 20) {
-                sleepQuietly(100);
-            }
-        }
-        forwardLog();
-        return new RunnerOutcome(true, dbState, null, null, done.number("files"), done.number("bytes"),
-                done.number("downtime"), done.field("path"));
-    }
-
-    /** The runner may have written its last lines just before it exited: read once more. */
-    private RunnerOutcome drainAfterDeath(String failureCode, String failureMessage) throws IOException {
+    /** Handles the new state lines; returns the outcome once the runner's end line is there. */
+    private RunnerOutcome readState() throws IOException {
         for (String line : state.newLines(ssh)) {
             RunnerEvent event = RunnerEvent.parse(line);
-            if (event.kind().equals("done")) {
-                return finishOk(event);
-            }
-            if (event.kind().equals("failed")) {
-                failureCode = event.failureCode();
-                failureMessage = event.failureMessage();
-            }
-            if (event.kind().equals("end")) {
-                return new RunnerOutcome(false, event.field("db"), failureCode, failureMessage, files, bytes, 0,
-                        null);
+            switch (event.kind()) {
+                case "runner":
+                    runnerPid = event.number("pid");
+                    break;
+                case "phase":
+                    String phase = event.details().split(" ", 2)[0];
+                    listener.phase(phase, phaseText(phase, event));
+                    break;
+                case "progress":
+                    listener.copyProgress(event.number("bytes"), event.number("total"));
+                    break;
+                case "verified":
+                    files = event.number("files");
+                    bytes = event.number("bytes");
+                    break;
+                case "failed":
+                    failureCode = event.failureCode();
+                    failureMessage = event.failureMessage();
+                    break;
+                case "done":
+                    done = event;
+                    break;
+                case "end":
+                    return outcome(event);
+                default:
+                    break;
             }
         }
         return null;
+    }
+
+    private RunnerOutcome outcome(RunnerEvent end) {
+        String dbState = end.field("db");
+        if (done != null && end.details().startsWith("ok")) {
+            return new RunnerOutcome(true, dbState, null, null, done.number("files"), done.number("bytes"),
+                    done.number("downtime"), done.field("path"));
+        }
+        return new RunnerOutcome(false, dbState, failureCode == null ? ErrorCode.RUNNER_ERROR.name() : failureCode,
+                failureMessage == null ? "the runner ended without saying why" : failureMessage, files, bytes, 0,
+                null);
     }
 
     private void forwardLog() throws IOException {

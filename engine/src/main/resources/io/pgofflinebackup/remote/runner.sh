@@ -383,6 +383,7 @@ else
         *) fail NOT_CLEANLY_STOPPED "PostgreSQL is not running and its cluster state is '$STATE_AT_COPY'" ;;
     esac
     log "PostgreSQL was already stopped (cluster state '$STATE_AT_COPY'); backing it up as found and leaving it stopped"
+    DB_STATE=stopped
 fi
 
 SYSTEM_ID=$(control_field 'Database system identifier')

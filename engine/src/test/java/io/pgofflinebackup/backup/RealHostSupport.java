@@ -1,0 +1,130 @@
+package io.pgofflinebackup.backup;
+
+import io.pgofflinebackup.ssh.HostKeyPolicy;
+import io.pgofflinebackup.ssh.SshCredentials;
+import io.pgofflinebackup.ssh.SshTarget;
+import io.pgofflinebackup.testing.PgCluster;
+import io.pgofflinebackup.testing.ProcessRunner;
+import io.pgofflinebackup.testing.SshServer;
+import io.pgofflinebackup.testing.TestUser;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+
+/** A real sshd and real clusters for backup tests, and the request that points at them. */
+final class RealHostSupport {
+    final TestUser user = TestUser.get();
+    final SshServer sshd = SshServer.start(user);
+    private final List<AutoCloseable> toClose = new CopyOnWriteArrayList<>();
+
+    PgCluster cluster() {
+        return cluster(PgCluster.Options.defaults());
+    }
+
+    PgCluster cluster(PgCluster.Options options) {
+        PgCluster cluster = PgCluster.create(user, options);
+        toClose.add(cluster);
+        return cluster;
+    }
+
+    <T extends AutoCloseable> T closeLater(T closeable) {
+        toClose.add(closeable);
+        return closeable;
+    }
+
+    /** An empty directory owned by the cluster user, for backups. */
+    Path dest() {
+        Path dir = TestUser.newWorkDir("dest");
+        user.chownToUser(dir);
+        return dir;
+    }
+
+    BackupRequest.Builder request(PgCluster cluster, Path dest) {
+        try {
+            return BackupRequest.builder()
+                    .target(new SshTarget(sshd.host(), sshd.port(), user.name()))
+                    .credentials(SshCredentials.keyFile(sshd.clientKey(), null))
+                    .hostKeyPolicy(new HostKeyPolicy.KnownHostsFile(sshd.knownHostsFile()))
+                    .pgdata(cluster.pgdata().toString())
+                    .dest(dest.toString())
+                    .stopTimeout(Duration.ofSeconds(30))
+                    .startTimeout(Duration.ofSeconds(30))
+                    .reconnectTimeout(Duration.ofSeconds(30));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static BackupResult backup(BackupRequest request) {
+        return new BackupJob(request, new RecordingListener()).run();
+    }
+
+    /** Entries of a directory, hidden ones included. */
+    static List<String> entries(Path dir) {
+        try (Stream<Path> list = Files.list(dir)) {
+            return list.map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts a copy of a backup's data directory as its own cluster on another port. */
+    PgCluster startCopyOf(Path backupData) {
+        Path copy = TestUser.newWorkDir("restored");
+        user.chownToUser(copy);
+        ProcessRunner.run(List.of("chown", "-R", user.name(), copy.toString()), Duration.ofSeconds(30));
+        user.runAs(List.of("cp", "-a", backupData.toString(), copy.resolve("data").toString()),
+                Duration.ofMinutes(2)).orThrow();
+        PgCluster started = PgCluster.adopt(user, copy.resolve("data"), PgCluster.freePort(), copy.resolve("sock"));
+        toClose.add(started);
+        return started;
+    }
+
+    void close() {
+        List<Throwable> failures = new ArrayList<>();
+        for (AutoCloseable c : toClose) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                failures.add(e);
+            }
+        }
+        toClose.clear();
+        sshd.close();
+        if (!failures.isEmpty()) {
+            IllegalStateException e = new IllegalStateException("fixtures did not close cleanly");
+            failures.forEach(e::addSuppressed);
+            throw e;
+        }
+    }
+
+    /** Keeps what a job said, for assertions on the log. */
+    static final class RecordingListener implements ProgressListener {
+        final List<String> lines = new CopyOnWriteArrayList<>();
+        final List<String> phases = new CopyOnWriteArrayList<>();
+        final List<String> warnings = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void phase(String phase, String message) {
+            phases.add(phase);
+            lines.add(phase + ": " + message);
+        }
+
+        @Override
+        public void info(String message) {
+            lines.add(message);
+        }
+
+        @Override
+        public void warn(String message) {
+            warnings.add(message);
+            lines.add("WARNING " + message);
+        }
+    }
+}
