@@ -116,11 +116,14 @@ public final class SshConnector {
                     + connectTimeout.toSeconds() + "s", e);
         }
         String message = String.valueOf(e.getMessage());
-        if (message.startsWith("Auth fail") || message.startsWith("Auth cancel")
+        if (message.startsWith("Auth fail") || message.startsWith("Auth cancel") || message.startsWith("USERAUTH fail")
                 || message.contains("Too many authentication failures")) {
             String how = credentials instanceof SshCredentials.Password ? "password" : "private key";
+            String hint = message.startsWith("USERAUTH fail")
+                    && credentials instanceof SshCredentials.PrivateKey key && key.passphrase() == null
+                    ? " (it is encrypted: give its passphrase)" : "";
             return new JobFailure(ErrorCode.AUTHENTICATION_FAILED, "SSH authentication as '" + target.user()
-                    + "' at " + where + " failed: the server did not accept the " + how, e);
+                    + "' at " + where + " failed: the server did not accept the " + how + hint, e);
         }
         return new JobFailure(ErrorCode.CONNECTION_FAILED, "SSH connection to " + where + " failed: " + message, e);
     }

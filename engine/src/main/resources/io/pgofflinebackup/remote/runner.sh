@@ -43,8 +43,9 @@ log() {
 # Runs "$@" in the background and waits for it, so that a signal (abort, maximum downtime) is
 # handled at once instead of after the command ends. Output goes to the backup log.
 CHILD=
+CHILD_OUT=
 run_child() {
-    "$@" >> "$LOG" 2>&1 < /dev/null &
+    "$@" >> "${CHILD_OUT:-$LOG}" 2>&1 < /dev/null &
     CHILD=$!
     child_rc=0
     wait "$CHILD" || child_rc=$?
@@ -158,7 +159,15 @@ start_cluster() {
         # pg_ctl restart on a stopped cluster starts it with the command line it last ran with
         # (postmaster.opts): the same port, socket directory and -c settings as before.
         log "starting PostgreSQL with the options it last ran with (pg_ctl restart, server log $SERVER_LOG)"
-        run_child "$PG_BIN/pg_ctl" restart -D "$PGDATA" -w -t "$START_TIMEOUT" -l "$SERVER_LOG"
+        CHILD_OUT=$RUN_DIR/pg_ctl.out
+        : > "$CHILD_OUT"
+        start_rc=0
+        run_child "$PG_BIN/pg_ctl" restart -D "$PGDATA" -w -t "$START_TIMEOUT" -l "$SERVER_LOG" || start_rc=$?
+        CHILD_OUT=
+        # On a stopped cluster pg_ctl restart warns that there is no PID file; that is expected here.
+        grep -v -e 'PID file .* does not exist' -e '^Is server running' -e '^trying to start server anyway' \
+            "$RUN_DIR/pg_ctl.out" >> "$LOG"
+        return "$start_rc"
     else
         log "starting PostgreSQL: pg_ctl start (server log $SERVER_LOG)"
         run_child "$PG_BIN/pg_ctl" start -D "$PGDATA" -w -t "$START_TIMEOUT" -l "$SERVER_LOG"
