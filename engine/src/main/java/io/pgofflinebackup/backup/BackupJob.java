@@ -7,7 +7,6 @@ import io.pgofflinebackup.postgres.ActiveSession;
 import io.pgofflinebackup.postgres.ClusterInspection;
 import io.pgofflinebackup.postgres.ClusterInspector;
 import io.pgofflinebackup.postgres.PreviousRun;
-import io.pgofflinebackup.ssh.SshConnector;
 import io.pgofflinebackup.ssh.SshSession;
 import io.pgofflinebackup.util.Bytes;
 import io.pgofflinebackup.util.Durations;
@@ -17,6 +16,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import io.pgofflinebackup.runner.JobLog;
+import io.pgofflinebackup.runner.RunnerLauncher;
+import io.pgofflinebackup.runner.RunnerMonitor;
+import io.pgofflinebackup.runner.RunnerOutcome;
+import io.pgofflinebackup.runner.RunnerParams;
 
 /**
  * One offline backup, phase by phase: connect, inspect (no downtime), then hand the critical
@@ -69,23 +73,25 @@ public final class BackupJob {
                 plan = waitForSessions(ssh, plan);
                 failOnProblems(plan);
                 reportPreviousRuns(plan);
-                RunnerLauncher launcher = new RunnerLauncher(ssh, clock);
-                run = launcher.prepare(plan.dest());
+                RunnerLauncher launcher = new RunnerLauncher(ssh);
+                run = BackupRunPreparer.prepare(ssh, plan.dest(), clock);
                 log.info("backup id " + run.id() + ", copying into " + run.partialDir());
                 RunnerParams params = params(plan, run, connectStart, inspectEnd);
                 byte[] logSoFar = log.text().getBytes(StandardCharsets.UTF_8);
-                long pid = launcher.launch(run, params, logSoFar);
+                long pid = launcher.launch(run.handle(), List.of("runner.sh"), params, run.partialLog(), logSoFar,
+                        "backup");
                 log.info("runner started on " + plan.host() + " (pid " + pid + "); it restarts PostgreSQL by itself"
                         + " if anything fails from here on");
-                RunnerMonitor monitor = new RunnerMonitor(ssh, run, pid, logSoFar.length, new ForwardingListener(),
+                RunnerMonitor monitor = new RunnerMonitor(ssh, run.handle(), pid, logSoFar.length, new ForwardingListener(),
                         request
                         .reconnectTimeout(), request.startTimeout().plus(request.stopTimeout()).plusSeconds(60),
                         abortRequested);
                 RunnerOutcome outcome = monitor.follow();
                 if (outcome.ok()) {
-                    launcher.cleanUp(run);
-                    return new BackupResult(true, host, run.id(), outcome.finalPath(), run.manifest(), run.finalLog(),
-                            outcome.files(), outcome.bytes(), outcome.downtimeMillis(),
+                    launcher.cleanUp(run.handle());
+                    return new BackupResult(true, host, run.id(), outcome.done().get("path"), run.manifest(),
+                            run.finalLog(), outcome.doneNumber("files"), outcome.doneNumber("bytes"),
+                            outcome.doneNumber("downtime"),
                             "running".equals(outcome.dbState()) ? Boolean.TRUE : plan.running() ? null : Boolean.FALSE,
                             null, null, log.warnings());
                 }
@@ -112,9 +118,7 @@ public final class BackupJob {
 
     private SshSession connect() throws JobFailure {
         log.phase("connect", "connecting to " + request.target().display());
-        SshConnector connector = new SshConnector(request.target(), request.credentials(), request.hostKeyPolicy(),
-                request.connectTimeout(), log::warn);
-        SshSession ssh = connector.connect();
+        SshSession ssh = request.connection().connector(log::warn).connect();
         log.info("connected; host key verified (" + describePolicy() + ")");
         return ssh;
     }
@@ -198,23 +202,12 @@ public final class BackupJob {
     }
 
     private RunnerParams params(BackupPlan plan, RemoteRun run, long connectStart, long inspectEnd) {
-        return new RunnerParams()
+        return request.service().addTo(new RunnerParams(), plan.pgdata(), plan.pgBin(), plan.running(),
+                        plan.running() && plan.sessionsKnown() ? plan.dbUser() : "")
                 .put("id", run.id())
-                .put("pgdata", plan.pgdata())
-                .put("pg_bin", plan.pgBin())
                 .put("partial", run.partialDir())
                 .put("final", run.finalDir())
                 .put("dest", plan.dest())
-                .put("stop_mode", request.stopMode().pgCtlName())
-                .put("stop_timeout", request.stopTimeout().toSeconds())
-                .put("start_timeout", request.startTimeout().toSeconds())
-                .put("max_downtime", request.maxDowntime() == null ? 0 : request.maxDowntime().toSeconds())
-                .put("stop_command", request.stopCommand())
-                .put("start_command", request.startCommand())
-                .put("was_running", plan.running())
-                .put("db_user", plan.running() && plan.sessionsKnown() ? plan.dbUser() : "")
-                .put("db_name", request.dbName())
-                .put("server_log", request.serverLog())
                 .put("tool_version", ToolVersion.get())
                 .put("ssh_host", request.target().host())
                 .put("java_phases", "{\"name\": \"inspect\", \"startMillis\": " + connectStart

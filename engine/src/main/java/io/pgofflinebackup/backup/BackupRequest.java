@@ -4,7 +4,6 @@ import io.pgofflinebackup.postgres.StopMode;
 import io.pgofflinebackup.ssh.HostKeyPolicy;
 import io.pgofflinebackup.ssh.SshCredentials;
 import io.pgofflinebackup.ssh.SshTarget;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -46,104 +45,36 @@ public record BackupRequest(SshTarget target, SshCredentials credentials, HostKe
         return stopCommand != null;
     }
 
-    /**
-     * Checks what can be checked without the host. Paths must be absolute and one line: they are
-     * passed to the host quoted, never interpreted, but a newline cannot be carried through the
-     * line-based protocol with the runner, so it is refused rather than mangled.
-     */
+    public ConnectionSettings connection() {
+        return new ConnectionSettings(target, credentials, hostKeyPolicy, connectTimeout, reconnectTimeout);
+    }
+
+    public ServiceSettings service() {
+        return new ServiceSettings(pgBin, stopMode, stopTimeout, startTimeout, activeSessions, maxDowntime,
+                stopCommand, startCommand, dbUser, dbName, serverLog);
+    }
+
+    /** Checks what can be checked without the host; throws IllegalArgumentException saying what is wrong. */
     public void validate() {
-        absolutePath("--pgdata", pgdata);
-        absolutePath("--dest", dest);
-        if (pgBin != null) {
-            absolutePath("--pg-bin", pgBin);
-        }
-        if (serverLog != null) {
-            absolutePath("--server-log", serverLog);
-        }
-        String data = normalize(pgdata);
-        String backup = normalize(dest);
-        if (data.equals("/")) {
+        ServiceSettings.absolutePath("--pgdata", pgdata);
+        ServiceSettings.absolutePath("--dest", dest);
+        if (ServiceSettings.normalize(pgdata).equals("/")) {
             throw new IllegalArgumentException("--pgdata cannot be the root directory");
         }
-        if (backup.equals(data) || backup.startsWith(data.endsWith("/") ? data : data + "/")) {
+        if (ServiceSettings.inside(dest, pgdata)) {
             throw new IllegalArgumentException("--dest " + dest + " is inside --pgdata " + pgdata
                     + ": the backup would copy itself; choose a directory outside the data directory");
         }
-        if ((stopCommand == null) != (startCommand == null)) {
-            throw new IllegalArgumentException("--stop-command and --start-command go together: give both or neither");
-        }
-        if (stopCommand != null) {
-            oneLine("--stop-command", stopCommand);
-            oneLine("--start-command", startCommand);
-            if (stopCommand.isBlank() || startCommand.isBlank()) {
-                throw new IllegalArgumentException("--stop-command and --start-command cannot be empty");
-            }
-        }
-        if (dbUser != null) {
-            oneLine("--db-user", dbUser);
-        }
-        oneLine("--db-name", dbName);
-        if (maxDowntime != null && maxDowntime.toSeconds() < 1) {
-            throw new IllegalArgumentException("--max-downtime must be at least 1s");
-        }
-        if (stopTimeout.toSeconds() < 1 || startTimeout.toSeconds() < 1) {
-            throw new IllegalArgumentException("stop and start time-outs must be at least 1s");
-        }
-    }
-
-    private static void absolutePath(String option, String value) {
-        oneLine(option, value);
-        if (!value.startsWith("/")) {
-            throw new IllegalArgumentException(option + " must be an absolute path (starting with /), not '"
-                    + value + "'");
-        }
-    }
-
-    private static void oneLine(String option, String value) {
-        for (char c : value.toCharArray()) {
-            if (c == '\n' || c == '\r' || c == '\0') {
-                throw new IllegalArgumentException(option + " contains a line break or NUL character; refusing it");
-            }
-        }
-    }
-
-    static String normalize(String path) {
-        return Path.of(path).normalize().toString();
+        service().validate();
     }
 
     /** Fluent construction with the defaults a careful DBA expects. */
-    public static final class Builder {
-        private SshTarget target;
-        private SshCredentials credentials;
-        private HostKeyPolicy hostKeyPolicy = HostKeyPolicy.defaultPolicy();
+    public static final class Builder extends JobSettingsBuilder<Builder> {
         private String pgdata;
         private String dest;
-        private String pgBin;
-        private StopMode stopMode = StopMode.FAST;
-        private Duration stopTimeout = Duration.ofSeconds(60);
-        private Duration startTimeout = Duration.ofSeconds(60);
-        private ActiveSessionPolicy activeSessions = ActiveSessionPolicy.REFUSE;
-        private Duration maxDowntime;
-        private String stopCommand;
-        private String startCommand;
-        private String dbUser;
-        private String dbName = "postgres";
-        private String serverLog;
-        private Duration connectTimeout = Duration.ofSeconds(20);
-        private Duration reconnectTimeout = Duration.ofMinutes(5);
 
-        public Builder target(SshTarget value) {
-            target = value;
-            return this;
-        }
-
-        public Builder credentials(SshCredentials value) {
-            credentials = value;
-            return this;
-        }
-
-        public Builder hostKeyPolicy(HostKeyPolicy value) {
-            hostKeyPolicy = value;
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -157,71 +88,13 @@ public record BackupRequest(SshTarget target, SshCredentials credentials, HostKe
             return this;
         }
 
-        public Builder pgBin(String value) {
-            pgBin = value;
-            return this;
-        }
-
-        public Builder stopMode(StopMode value) {
-            stopMode = value;
-            return this;
-        }
-
-        public Builder stopTimeout(Duration value) {
-            stopTimeout = value;
-            return this;
-        }
-
-        public Builder startTimeout(Duration value) {
-            startTimeout = value;
-            return this;
-        }
-
-        public Builder activeSessions(ActiveSessionPolicy value) {
-            activeSessions = value;
-            return this;
-        }
-
-        public Builder maxDowntime(Duration value) {
-            maxDowntime = value;
-            return this;
-        }
-
-        public Builder serviceCommands(String stop, String start) {
-            stopCommand = stop;
-            startCommand = start;
-            return this;
-        }
-
-        public Builder dbUser(String value) {
-            dbUser = value;
-            return this;
-        }
-
-        public Builder dbName(String value) {
-            dbName = value;
-            return this;
-        }
-
-        public Builder serverLog(String value) {
-            serverLog = value;
-            return this;
-        }
-
-        public Builder connectTimeout(Duration value) {
-            connectTimeout = value;
-            return this;
-        }
-
-        public Builder reconnectTimeout(Duration value) {
-            reconnectTimeout = value;
-            return this;
-        }
-
         public BackupRequest build() {
-            return new BackupRequest(target, credentials, hostKeyPolicy, pgdata, dest, pgBin, stopMode, stopTimeout,
-                    startTimeout, activeSessions, maxDowntime, stopCommand, startCommand, dbUser, dbName, serverLog,
-                    connectTimeout, reconnectTimeout);
+            ConnectionSettings c = connection();
+            ServiceSettings s = service();
+            return new BackupRequest(c.target(), c.credentials(), c.hostKeyPolicy(), pgdata, dest, s.pgBin(),
+                    s.stopMode(), s.stopTimeout(), s.startTimeout(), s.activeSessions(), s.maxDowntime(),
+                    s.stopCommand(), s.startCommand(), s.dbUser(), s.dbName(), s.serverLog(), c.connectTimeout(),
+                    c.reconnectTimeout());
         }
     }
 }

@@ -29,7 +29,7 @@ public final class Preflight {
         List<String> warnings = new ArrayList<>();
         checkCluster(request, in, problems);
         checkDestination(in, problems, warnings);
-        checkSessions(request, in, problems, warnings);
+        checkSessions(request.activeSessions(), in, problems, warnings);
         for (PreviousRun run : in.previousRuns()) {
             if (run.runnerAlive()) {
                 problems.add(new Problem(ErrorCode.BACKUP_IN_PROGRESS, "another backup run (" + run.id()
@@ -50,10 +50,7 @@ public final class Preflight {
     }
 
     private static void checkCluster(BackupRequest request, ClusterInspection in, List<Problem> problems) {
-        if (!in.missingTools().isEmpty()) {
-            problems.add(new Problem(ErrorCode.MISSING_TOOLS, "the host lacks these commands: " + in.missingTools()
-                    + " (GNU coreutils, findutils, procps and util-linux provide them)"));
-        }
+        checkTools(in, problems);
         String pgdata = request.pgdata();
         if (!in.pgdataExists()) {
             problems.add(new Problem(ErrorCode.PGDATA_NOT_FOUND, "PGDATA " + pgdata + " does not exist on "
@@ -89,20 +86,7 @@ public final class Preflight {
             return;
         }
         String version = in.pgVersion().get();
-        if (!in.missingBinaries().isEmpty()) {
-            String where = in.pgBin().isEmpty() ? "the usual places for PostgreSQL " + version
-                    + " (/usr/lib/postgresql/" + version + "/bin, /usr/pgsql-" + version + "/bin) or the PATH"
-                    : in.pgBin();
-            problems.add(new Problem(ErrorCode.MISSING_BINARIES, "PostgreSQL programs " + in.missingBinaries()
-                    + " not found in " + where + "; give --pg-bin with the directory of the version " + version
-                    + " binaries"));
-            return;
-        }
-        String binVersion = in.pgCtlVersion().replaceAll("^[^0-9]*([0-9]+).*$", "$1");
-        if (!binVersion.equals(version)) {
-            problems.add(new Problem(ErrorCode.MISSING_BINARIES, "the cluster is PostgreSQL " + version
-                    + " but " + in.pgBin() + "/pg_ctl is '" + in.pgCtlVersion() + "'; give --pg-bin with the "
-                    + "version " + version + " binaries"));
+        if (!checkBinaries(in, version, problems)) {
             return;
         }
         if (in.clusterState().isEmpty()) {
@@ -125,6 +109,35 @@ public final class Preflight {
         if (!in.unreadablePath().isEmpty()) {
             problems.add(new Problem(ErrorCode.OWNER_MISMATCH, "cannot read " + in.unreadablePath() + " as '"
                     + in.sshUser() + "'; every file in PGDATA must be readable by the cluster owner"));
+        }
+    }
+
+    /** The binaries exist and are of the given major version; false (with a problem) if not. */
+    public static boolean checkBinaries(ClusterInspection in, String version, List<Problem> problems) {
+        if (!in.missingBinaries().isEmpty()) {
+            String where = in.pgBin().isEmpty() ? "the usual places for PostgreSQL " + version
+                    + " (/usr/lib/postgresql/" + version + "/bin, /usr/pgsql-" + version + "/bin) or the PATH"
+                    : in.pgBin();
+            problems.add(new Problem(ErrorCode.MISSING_BINARIES, "PostgreSQL programs " + in.missingBinaries()
+                    + " not found in " + where + "; give --pg-bin with the directory of the version " + version
+                    + " binaries"));
+            return false;
+        }
+        String binVersion = in.pgCtlVersion().replaceAll("^[^0-9]*([0-9]+).*$", "$1");
+        if (!binVersion.equals(version)) {
+            problems.add(new Problem(ErrorCode.MISSING_BINARIES, "the cluster is PostgreSQL " + version
+                    + " but " + in.pgBin() + "/pg_ctl is '" + in.pgCtlVersion() + "'; give --pg-bin with the "
+                    + "version " + version + " binaries"));
+            return false;
+        }
+        return true;
+    }
+
+    /** The host has the commands the remote scripts use. */
+    public static void checkTools(ClusterInspection in, List<Problem> problems) {
+        if (!in.missingTools().isEmpty()) {
+            problems.add(new Problem(ErrorCode.MISSING_TOOLS, "the host lacks these commands: " + in.missingTools()
+                    + " (GNU coreutils, findutils, tar, procps and util-linux provide them)"));
         }
     }
 
@@ -182,12 +195,12 @@ public final class Preflight {
         }
     }
 
-    private static void checkSessions(BackupRequest request, ClusterInspection in, List<Problem> problems,
+    /** Connected clients against the policy; a restore applies the same rule as a backup. */
+    public static void checkSessions(ActiveSessionPolicy policy, ClusterInspection in, List<Problem> problems,
             List<String> warnings) {
         if (!in.postmasterAlive()) {
             return;
         }
-        ActiveSessionPolicy policy = request.activeSessions();
         if (!in.sessionsKnown()) {
             if (policy.kind() != ActiveSessionPolicy.Kind.PROCEED) {
                 problems.add(new Problem(ErrorCode.SESSIONS_UNKNOWN, "cannot list the client sessions (" +

@@ -1,45 +1,40 @@
 package io.pgofflinebackup.backup;
 
-/**
- * Where one run lives on the host. The copy grows in {@code .<id>.partial}; only the runner's final
- * rename gives it the plain name {@code <id>}, so no directory that looks complete ever is not.
- * The runner's own files (script, params, state) sit beside it in {@code .<id>.run}.
- */
-public record RemoteRun(String dest, String id) {
+import io.pgofflinebackup.runner.RunnerHandle;
+import java.util.List;
 
-    public String partialDir() {
+/**
+ * Where one backup run lives on the host. The copy grows in {@code .<id>.partial}; only the
+ * runner's final rename gives it the plain name {@code <id>}, so no directory that looks complete
+ * ever is not. The runner's own files (scripts, params, state) sit beside it in {@code .<id>.run}.
+ */
+record RemoteRun(String dest, String id) {
+
+    String partialDir() {
         return dest + "/." + id + ".partial";
     }
 
-    public String finalDir() {
+    String finalDir() {
         return dest + "/" + id;
     }
 
-    public String runDir() {
+    String runDir() {
         return dest + "/." + id + ".run";
     }
 
-    public String stateFile() {
-        return runDir() + "/state";
-    }
-
-    public String runnerScript() {
-        return runDir() + "/runner.sh";
-    }
-
-    public String paramsFile() {
-        return runDir() + "/params";
-    }
-
-    public String partialLog() {
+    String partialLog() {
         return partialDir() + "/backup.log";
     }
 
-    public String finalLog() {
+    String finalLog() {
         return finalDir() + "/backup.log";
     }
 
-    public String manifest() {
+    String manifest() {
         return finalDir() + "/manifest.json";
+    }
+
+    RunnerHandle handle() {
+        return new RunnerHandle(id, runDir(), "runner.sh", List.of(partialLog(), finalLog()));
     }
 }

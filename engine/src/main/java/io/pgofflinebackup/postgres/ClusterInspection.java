@@ -7,8 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What inspect.sh saw on the host while PostgreSQL kept running. A thin, typed view over its
- * key=value lines; the decisions are made by the pre-flight, not here.
+ * What inspect.sh saw on the host while PostgreSQL kept running: a thin, typed view over its
+ * key=value lines (the other remote scripts answer in the same form). The decisions are made by
+ * the pre-flight, not here.
  */
 public final class ClusterInspection {
     private final Map<String, List<String>> values;
@@ -36,6 +37,11 @@ public final class ClusterInspection {
     public String get(String key) {
         List<String> list = values.get(key);
         return list == null || list.isEmpty() ? "" : list.get(0);
+    }
+
+    /** Every value of a key that repeats. */
+    public List<String> all(String key) {
+        return values.getOrDefault(key, List.of());
     }
 
     public boolean flag(String key) {
@@ -77,6 +83,10 @@ public final class ClusterInspection {
 
     public String pgdataOwner() {
         return get("pgdata_owner");
+    }
+
+    public boolean pgdataEmpty() {
+        return flag("pgdata_empty");
     }
 
     public boolean pgdataReadable() {

@@ -5,14 +5,14 @@ import io.pgofflinebackup.JobFailure;
 import io.pgofflinebackup.ssh.ExecResult;
 import io.pgofflinebackup.ssh.ShellQuote;
 import io.pgofflinebackup.ssh.SshSession;
-import io.pgofflinebackup.util.Resources;
+import io.pgofflinebackup.util.RemoteScripts;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 
 /** Runs inspect.sh on the host. It only reads; PostgreSQL keeps running. */
 public final class ClusterInspector {
-    private static final byte[] SCRIPT = Resources.read(ClusterInspector.class, "/io/pgofflinebackup/remote/inspect.sh");
+    private static final byte[] SCRIPT = RemoteScripts.script("inspect.sh");
 
     private final SshSession ssh;
     private final Duration timeout;
@@ -24,7 +24,13 @@ public final class ClusterInspector {
 
     public ClusterInspection inspect(String pgdata, String dest, String pgBin, String dbUser, String dbName)
             throws JobFailure {
-        String command = "sh -s -- " + ShellQuote.command(List.of(pgdata, dest, pgBin, dbUser, dbName));
+        return inspect(pgdata, dest, pgBin, dbUser, dbName, "");
+    }
+
+    /** @param versionHint major version to find binaries for when PGDATA has no PG_VERSION */
+    public ClusterInspection inspect(String pgdata, String dest, String pgBin, String dbUser, String dbName,
+            String versionHint) throws JobFailure {
+        String command = "sh -s -- " + ShellQuote.command(List.of(pgdata, dest, pgBin, dbUser, dbName, versionHint));
         ExecResult result;
         try {
             result = ssh.exec(command, SCRIPT, timeout);

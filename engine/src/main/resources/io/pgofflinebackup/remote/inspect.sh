@@ -2,8 +2,9 @@
 # pg-offline-backup inspection: everything the pre-flight needs to know, read while PostgreSQL
 # keeps running. It changes nothing on the host.
 #
-# Usage: sh -s -- PGDATA DEST PG_BIN DB_USER DB_NAME < inspect.sh
-#   PG_BIN, DB_USER may be empty (found from PG_VERSION / not asked).
+# Usage: sh -s -- PGDATA DEST PG_BIN DB_USER DB_NAME [VERSION] < inspect.sh
+#   PG_BIN, DB_USER may be empty (found from PG_VERSION / the owner's name). VERSION is the major
+#   version to find binaries for when PGDATA has no PG_VERSION (a restore into a new directory).
 # Output: "key=value" lines; "session=" and "run=" may repeat. Values with several fields use the
 # unit separator (0x1f) between fields. Paths arrive as arguments and are only ever quoted.
 
@@ -16,6 +17,7 @@ DEST=$2
 PG_BIN=$3
 DB_USER=$4
 DB_NAME=$5
+VERSION_HINT=${6:-}
 US=$(printf '\037')
 
 kv() { printf '%s=%s\n' "$1" "$2"; }
@@ -25,7 +27,7 @@ kv ssh_uid "$(id -u)"
 kv ssh_user "$(id -un)"
 
 missing=
-for tool in cp find du df awk sed sort cmp diff setsid ps pkill sync stat realpath; do
+for tool in cp find du df awk sed sort cmp diff setsid ps pkill sync stat realpath tar sha256sum xargs; do
     command -v "$tool" > /dev/null 2>&1 || missing="$missing $tool"
 done
 kv missing_tools "${missing# }"
@@ -42,6 +44,7 @@ else
     kv pgdata_real "$(realpath -e -- "$PGDATA")"
     kv pgdata_owner_uid "$(stat -c %u -- "$PGDATA")"
     kv pgdata_owner "$(stat -c %U -- "$PGDATA")"
+    kv pgdata_empty "$([ -z "$(ls -A -- "$PGDATA" 2>/dev/null)" ] && echo true || echo false)"
     if [ -r "$PGDATA" ] && [ -x "$PGDATA" ]; then
         kv pgdata_readable true
         if [ -f "$PGDATA/PG_VERSION" ]; then
@@ -54,6 +57,7 @@ fi
 
 # --- binaries ---
 version=$(head -n 1 "$PGDATA/PG_VERSION" 2>/dev/null)
+[ -n "$version" ] || version=$VERSION_HINT
 if [ -z "$PG_BIN" ]; then
     for candidate in "/usr/lib/postgresql/$version/bin" "/usr/pgsql-$version/bin" "/usr/local/pgsql/bin"; do
         if [ -n "$version" ] && [ -x "$candidate/pg_ctl" ]; then

@@ -53,7 +53,8 @@ class BackupEndToEndTest {
         // Only the complete backup is left: no partial directory, no runner files.
         Path backup = Path.of(result.backupPath());
         assertThat(RealHostSupport.entries(dest)).containsExactly(result.backupId());
-        assertThat(RealHostSupport.entries(backup)).containsExactly("backup.log", "data", "manifest.json");
+        assertThat(RealHostSupport.entries(backup)).containsExactly("backup.log", "backup_manifest", "data",
+                "manifest.json");
         assertThat(backup.resolve("data/postmaster.pid")).doesNotExist();
         assertThat(backup.resolve("data/postmaster.opts")).doesNotExist();
         assertThat(backup.resolve("data/PG_VERSION")).exists();
@@ -69,7 +70,8 @@ class BackupEndToEndTest {
         assertThat(manifest.path("downtimeMillis").asLong()).isEqualTo(result.downtimeMillis()).isPositive();
         assertThat(manifest.path("verification").path("passed").asBoolean()).isTrue();
         assertThat(manifest.path("phases").findValuesAsText("name"))
-                .containsExactly("inspect", "stop", "copy", "verify", "start");
+                .containsExactly("inspect", "stop", "copy", "verify", "start", "checksums");
+        assertThat(manifest.path("verification").path("pgVerifybackup").asText()).isEqualTo("passed");
         long filesListed = 0;
         long bytesListed = 0;
         for (JsonNode file : manifest.path("files")) {
@@ -78,6 +80,7 @@ class BackupEndToEndTest {
                 bytesListed += file.path("size").asLong();
                 assertThat(Files.size(backup.resolve("data").resolve(file.path("path").asText())))
                         .isEqualTo(file.path("size").asLong());
+                assertThat(file.path("sha256").asText()).hasSize(64);
             }
         }
         assertThat(filesListed).isEqualTo(result.files());

@@ -1,5 +1,8 @@
 package io.pgofflinebackup.backup;
 
+import io.pgofflinebackup.restore.RestoreJob;
+import io.pgofflinebackup.restore.RestoreRequest;
+import io.pgofflinebackup.restore.RestoreResult;
 import io.pgofflinebackup.ssh.HostKeyPolicy;
 import io.pgofflinebackup.ssh.SshCredentials;
 import io.pgofflinebackup.ssh.SshTarget;
@@ -18,16 +21,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
 /** A real sshd and real clusters for backup tests, and the request that points at them. */
-final class RealHostSupport {
-    final TestUser user = TestUser.get();
-    final SshServer sshd = SshServer.start(user);
+public final class RealHostSupport {
+    public final TestUser user = TestUser.get();
+    public final SshServer sshd = SshServer.start(user);
     private final List<AutoCloseable> toClose = new CopyOnWriteArrayList<>();
 
-    PgCluster cluster() {
+    public PgCluster cluster() {
         return cluster(PgCluster.Options.defaults());
     }
 
-    PgCluster cluster(PgCluster.Options options) {
+    public PgCluster cluster(PgCluster.Options options) {
         PgCluster cluster = PgCluster.create(user, options);
         toClose.add(cluster);
         return cluster;
@@ -39,13 +42,13 @@ final class RealHostSupport {
     }
 
     /** An empty directory owned by the cluster user, for backups. */
-    Path dest() {
+    public Path dest() {
         Path dir = TestUser.newWorkDir("dest");
         user.chownToUser(dir);
         return dir;
     }
 
-    BackupRequest.Builder request(PgCluster cluster, Path dest) {
+    public BackupRequest.Builder request(PgCluster cluster, Path dest) {
         try {
             return BackupRequest.builder()
                     .target(new SshTarget(sshd.host(), sshd.port(), user.name()))
@@ -61,12 +64,34 @@ final class RealHostSupport {
         }
     }
 
-    static BackupResult backup(BackupRequest request) {
+    /** A restore of a backup onto a cluster's data directory, confirmed. */
+    public RestoreRequest.Builder restoreRequest(PgCluster cluster, String backup) {
+        try {
+            return RestoreRequest.builder()
+                    .target(new SshTarget(sshd.host(), sshd.port(), user.name()))
+                    .credentials(SshCredentials.keyFile(sshd.clientKey(), null))
+                    .hostKeyPolicy(new HostKeyPolicy.KnownHostsFile(sshd.knownHostsFile()))
+                    .backup(backup)
+                    .pgdata(cluster.pgdata().toString())
+                    .confirm(cluster.pgdata().toString())
+                    .stopTimeout(Duration.ofSeconds(30))
+                    .startTimeout(Duration.ofSeconds(30))
+                    .reconnectTimeout(Duration.ofSeconds(30));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static RestoreResult restore(RestoreRequest request) {
+        return new RestoreJob(request, new RecordingListener()).run();
+    }
+
+    public static BackupResult backup(BackupRequest request) {
         return new BackupJob(request, new RecordingListener()).run();
     }
 
     /** Entries of a directory, hidden ones included. */
-    static List<String> entries(Path dir) {
+    public static List<String> entries(Path dir) {
         try (Stream<Path> list = Files.list(dir)) {
             return list.map(p -> p.getFileName().toString()).sorted().toList();
         } catch (IOException e) {
@@ -75,7 +100,7 @@ final class RealHostSupport {
     }
 
     /** Starts a copy of a backup's data directory as its own cluster on another port. */
-    PgCluster startCopyOf(Path backupData) {
+    public PgCluster startCopyOf(Path backupData) {
         Path copy = TestUser.newWorkDir("restored");
         user.chownToUser(copy);
         ProcessRunner.run(List.of("chown", "-R", user.name(), copy.toString()), Duration.ofSeconds(30));
@@ -86,7 +111,7 @@ final class RealHostSupport {
         return started;
     }
 
-    void close() {
+    public void close() {
         List<Throwable> failures = new ArrayList<>();
         for (AutoCloseable c : toClose) {
             try {
@@ -105,10 +130,10 @@ final class RealHostSupport {
     }
 
     /** Keeps what a job said, for assertions on the log. */
-    static final class RecordingListener implements ProgressListener {
-        final List<String> lines = new CopyOnWriteArrayList<>();
-        final List<String> phases = new CopyOnWriteArrayList<>();
-        final List<String> warnings = new CopyOnWriteArrayList<>();
+    public static final class RecordingListener implements ProgressListener {
+        public final List<String> lines = new CopyOnWriteArrayList<>();
+        public final List<String> phases = new CopyOnWriteArrayList<>();
+        public final List<String> warnings = new CopyOnWriteArrayList<>();
 
         @Override
         public void phase(String phase, String message) {

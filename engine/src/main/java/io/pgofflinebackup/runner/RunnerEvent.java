@@ -1,4 +1,4 @@
-package io.pgofflinebackup.backup;
+package io.pgofflinebackup.runner;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,51 +1,52 @@
-package io.pgofflinebackup.backup;
+package io.pgofflinebackup.runner;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import io.pgofflinebackup.backup.ProgressListener;
 
 /**
- * The log of what this side did before the runner took over. Lines go to the listener at once
- * and are kept, so that backup.log on the host tells the whole story, pre-flight included.
+ * The log of a job on this side. Lines go to the listener at once and are kept, so that the log
+ * on the host tells the whole story, pre-flight included; warnings are kept for the result.
  */
-final class JobLog {
+public final class JobLog {
     private final ProgressListener listener;
     private final Clock clock;
     private final StringBuilder text = new StringBuilder();
     private final List<String> warnings = new ArrayList<>();
 
-    JobLog(ProgressListener listener, Clock clock) {
+    public JobLog(ProgressListener listener, Clock clock) {
         this.listener = listener;
         this.clock = clock;
     }
 
-    void phase(String phase, String message) {
+    public void phase(String phase, String message) {
         append(message);
         listener.phase(phase, message);
     }
 
-    void info(String message) {
+    public void info(String message) {
         append(message);
         listener.info(message);
     }
 
-    void warn(String message) {
+    public void warn(String message) {
         append("WARNING: " + message);
         warnings.add(message);
         listener.warn(message);
     }
 
-    void copyProgress(long bytesDone, long bytesTotal) {
+    public void copyProgress(long bytesDone, long bytesTotal) {
         listener.copyProgress(bytesDone, bytesTotal);
     }
 
-    List<String> warnings() {
+    public List<String> warnings() {
         return List.copyOf(warnings);
     }
 
-    String text() {
+    public String text() {
         return text.toString();
     }
 

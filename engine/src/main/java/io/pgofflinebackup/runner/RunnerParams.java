@@ -1,4 +1,4 @@
-package io.pgofflinebackup.backup;
+package io.pgofflinebackup.runner;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -8,10 +8,10 @@ import java.util.Map;
  * The runner's params file: key=value lines. The runner reads values verbatim with sed, so they
  * never pass through a shell; a value cannot hold a line break, and we refuse one.
  */
-final class RunnerParams {
+public final class RunnerParams {
     private final Map<String, String> values = new LinkedHashMap<>();
 
-    RunnerParams put(String key, Object value) {
+    public RunnerParams put(String key, Object value) {
         String text = value == null ? "" : value.toString();
         if (text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0 || text.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("the value of " + key + " contains a line break");
@@ -20,7 +20,7 @@ final class RunnerParams {
         return this;
     }
 
-    byte[] toBytes() {
+    public byte[] toBytes() {
         StringBuilder out = new StringBuilder();
         values.forEach((k, v) -> out.append(k).append('=').append(v).append('\n'));
         return out.toString().getBytes(StandardCharsets.UTF_8);

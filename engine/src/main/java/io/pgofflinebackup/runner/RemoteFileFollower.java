@@ -1,4 +1,4 @@
-package io.pgofflinebackup.backup;
+package io.pgofflinebackup.runner;
 
 import io.pgofflinebackup.ssh.ExecResult;
 import io.pgofflinebackup.ssh.ShellQuote;
@@ -21,9 +21,9 @@ final class RemoteFileFollower {
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
 
     /** Follows the first of the paths that exists, from byte {@code offset} on. */
-    RemoteFileFollower(long offset, String... paths) {
+    RemoteFileFollower(long offset, List<String> paths) {
         this.offset = offset;
-        this.paths = paths.clone();
+        this.paths = paths.toArray(new String[0]);
     }
 
     List<String> newLines(SshSession ssh) throws IOException {

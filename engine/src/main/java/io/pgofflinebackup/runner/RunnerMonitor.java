@@ -1,4 +1,4 @@
-package io.pgofflinebackup.backup;
+package io.pgofflinebackup.runner;
 
 import io.pgofflinebackup.ErrorCode;
 import io.pgofflinebackup.JobFailure;
@@ -7,6 +7,10 @@ import io.pgofflinebackup.ssh.ShellQuote;
 import io.pgofflinebackup.ssh.SshSession;
 import java.io.IOException;
 import java.time.Duration;
+import io.pgofflinebackup.backup.ProgressListener;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -15,12 +19,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * connection, passes on an abort request, and, as the last line of defence, starts PostgreSQL
  * again itself if it finds the runner dead before its end.
  */
-final class RunnerMonitor {
+public final class RunnerMonitor {
     private static final Duration POLL = Duration.ofMillis(300);
     private static final Duration ALIVE_CHECK = Duration.ofSeconds(2);
 
     private final SshSession ssh;
-    private final RemoteRun run;
+    private final RunnerHandle run;
     private final ProgressListener listener;
     private final Duration reconnectTimeout;
     private final Duration recoverTimeout;
@@ -35,8 +39,13 @@ final class RunnerMonitor {
     private String failureMessage;
     private RunnerEvent done;
 
-    RunnerMonitor(SshSession ssh, RemoteRun run, long launchedPid, long logOffset, ProgressListener listener,
-            Duration reconnectTimeout, Duration recoverTimeout, AtomicBoolean abortRequested) {
+    /**
+     * @param logOffset bytes of the log already shown (the pre-flight part this side wrote)
+     * @param recoverTimeout how long the runner's recover mode may take to bring PostgreSQL back
+     */
+    public RunnerMonitor(SshSession ssh, RunnerHandle run, long launchedPid, long logOffset,
+            ProgressListener listener, Duration reconnectTimeout, Duration recoverTimeout,
+            AtomicBoolean abortRequested) {
         this.ssh = ssh;
         this.run = run;
         this.runnerPid = launchedPid;
@@ -44,11 +53,11 @@ final class RunnerMonitor {
         this.reconnectTimeout = reconnectTimeout;
         this.recoverTimeout = recoverTimeout;
         this.abortRequested = abortRequested;
-        this.state = new RemoteFileFollower(0, run.stateFile());
-        this.log = new RemoteFileFollower(logOffset, run.partialLog(), run.finalLog());
+        this.state = new RemoteFileFollower(0, List.of(run.stateFile()));
+        this.log = new RemoteFileFollower(logOffset, run.logPaths());
     }
 
-    RunnerOutcome follow() throws JobFailure {
+    public RunnerOutcome follow() throws JobFailure {
         long lastAliveCheck = System.nanoTime();
         while (true) {
             try {
@@ -117,13 +126,13 @@ final class RunnerMonitor {
 
     private RunnerOutcome outcome(RunnerEvent end) {
         String dbState = end.field("db");
+        Map<String, String> doneFields = done == null ? Map.of() : done.fields();
         if (done != null && end.details().startsWith("ok")) {
-            return new RunnerOutcome(true, dbState, null, null, done.number("files"), done.number("bytes"),
-                    done.number("downtime"), done.field("path"));
+            return new RunnerOutcome(true, dbState, null, null, doneFields, end.fields(), files, bytes);
         }
         return new RunnerOutcome(false, dbState, failureCode == null ? ErrorCode.RUNNER_ERROR.name() : failureCode,
-                failureMessage == null ? "the runner ended without saying why" : failureMessage, files, bytes, 0,
-                null);
+                failureMessage == null ? "the runner ended without saying why" : failureMessage, doneFields,
+                end.fields(), files, bytes);
     }
 
     private void forwardLog() throws IOException {
@@ -138,7 +147,7 @@ final class RunnerMonitor {
         }
         String pid = Long.toString(runnerPid);
         String command = "kill -0 " + pid + " 2>/dev/null && tr '\\0' ' ' < /proc/" + pid + "/cmdline | grep -qF "
-                + ShellQuote.quote(run.runnerScript());
+                + ShellQuote.quote(run.scriptPath());
         return ssh.exec(command, null, Duration.ofSeconds(30)).ok();
     }
 
@@ -157,18 +166,20 @@ final class RunnerMonitor {
     private RunnerOutcome recover() throws JobFailure {
         listener.warn("the runner on the host died before it finished; making sure PostgreSQL runs");
         try {
-            ExecResult result = ssh.exec(ShellQuote.command("sh", run.runnerScript(), run.runDir(), "recover")
+            ExecResult result = ssh.exec(ShellQuote.command("sh", run.scriptPath(), run.runDir(), "recover")
                     + " </dev/null >/dev/null 2>&1; echo $?", null, recoverTimeout);
-            String dbState = "unknown";
+            Map<String, String> end = new LinkedHashMap<>();
             for (String line : state.newLines(ssh)) {
                 RunnerEvent event = RunnerEvent.parse(line);
                 if (event.kind().equals("end")) {
-                    dbState = event.field("db");
+                    end = event.fields();
                 }
             }
+            String dbState = end.getOrDefault("db", "unknown");
             listener.info("recovery ended (exit " + result.stdout().strip() + "), PostgreSQL is " + dbState);
             return new RunnerOutcome(false, dbState, ErrorCode.RUNNER_DIED.name(),
-                    "the runner on the host died before it finished; the copy is incomplete", files, bytes, 0, null);
+                    "the runner on the host died before it finished; its work is incomplete", Map.of(), end, files,
+                    bytes);
         } catch (IOException e) {
             throw new JobFailure(ErrorCode.CONNECTION_LOST, "the runner died and PostgreSQL could not be checked: "
                     + e.getMessage(), null, e);
@@ -192,8 +203,9 @@ final class RunnerMonitor {
         }
         throw new JobFailure(ErrorCode.CONNECTION_LOST, "lost the connection to " + ssh.target().display()
                 + " and could not reconnect within " + reconnectTimeout.toSeconds() + "s. The runner on the host "
-                + "starts PostgreSQL again by itself if anything fails; run `plan` with the same options to see "
-                + "how the run " + run.id() + " ended", null, last);
+                + "brings PostgreSQL back by itself if anything fails; its state is in " + run.stateFile()
+                + " on the host (for a backup, `plan` with the same options shows how the run " + run.id()
+                + " ended)", null, last);
     }
 
     private static String phaseText(String phase, RunnerEvent event) {
@@ -208,6 +220,10 @@ final class RunnerMonitor {
                 return "starting PostgreSQL";
             case "record":
                 return "writing the manifest";
+            case "move":
+                return "moving the current data directory aside";
+            case "rollback":
+                return "rolling back to the original data directory";
             default:
                 return event.details();
         }

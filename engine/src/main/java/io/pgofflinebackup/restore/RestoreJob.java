@@ -1,0 +1,271 @@
+package io.pgofflinebackup.restore;
+
+import io.pgofflinebackup.ErrorCode;
+import io.pgofflinebackup.JobFailure;
+import io.pgofflinebackup.backup.ActiveSessionPolicy;
+import io.pgofflinebackup.backup.Problem;
+import io.pgofflinebackup.backup.ProgressListener;
+import io.pgofflinebackup.postgres.ClusterInspection;
+import io.pgofflinebackup.postgres.ClusterInspector;
+import io.pgofflinebackup.runner.JobLog;
+import io.pgofflinebackup.runner.RunnerHandle;
+import io.pgofflinebackup.runner.RunnerLauncher;
+import io.pgofflinebackup.runner.RunnerMonitor;
+import io.pgofflinebackup.runner.RunnerOutcome;
+import io.pgofflinebackup.runner.RunnerParams;
+import io.pgofflinebackup.ssh.ExecResult;
+import io.pgofflinebackup.ssh.ShellQuote;
+import io.pgofflinebackup.ssh.SshSession;
+import io.pgofflinebackup.verify.BackupVerifier;
+import io.pgofflinebackup.verify.VerifyReport;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One restore: verify the backup and check the target while the live cluster still runs, then
+ * hand the critical section (stop, move aside, copy, verify, start, or roll back) to the restore
+ * runner on the host and follow it. {@link #abort()} may be called from another thread.
+ */
+public final class RestoreJob {
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(ZoneOffset.UTC);
+    private static final Duration VERIFY_TIMEOUT = Duration.ofHours(12);
+    private static final Duration INSPECT_TIMEOUT = Duration.ofMinutes(10);
+
+    private final RestoreRequest request;
+    private final Clock clock;
+    private final JobLog log;
+    private final AtomicBoolean abortRequested = new AtomicBoolean();
+
+    public RestoreJob(RestoreRequest request, ProgressListener listener) {
+        this(request, listener, Clock.systemUTC());
+    }
+
+    RestoreJob(RestoreRequest request, ProgressListener listener, Clock clock) {
+        this.request = request;
+        this.clock = clock;
+        this.log = new JobLog(listener, clock);
+    }
+
+    /** Asks a running restore to stop: the runner abandons the copy and rolls back. */
+    public void abort() {
+        abortRequested.set(true);
+    }
+
+    /** The whole restore. Failures come back as a result, never as an exception. */
+    public RestoreResult run() {
+        String host = request.connection().target().host();
+        RunnerHandle handle = null;
+        RestorePlan plan = null;
+        try {
+            check();
+            try (SshSession ssh = request.connection().connector(log::warn).connect()) {
+                log.info("connected to " + request.connection().target().display());
+                plan = preflight(ssh);
+                host = plan.host();
+                String stamp = STAMP.format(clock.instant());
+                handle = prepare(ssh, stamp);
+                RunnerLauncher launcher = new RunnerLauncher(ssh);
+                byte[] logSoFar = log.text().getBytes(StandardCharsets.UTF_8);
+                long pid = launcher.launch(handle, List.of("restore.sh", "verify.sh"), params(plan, stamp),
+                        handle.logPaths().get(0), logSoFar, "restore");
+                log.info("restore runner started on " + plan.host() + " (pid " + pid + "); from here on it rolls "
+                        + "back by itself if anything fails");
+                RunnerOutcome outcome = new RunnerMonitor(ssh, handle, pid, logSoFar.length, new Forwarding(),
+                        request.connection().reconnectTimeout(),
+                        request.service().startTimeout().plus(request.service().stopTimeout()).plusSeconds(120),
+                        abortRequested).follow();
+                removeScripts(ssh, handle);
+                return result(outcome, plan, stamp, handle);
+            }
+        } catch (JobFailure failure) {
+            int exit = handle == null ? 2 : failure.exitCode();
+            return new RestoreResult(false, host, request.backup(), request.pgdata(), null, null, false, 0,
+                    failure.databaseRunning(), failure.code(), failure.getMessage(),
+                    handle == null ? null : handle.logPaths().get(0), log.warnings(), exit);
+        } catch (IOException e) {
+            return new RestoreResult(false, host, request.backup(), request.pgdata(), null, null, false, 0, null,
+                    handle == null ? ErrorCode.CONNECTION_FAILED : ErrorCode.CONNECTION_LOST,
+                    "SSH failure: " + e.getMessage(), handle == null ? null : handle.logPaths().get(0),
+                    log.warnings(), handle == null ? 2 : 1);
+        }
+    }
+
+    private void check() throws JobFailure {
+        if (!request.confirmed()) {
+            throw new JobFailure(ErrorCode.CONFIRMATION_MISMATCH, "--confirm must repeat the target data directory"
+                    + " exactly ('" + request.pgdata() + "'), as a guard against restoring onto the wrong cluster;"
+                    + " got '" + (request.confirm() == null ? "" : request.confirm()) + "'. Nothing was done");
+        }
+        try {
+            request.validate();
+        } catch (IllegalArgumentException e) {
+            throw new JobFailure(ErrorCode.BAD_INPUT, e.getMessage(), e);
+        }
+    }
+
+    private RestorePlan preflight(SshSession ssh) throws JobFailure {
+        log.phase("verify", "verifying the backup " + request.backup() + " against its manifest (every file's"
+                + " SHA-256) while PostgreSQL keeps running");
+        VerifyReport backup = new BackupVerifier(ssh, VERIFY_TIMEOUT).verify(request.backup(),
+                BackupVerifier.Mode.CHECKSUMS, null, request.service().pgBin());
+        log.info("backup " + backup.backupId() + ": " + backup.summary());
+        log.phase("inspect", "checking the target " + request.pgdata());
+        RestorePlan plan = RestorePreflight.evaluate(request, backup, inspect(ssh, backup));
+        plan.warnings().forEach(log::warn);
+        plan = waitForSessions(ssh, backup, plan);
+        if (abortRequested.get()) {
+            throw new JobFailure(ErrorCode.ABORTED, "aborted before anything was touched", plan.running(), null);
+        }
+        if (!plan.ok()) {
+            Problem first = plan.problems().get(0);
+            StringBuilder message = new StringBuilder(first.message());
+            plan.problems().stream().skip(1).forEach(p -> message.append("; also: ").append(p.message()));
+            throw new JobFailure(first.code(), message.append(". Nothing was changed").toString(), plan.running(),
+                    null);
+        }
+        log.info("target " + request.pgdata() + ": " + (plan.targetExists() ? (plan.running() ? "running" : "not"
+                + " running") + ", will be moved aside and kept" : "does not exist yet"));
+        return plan;
+    }
+
+    private ClusterInspection inspect(SshSession ssh, VerifyReport backup) throws JobFailure {
+        String parent = parentOf(request.pgdata());
+        return new ClusterInspector(ssh, INSPECT_TIMEOUT).inspect(request.pgdata(), parent,
+                request.service().pgBin() == null ? "" : request.service().pgBin(),
+                request.service().dbUser() == null ? "" : request.service().dbUser(), request.service().dbName(),
+                backup.majorVersion());
+    }
+
+    private RestorePlan waitForSessions(SshSession ssh, VerifyReport backup, RestorePlan plan) throws JobFailure {
+        ActiveSessionPolicy policy = request.service().activeSessions();
+        if (policy.kind() != ActiveSessionPolicy.Kind.WAIT
+                || plan.problems().stream().noneMatch(p -> p.code() == ErrorCode.ACTIVE_SESSIONS)) {
+            return plan;
+        }
+        log.info("client sessions connected; waiting up to " + policy + " for them to end");
+        long deadline = System.nanoTime() + policy.maxWait().toNanos();
+        while (System.nanoTime() < deadline && !abortRequested.get()
+                && plan.problems().stream().anyMatch(p -> p.code() == ErrorCode.ACTIVE_SESSIONS)) {
+            try {
+                Thread.sleep(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                abortRequested.set(true);
+            }
+            plan = RestorePreflight.evaluate(request, backup, inspect(ssh, backup));
+        }
+        return plan;
+    }
+
+    private RunnerHandle prepare(SshSession ssh, String stamp) throws JobFailure, IOException {
+        String parent = parentOf(request.pgdata());
+        String base = Path.of(request.pgdata()).getFileName().toString();
+        String runDir = parent + "/." + base + ".restore-" + stamp + ".run";
+        ExecResult made = ssh.exec("umask 077 && mkdir -- " + ShellQuote.quote(runDir), null, Duration.ofSeconds(60));
+        if (!made.ok()) {
+            throw new JobFailure(ErrorCode.TARGET_NOT_USABLE, "cannot create " + runDir + ": "
+                    + made.firstErrorLine());
+        }
+        return new RunnerHandle(stamp, runDir, "restore.sh", List.of(runDir + "/restore.log"));
+    }
+
+    private RunnerParams params(RestorePlan plan, String stamp) {
+        String parent = parentOf(request.pgdata());
+        String base = Path.of(request.pgdata()).getFileName().toString();
+        String dbUser = plan.dbUser().isEmpty() ? request.connection().target().user() : plan.dbUser();
+        return request.service().addTo(new RunnerParams(), request.pgdata(), plan.pgBin(), plan.running(), dbUser)
+                .put("backup", request.backup())
+                .put("aside", request.pgdata() + ".pre-restore-" + stamp)
+                .put("failed_aside", request.pgdata() + ".failed-restore-" + stamp)
+                .put("target_exists", plan.targetExists())
+                .put("owner", plan.sshUid() == 0 && plan.targetExists() ? Long.toString(plan.ownerUid()) : "")
+                .put("lock", parent + "/." + base + ".pg-offline-backup.lock");
+    }
+
+    private RestoreResult result(RunnerOutcome outcome, RestorePlan plan, String stamp, RunnerHandle handle) {
+        String logPath = handle.logPaths().get(0);
+        if (outcome.ok()) {
+            String aside = outcome.done().getOrDefault("moved_aside", "");
+            return new RestoreResult(true, plan.host(), request.backup(), request.pgdata(),
+                    aside.isEmpty() ? null : aside, null, false, outcome.doneNumber("downtime"), Boolean.TRUE, null,
+                    null, logPath, log.warnings(), 0);
+        }
+        boolean rolledBack = "true".equals(outcome.end().get("rolled_back"));
+        String failedAt = outcome.end().get("failed_restore");
+        Boolean running;
+        switch (outcome.dbState()) {
+            case "running":
+                running = true;
+                break;
+            case "stopped":
+            case "down":
+                running = false;
+                break;
+            case "unchanged":
+                running = plan.running();
+                break;
+            default:
+                running = null;
+        }
+        boolean down = "down".equals(outcome.dbState());
+        ErrorCode code = down ? ErrorCode.DATABASE_DOWN : ErrorCode.fromRunner(outcome.failureCode());
+        StringBuilder message = new StringBuilder(outcome.failureMessage());
+        if (rolledBack) {
+            message.append(". Rolled back: the original data directory is back at ").append(request.pgdata())
+                    .append(running == Boolean.TRUE ? " and PostgreSQL runs from it" : "");
+            if (failedAt != null) {
+                message.append("; the failed restored copy is kept at ").append(failedAt);
+            }
+        }
+        if (down) {
+            message.append(". POSTGRESQL IS NOT RUNNING and could not be started: a human is needed now. Original "
+                    + "data directory: ").append(request.pgdata()).append(" or ").append(request.pgdata())
+                    .append(".pre-restore-").append(stamp).append("; log: ").append(logPath);
+        }
+        return new RestoreResult(false, plan.host(), request.backup(), request.pgdata(), null, failedAt, rolledBack,
+                0, running, code, message.toString(), logPath, log.warnings(), down ? 3 : 1);
+    }
+
+    private static void removeScripts(SshSession ssh, RunnerHandle handle) throws IOException {
+        // The state and restore.log stay beside the data directory as the record of what was done.
+        StringBuilder command = new StringBuilder("cd ").append(ShellQuote.quote(handle.runDir()))
+                .append(" && rm -f lib.sh critical.sh restore.sh verify.sh params tar.rc verify.out pg_ctl.out");
+        ssh.exec(command.toString(), null, Duration.ofSeconds(30));
+    }
+
+    private static String parentOf(String path) {
+        Path parent = Path.of(path).normalize().getParent();
+        return parent == null ? "/" : parent.toString();
+    }
+
+    /** Passes the runner's events on into the job log. */
+    private final class Forwarding implements ProgressListener {
+        @Override
+        public void phase(String phase, String message) {
+            log.phase(phase, message);
+        }
+
+        @Override
+        public void info(String message) {
+            log.info(message);
+        }
+
+        @Override
+        public void warn(String message) {
+            log.warn(message);
+        }
+
+        @Override
+        public void copyProgress(long bytesDone, long bytesTotal) {
+            log.copyProgress(bytesDone, bytesTotal);
+        }
+    }
+}

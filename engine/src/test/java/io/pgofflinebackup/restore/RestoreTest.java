@@ -1,0 +1,131 @@
+package io.pgofflinebackup.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgofflinebackup.ErrorCode;
+import io.pgofflinebackup.backup.BackupResult;
+import io.pgofflinebackup.backup.RealHostSupport;
+import io.pgofflinebackup.testing.PgCluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Restores against a real sshd and real clusters: the data comes back, and nothing is ever lost. */
+class RestoreTest {
+    private static final String QUERY = "SELECT count(*), sum(abalance), (SELECT count(*) FROM notes) FROM pgbench_accounts";
+    private static RealHostSupport host;
+
+    @BeforeAll
+    static void start() {
+        host = new RealHostSupport();
+    }
+
+    @AfterAll
+    static void stop() {
+        host.close();
+    }
+
+    private static BackupResult backupOf(PgCluster cluster) {
+        BackupResult backup = RealHostSupport.backup(host.request(cluster, host.dest()).build());
+        assertThat(backup.ok()).as(String.valueOf(backup.errorMessage())).isTrue();
+        return backup;
+    }
+
+    @Test
+    void restoreBringsBackTheDataOfTheBackupAndKeepsTheChangedDirectoryAside() throws Exception {
+        PgCluster cluster = host.cluster();
+        cluster.query("CREATE TABLE notes AS SELECT g AS id FROM generate_series(1, 100) g");
+        String atBackup = cluster.query(QUERY);
+        BackupResult backup = backupOf(cluster);
+        cluster.query("DELETE FROM pgbench_accounts WHERE aid % 2 = 0");
+        cluster.query("UPDATE pgbench_accounts SET abalance = abalance + 7");
+        cluster.query("DROP TABLE notes");
+        cluster.query("CREATE TABLE after_backup AS SELECT 1 AS marker");
+
+        RealHostSupport.RecordingListener listener = new RealHostSupport.RecordingListener();
+        RestoreResult result = new RestoreJob(host.restoreRequest(cluster, backup.backupPath()).build(), listener)
+                .run();
+
+        assertThat(result.ok()).as(String.valueOf(result.errorMessage())).isTrue();
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.databaseRunning()).isTrue();
+        assertThat(result.rolledBack()).isFalse();
+        assertThat(result.downtimeMillis()).isPositive();
+        assertThat(listener.phases).containsSubsequence("verify", "inspect", "stop", "move", "copy", "verify",
+                "start");
+        assertThat(cluster.isRunning()).isTrue();
+        assertThat(cluster.query(QUERY)).isEqualTo(atBackup);
+        assertThat(cluster.query("SELECT count(*) FROM pg_class WHERE relname = 'after_backup'")).isEqualTo("0");
+
+        // The directory as it was before the restore is kept, whole, under the reported name.
+        Path aside = Path.of(result.movedAsideTo());
+        assertThat(aside.getFileName().toString()).startsWith("data.pre-restore-");
+        assertThat(aside.resolve("PG_VERSION")).exists();
+        PgCluster before = host.startCopyOf(aside);
+        assertThat(before.query("SELECT marker FROM after_backup")).isEqualTo("1");
+        assertThat(Files.readString(Path.of(result.logPath()))).contains("restore complete");
+    }
+
+    @Test
+    void aRestoredClusterThatCannotStartIsRolledBack() throws Exception {
+        PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(0));
+        cluster.query("CREATE TABLE t AS SELECT 'original' AS v");
+        BackupResult backup = backupOf(cluster);
+        // Break the backup's configuration consistently (manifest updated as the runner would), so that it
+        // passes verification and then fails to start.
+        Path backupDir = Path.of(backup.backupPath());
+        breakConfiguration(backupDir);
+        cluster.query("UPDATE t SET v = 'changed after backup'");
+        long pidBefore = cluster.postmasterPid();
+
+        RestoreResult result = RealHostSupport.restore(host.restoreRequest(cluster, backup.backupPath()).build());
+
+        assertThat(result.ok()).isFalse();
+        assertThat(result.rolledBack()).isTrue();
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.errorCode()).isEqualTo(ErrorCode.START_FAILED);
+        assertThat(result.databaseRunning()).isTrue();
+        assertThat(cluster.isRunning()).isTrue();
+        assertThat(cluster.postmasterPid()).isNotEqualTo(pidBefore);
+        assertThat(cluster.query("SELECT v FROM t")).isEqualTo("changed after backup");
+        assertThat(result.failedRestoreAt()).contains(".failed-restore-");
+        assertThat(Path.of(result.failedRestoreAt()).resolve("PG_VERSION")).exists();
+    }
+
+    @Test
+    void wrongConfirmationIsRefusedBeforeAnythingHappens() {
+        PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(0));
+        long pid = cluster.postmasterPid();
+        RestoreResult result = RealHostSupport.restore(host.restoreRequest(cluster, "/nonexistent/backup")
+                .confirm(cluster.pgdata() + "/").build());
+        assertThat(result.errorCode()).isEqualTo(ErrorCode.CONFIRMATION_MISMATCH);
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(cluster.postmasterPid()).isEqualTo(pid);
+    }
+
+    @Test
+    void aPartialBackupIsNeverRestored() throws Exception {
+        PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(0));
+        BackupResult backup = backupOf(cluster);
+        Path partial = Path.of(backup.backupPath()).resolveSibling("." + backup.backupId() + ".partial");
+        Files.move(Path.of(backup.backupPath()), partial);
+        long pid = cluster.postmasterPid();
+
+        RestoreResult result = RealHostSupport.restore(host.restoreRequest(cluster, partial.toString()).build());
+
+        assertThat(result.errorCode()).isEqualTo(ErrorCode.BACKUP_INCOMPLETE);
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(cluster.postmasterPid()).isEqualTo(pid);
+        assertThat(RealHostSupport.entries(cluster.directory())).noneMatch(n -> n.contains("pre-restore"));
+    }
+
+    /** An invalid setting in the backup's postgresql.conf, with the manifest made to agree. */
+    static void breakConfiguration(Path backupDir) throws Exception {
+        Path conf = backupDir.resolve("data/postgresql.conf");
+        Files.writeString(conf, Files.readString(conf) + "\nshared_buffers = 'not a size'\n");
+        ManifestEditor.resync(backupDir, List.of("postgresql.conf"));
+    }
+}
