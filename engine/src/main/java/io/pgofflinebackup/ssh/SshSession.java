@@ -59,6 +59,11 @@ public final class SshSession implements AutoCloseable {
             } catch (JSchException e) {
                 throw new IOException("cannot open an SSH channel to " + target().display() + ": " + e.getMessage(), e);
             }
+            // JSch answers null instead of throwing when the session is going down under it.
+            if (channel == null) {
+                throw new IOException("cannot open an SSH channel to " + target().display()
+                        + ": the connection is going down");
+            }
         }
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         try {

@@ -16,6 +16,14 @@ final class ManifestEditor {
     private ManifestEditor() {
     }
 
+    /** Replaces text in manifest.json and seals it again with a correct checksum. */
+    static void edit(Path backupDir, String from, String to) throws Exception {
+        Path manifest = backupDir.resolve("manifest.json");
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(manifest, StandardCharsets.UTF_8));
+        lines.replaceAll(line -> line.replace(from, to));
+        seal(manifest, lines);
+    }
+
     static void resync(Path backupDir, List<String> changedPaths) throws Exception {
         Path manifest = backupDir.resolve("manifest.json");
         List<String> lines = Files.readAllLines(manifest, StandardCharsets.UTF_8);
@@ -30,6 +38,11 @@ final class ManifestEditor {
                 }
             }
         }
+        seal(manifest, lines);
+        Files.deleteIfExists(backupDir.resolve("backup_manifest"));
+    }
+
+    private static void seal(Path manifest, List<String> lines) throws Exception {
         StringBuilder body = new StringBuilder();
         for (String line : lines.subList(0, lines.size() - 1)) {
             body.append(line).append('\n');
@@ -37,6 +50,5 @@ final class ManifestEditor {
         String sum = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                 .digest(body.toString().getBytes(StandardCharsets.UTF_8)));
         Files.writeString(manifest, body + "  \"manifestChecksum\": \"" + sum + "\"}\n", StandardCharsets.UTF_8);
-        Files.deleteIfExists(backupDir.resolve("backup_manifest"));
     }
 }

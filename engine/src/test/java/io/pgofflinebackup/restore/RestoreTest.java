@@ -8,7 +8,11 @@ import io.pgofflinebackup.backup.RealHostSupport;
 import io.pgofflinebackup.testing.PgCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.pgofflinebackup.backup.RunnerProbe;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,6 +97,51 @@ class RestoreTest {
         assertThat(cluster.query("SELECT v FROM t")).isEqualTo("changed after backup");
         assertThat(result.failedRestoreAt()).contains(".failed-restore-");
         assertThat(Path.of(result.failedRestoreAt()).resolve("PG_VERSION")).exists();
+    }
+
+    @Test
+    void lostConnectionDuringTheCopyIsReattachedAndTheRestoreCompletes() throws Exception {
+        PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(10));
+        cluster.query("CREATE TABLE notes AS SELECT 1 AS id");
+        String atBackup = cluster.query(QUERY);
+        BackupResult backup = backupOf(cluster);
+        cluster.query("DROP TABLE notes");
+        RealHostSupport.RecordingListener listener = new RealHostSupport.RecordingListener();
+        RestoreRequest request = host.restoreRequest(cluster, backup.backupPath()).build();
+
+        CompletableFuture<RestoreResult> job = CompletableFuture.supplyAsync(
+                () -> new RestoreJob(request, listener).run());
+        long tar = RunnerProbe.freeze(cluster.directory(), "tar", Duration.ofSeconds(90));
+        host.sshd.killSessions();
+        Thread.sleep(500);
+        RunnerProbe.thaw(tar);
+        RestoreResult result = job.get(120, TimeUnit.SECONDS);
+
+        assertThat(result.ok()).as(String.valueOf(result.errorMessage())).isTrue();
+        assertThat(listener.warnings).anyMatch(w -> w.contains("lost the connection"));
+        assertThat(cluster.isRunning()).isTrue();
+        assertThat(cluster.query(QUERY)).isEqualTo(atBackup);
+    }
+
+    @Test
+    void maxDowntimeDuringTheCopyRollsBackToTheOriginal() throws Exception {
+        PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(10));
+        cluster.query("CREATE TABLE notes AS SELECT 1 AS id");
+        BackupResult backup = backupOf(cluster);
+        cluster.query("INSERT INTO notes VALUES (2)");
+        RestoreRequest request = host.restoreRequest(cluster, backup.backupPath())
+                .maxDowntime(Duration.ofSeconds(3)).build();
+
+        CompletableFuture<RestoreResult> job = CompletableFuture.supplyAsync(() -> RealHostSupport.restore(request));
+        long tar = RunnerProbe.freeze(cluster.directory(), "tar", Duration.ofSeconds(90));
+        RestoreResult result = job.get(120, TimeUnit.SECONDS);
+        RunnerProbe.thaw(tar);
+
+        assertThat(result.errorCode()).isEqualTo(ErrorCode.MAX_DOWNTIME);
+        assertThat(result.rolledBack()).isTrue();
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.databaseRunning()).isTrue();
+        assertThat(cluster.query("SELECT count(*) FROM notes")).isEqualTo("2");
     }
 
     @Test
