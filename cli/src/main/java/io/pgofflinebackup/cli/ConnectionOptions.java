@@ -1,8 +1,10 @@
 package io.pgofflinebackup.cli;
 
+import io.pgofflinebackup.backup.JobSettingsBuilder;
 import io.pgofflinebackup.ssh.HostKeyPolicy;
 import io.pgofflinebackup.ssh.SshCredentials;
 import io.pgofflinebackup.ssh.SshTarget;
+import io.pgofflinebackup.util.Durations;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -56,6 +58,23 @@ final class ConnectionOptions {
     @Option(names = "--connect-timeout", defaultValue = "20s", paramLabel = "DURATION",
             description = "Time allowed to connect (default: ${DEFAULT-VALUE}).")
     String connectTimeout;
+
+    @Option(names = "--reconnect-timeout", defaultValue = "5m", paramLabel = "DURATION",
+            description = "How long to keep trying to reconnect after the connection drops (default: ${DEFAULT-VALUE}).")
+    String reconnectTimeout;
+
+    /** Sets the connection part of a request; throws UsageError for bad values. */
+    <B extends JobSettingsBuilder<B>> B apply(B builder, Map<String, String> environment) {
+        try {
+            return builder.target(target())
+                    .credentials(credentials(environment))
+                    .hostKeyPolicy(hostKeyPolicy())
+                    .connectTimeout(Durations.parse(connectTimeout))
+                    .reconnectTimeout(Durations.parse(reconnectTimeout));
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage(), e);
+        }
+    }
 
     SshTarget target() {
         try {

@@ -11,6 +11,9 @@ import io.pgofflinebackup.backup.BackupResult;
 import io.pgofflinebackup.backup.Problem;
 import io.pgofflinebackup.postgres.ActiveSession;
 import io.pgofflinebackup.postgres.PreviousRun;
+import io.pgofflinebackup.restore.RestoreResult;
+import io.pgofflinebackup.verify.VerifyProblem;
+import io.pgofflinebackup.verify.VerifyReport;
 import java.util.List;
 
 /** The machine-readable results: one JSON object per invocation. */
@@ -97,6 +100,50 @@ final class JsonOutput {
         return write(root);
     }
 
+    static String restore(RestoreResult result) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("status", result.ok() ? "ok" : "failed");
+        root.put("host", result.host());
+        root.put("restoredFrom", result.restoredFrom());
+        root.put("pgdata", result.pgdata());
+        root.put("movedAsideTo", result.movedAsideTo());
+        root.put("rolledBack", result.rolledBack());
+        root.put("failedRestoreAt", result.failedRestoreAt());
+        root.put("downtimeMillis", result.downtimeMillis());
+        if (result.databaseRunning() == null) {
+            root.putNull("databaseRunning");
+        } else {
+            root.put("databaseRunning", result.databaseRunning());
+        }
+        root.put("logPath", result.logPath());
+        strings(root.putArray("warnings"), result.warnings());
+        if (!result.ok()) {
+            error(root, result.errorCode(), result.errorMessage());
+        }
+        root.put("exitCode", result.exitCode());
+        return write(root);
+    }
+
+    static String verify(VerifyReport report, int exitCode) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("status", report.valid() ? "ok" : report.status().equals("ok") ? "failed" : report.status());
+        root.put("backup", report.backup());
+        root.put("backupId", report.backupId());
+        root.put("majorVersion", report.majorVersion());
+        root.put("files", report.files());
+        root.put("bytes", report.bytes());
+        root.put("pgVerifybackup", report.pgVerifybackup());
+        ArrayNode problems = root.putArray("problems");
+        for (VerifyProblem p : report.problems()) {
+            ObjectNode n = problems.addObject();
+            n.put("path", p.path());
+            n.put("kind", p.kind());
+            n.put("detail", p.detail());
+        }
+        root.put("exitCode", exitCode);
+        return write(root);
+    }
+
     /** What became of an earlier run: running, complete, failed (PostgreSQL state given), or unknown. */
     static String outcome(PreviousRun run) {
         if (run.runnerAlive()) {
@@ -111,9 +158,19 @@ final class JsonOutput {
         return "interrupted";
     }
 
+    /**
+     * A failure before any result existed (bad usage, or a plan that could not inspect). It still has
+     * every key the contract promises, empty, so that a machine can read any result the same way.
+     */
     static String failure(ErrorCode code, String message, Boolean databaseRunning, int exitCode) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("status", "failed");
+        root.putNull("backupId");
+        root.putNull("backupPath");
+        root.putNull("manifestPath");
+        root.put("files", 0);
+        root.put("bytes", 0);
+        root.put("downtimeMillis", 0);
         if (databaseRunning == null) {
             root.putNull("databaseRunning");
         } else {

@@ -7,6 +7,11 @@ import io.pgofflinebackup.postgres.ActiveSession;
 import io.pgofflinebackup.postgres.ClusterInspection;
 import io.pgofflinebackup.postgres.ClusterInspector;
 import io.pgofflinebackup.postgres.PreviousRun;
+import io.pgofflinebackup.runner.JobLog;
+import io.pgofflinebackup.runner.RunnerLauncher;
+import io.pgofflinebackup.runner.RunnerMonitor;
+import io.pgofflinebackup.runner.RunnerOutcome;
+import io.pgofflinebackup.runner.RunnerParams;
 import io.pgofflinebackup.ssh.SshSession;
 import io.pgofflinebackup.util.Bytes;
 import io.pgofflinebackup.util.Durations;
@@ -16,11 +21,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import io.pgofflinebackup.runner.JobLog;
-import io.pgofflinebackup.runner.RunnerLauncher;
-import io.pgofflinebackup.runner.RunnerMonitor;
-import io.pgofflinebackup.runner.RunnerOutcome;
-import io.pgofflinebackup.runner.RunnerParams;
 
 /**
  * One offline backup, phase by phase: connect, inspect (no downtime), then hand the critical
@@ -72,7 +72,7 @@ public final class BackupJob {
                 host = plan.host();
                 plan = waitForSessions(ssh, plan);
                 failOnProblems(plan);
-                reportPreviousRuns(plan);
+                reportPreviousRuns(ssh, plan);
                 RunnerLauncher launcher = new RunnerLauncher(ssh);
                 run = BackupRunPreparer.prepare(ssh, plan.dest(), clock);
                 log.info("backup id " + run.id() + ", copying into " + run.partialDir());
@@ -103,6 +103,13 @@ public final class BackupJob {
         } catch (IOException e) {
             JobFailure failure = new JobFailure(run == null ? ErrorCode.CONNECTION_FAILED : ErrorCode.CONNECTION_LOST,
                     "SSH failure: " + e.getMessage(), null, e);
+            return BackupResult.failed(failure, host, run == null ? null : run.id(),
+                    run == null ? null : run.partialLog(), log.warnings());
+        } catch (RuntimeException e) {
+            // A bug of ours. Once the runner is started it protects PostgreSQL by itself; say what we know.
+            JobFailure failure = new JobFailure(ErrorCode.INTERNAL, "internal error: " + e + (run == null
+                    ? ". PostgreSQL was not touched" : ". The runner on the host goes on by itself; `plan` shows how"
+                    + " run " + run.id() + " ended"), null, e);
             return BackupResult.failed(failure, host, run == null ? null : run.id(),
                     run == null ? null : run.partialLog(), log.warnings());
         }
@@ -192,11 +199,16 @@ public final class BackupJob {
         throw new JobFailure(first.code(), message.toString(), plan.running(), null);
     }
 
-    private void reportPreviousRuns(BackupPlan plan) {
+    /**
+     * Says how earlier runs whose client went away ended, and removes the runner files of those that
+     * completed (their backup is complete and has its own log); a failed run's files stay for diagnosis.
+     */
+    private void reportPreviousRuns(SshSession ssh, BackupPlan plan) throws IOException {
         for (PreviousRun run : plan.previousRuns()) {
             if (run.endedOk()) {
                 log.info("an earlier run " + run.id() + " completed after its client had gone: backup "
                         + plan.dest() + "/" + run.id());
+                new RunnerLauncher(ssh).cleanUp(new RemoteRun(plan.dest(), run.id()).handle());
             }
         }
     }

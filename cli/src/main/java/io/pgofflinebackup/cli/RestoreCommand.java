@@ -1,0 +1,107 @@
+package io.pgofflinebackup.cli;
+
+import io.pgofflinebackup.ErrorCode;
+import io.pgofflinebackup.restore.RestoreJob;
+import io.pgofflinebackup.restore.RestoreRequest;
+import io.pgofflinebackup.restore.RestoreResult;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code restore}: put a verified backup in place of a data directory, keeping what was there. */
+@Command(name = "restore", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Restore a backup: verify it and check the target while PostgreSQL runs, stop it, move the "
+                + "current data directory aside (never deleted), copy the backup in, verify, start and prove it "
+                + "serves; roll back to the original if it does not.")
+final class RestoreCommand implements Callable<Integer> {
+    @ArgGroup(exclusive = false, multiplicity = "1", heading = "%nConnection:%n")
+    ConnectionOptions connection = new ConnectionOptions();
+
+    @Option(names = "--backup", required = true, paramLabel = "DIR", description = "The backup directory on the host.")
+    String backup;
+
+    @Option(names = "--pgdata", required = true, paramLabel = "DIR", description = "The data directory to restore into.")
+    String pgdata;
+
+    @Option(names = "--confirm", required = true, paramLabel = "TEXT",
+            description = "Must repeat --pgdata exactly: a guard against restoring onto the wrong cluster.")
+    String confirm;
+
+    @Mixin
+    ServiceOptions service = new ServiceOptions();
+
+    @Option(names = "--json", description = "Print one JSON object with the result on stdout.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        PrintStream out = System.out;
+        RestoreRequest request;
+        try {
+            RestoreRequest.Builder builder = RestoreRequest.builder().backup(backup).pgdata(pgdata).confirm(confirm);
+            request = service.apply(connection.apply(builder, System.getenv())).build();
+        } catch (UsageError e) {
+            if (json) {
+                out.println(JsonOutput.failure(ErrorCode.BAD_INPUT, e.getMessage(), null, 2));
+            } else {
+                System.err.println("error: " + e.getMessage());
+            }
+            return 2;
+        }
+        RestoreJob job = new RestoreJob(request,
+                new ConsoleProgress(System.err, System.console() != null, Clock.systemUTC()));
+        CountDownLatch finished = new CountDownLatch(1);
+        // Ctrl-C asks the runner to abandon the copy and roll back, and waits for it.
+        Thread hook = new Thread(() -> {
+            job.abort();
+            try {
+                finished.await(5, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "abort-restore");
+        Runtime.getRuntime().addShutdownHook(hook);
+        RestoreResult result;
+        try {
+            result = job.run();
+        } finally {
+            finished.countDown();
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // The JVM is exiting because of Ctrl-C; the hook is waiting for us and lets it go now.
+        }
+        if (json) {
+            out.println(JsonOutput.restore(result));
+        } else {
+            summary(result, out);
+        }
+        return result.exitCode();
+    }
+
+    private static void summary(RestoreResult result, PrintStream out) {
+        if (result.ok()) {
+            out.println("Restore complete: " + result.pgdata() + " now holds " + result.restoredFrom()
+                    + "; PostgreSQL runs (down for " + result.downtimeMillis() + " ms)");
+            if (result.movedAsideTo() != null) {
+                out.println("  the previous data directory is kept at " + result.movedAsideTo()
+                        + " (remove it by hand once satisfied)");
+            }
+            out.println("  log: " + result.logPath());
+            return;
+        }
+        out.println("Restore FAILED (" + result.errorCode() + "): " + result.errorMessage());
+        out.println("  rolled back: " + result.rolledBack() + "; PostgreSQL: " + (result.databaseRunning() == null
+                ? "state unknown" : result.databaseRunning() ? "running" : "NOT running"));
+        if (result.logPath() != null) {
+            out.println("  log: " + result.logPath());
+        }
+    }
+}

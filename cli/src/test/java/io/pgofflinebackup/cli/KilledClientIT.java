@@ -1,0 +1,291 @@
+package io.pgofflinebackup.cli;
+
+import static io.pgofflinebackup.cli.TestArgs.cluster;
+import static io.pgofflinebackup.cli.TestArgs.keyAuth;
+import static io.pgofflinebackup.cli.TestArgs.line;
+import static io.pgofflinebackup.cli.TestArgs.names;
+import static io.pgofflinebackup.cli.TestArgs.target;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgofflinebackup.testing.PgCluster;
+import io.pgofflinebackup.testing.Procs;
+import io.pgofflinebackup.testing.SshServer;
+import io.pgofflinebackup.testing.TestUser;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The client (the shaded jar in a JVM of its own) is SIGKILLed in the middle of the copy, with and
+ * without its SSH connection dropped too. The copy is frozen (SIGSTOP) while that happens, so that the
+ * kill really lands mid-copy, and thawed afterwards. PostgreSQL must serve again within a bounded time,
+ * the runner must have finished a valid backup or left only a partial copy, and the next run of the
+ * tool must report how the run ended, consistently with what is on disk.
+ */
+class KilledClientIT {
+
+    /** Big enough (about 300 MB) that the copy takes a while; one cluster serves both cases. */
+    private static final int PGBENCH_SCALE = 20;
+    private static final Duration RECOVERY_BOUND = Duration.ofSeconds(60);
+    private static final Duration COPY_START_TIMEOUT = Duration.ofSeconds(90);
+    private static final Pattern RUN_DIR = Pattern.compile("^\\.(.+)\\.run$");
+    private static final Pattern RUNNER_PID = Pattern.compile("(?m)^\\d+ runner pid=(\\d+)");
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private static TestUser user;
+    private static SshServer sshd;
+    private static PgCluster pg;
+
+    @BeforeAll
+    static void startServers() {
+        user = TestUser.get();
+        sshd = SshServer.start(user);
+        try {
+            pg = PgCluster.create(user, PgCluster.Options.defaults().withPgbenchScale(PGBENCH_SCALE));
+        } catch (RuntimeException e) {
+            sshd.close();
+            throw e;
+        }
+    }
+
+    @AfterAll
+    static void stopServers() {
+        try {
+            if (pg != null) {
+                pg.close();
+                TestArgs.deleteTree(pg.directory());
+            }
+        } finally {
+            if (sshd != null) {
+                sshd.close();
+            }
+        }
+    }
+
+    @Test
+    void clientAndItsConnectionKilledMidCopy() {
+        killClientMidCopy(true);
+    }
+
+    @Test
+    void clientKilledMidCopyWhileItsConnectionStaysUp() {
+        killClientMidCopy(false);
+    }
+
+    private void killClientMidCopy(boolean dropConnection) {
+        Path dest = TestUser.newWorkDir("dest");
+        List<String> backup = line("backup", target(sshd), keyAuth(sshd), cluster(pg, dest), List.of("--json"));
+        CliRun.Spawned client = CliRun.Spawned.start(CliRun.jarCommand(List.of(), backup), Map.of());
+        long frozenCopy = -1;
+        long runnerPid = -1;
+        try {
+            // Find the run, its runner, and the runner's cp; freeze the cp as soon as it exists.
+            String id = awaitRunId(dest, client);
+            Path state = dest.resolve("." + id + ".run").resolve("state");
+            long deadline = System.nanoTime() + COPY_START_TIMEOUT.toNanos();
+            while (frozenCopy < 0) {
+                assertThat(System.nanoTime() - deadline).as("the runner's cp did not show up; client:\n%s\nstate:\n%s",
+                        client.output(), read(state)).isNegative();
+                assertThat(client.process().isAlive()).as("client ended before the copy:\n%s", client.output())
+                        .isTrue();
+                if (runnerPid < 0) {
+                    Matcher m = RUNNER_PID.matcher(read(state));
+                    runnerPid = m.find() ? Long.parseLong(m.group(1)) : -1;
+                }
+                Optional<ProcessHandle> cp = runnerPid < 0 ? Optional.empty() : copyChild(runnerPid);
+                if (cp.isPresent()) {
+                    assertThat(Procs.signal(cp.get().pid(), "STOP")).as("SIGSTOP to cp").isTrue();
+                    frozenCopy = cp.get().pid();
+                } else {
+                    sleep(5);
+                }
+            }
+            assertThat(awaitStopped(frozenCopy)).as("state of cp %s after SIGSTOP (T: frozen before it finished;"
+                    + " Z or ?: it finished first, make the cluster bigger)", frozenCopy).isEqualTo('T');
+            assertThat(read(state)).as("state file").containsPattern("(?m)^\\d+ phase copy");
+            assertThat(pg.isRunning()).as("PostgreSQL is down during the copy").isFalse();
+            assertThat(dest.resolve("." + id + ".partial")).isDirectory();
+            assertThat(dest.resolve(id)).doesNotExist();
+
+            // Kill the client (and, in the first case, its connection) while the copy is frozen.
+            client.kill();
+            assertThat(Procs.isAlive(client.process().pid())).isFalse();
+            if (dropConnection) {
+                sshd.killSessions();
+                assertThat(sshd.sessionProcessPids()).as("sshd sessions after killing them").isEmpty();
+            }
+            assertThat(Procs.isAlive(runnerPid)).as("the runner outlives its client").isTrue();
+            Procs.signal(frozenCopy, "CONT");
+            frozenCopy = -1;
+
+            // PostgreSQL serves again within the bound, and the runner ends.
+            awaitServing(RECOVERY_BOUND);
+            assertThat(Procs.awaitDeath(runnerPid, RECOVERY_BOUND)).as("the runner ends; state:\n%s", read(state))
+                    .isTrue();
+            String lastEvent = lastLine(read(state));
+            assertThat(lastEvent).as("the runner's last event").containsPattern("^\\d+ end ");
+
+            // On disk: a complete backup or only a partial copy, never both.
+            Path complete = dest.resolve(id);
+            Path partial = dest.resolve("." + id + ".partial");
+            boolean isComplete = Files.isDirectory(complete);
+            assertThat(isComplete).as("exactly one of %s and %s exists: %s", complete, partial, names(dest))
+                    .isNotEqualTo(Files.exists(partial));
+            if (isComplete) {
+                assertThat(lastEvent).contains("end ok");
+                assertThat(complete.resolve("data").resolve("PG_VERSION")).isRegularFile();
+                JsonNode manifest = readJson(complete.resolve("manifest.json"));
+                assertThat(manifest.path("backupId").asText()).isEqualTo(id);
+                assertThat(manifest.path("totals").path("files").asLong()).isPositive();
+            } else {
+                assertThat(lastEvent).contains("end failed");
+            }
+
+            // The next run of the tool reports how that run ended.
+            List<String> plan = line("plan", target(sshd), keyAuth(sshd), cluster(pg, dest), List.of("--json"));
+            CliRun planRun = CliRun.spawn(CliRun.jarCommand(List.of(), plan), Map.of(), plan);
+            assertThat(planRun.exitCode()).as("%s", planRun).isZero();
+            JsonNode previous = previousRun(planRun.json(), id);
+            assertThat(previous).as("run %s in previousRuns of %s", id, planRun).isNotNull();
+            assertThat(previous.path("runnerAlive").asBoolean()).isFalse();
+            assertThat(previous.path("outcome").asText()).as("%s", planRun)
+                    .isEqualTo(isComplete ? "complete" : "failed");
+            assertThat(pg.isRunning()).isTrue();
+        } finally {
+            if (frozenCopy > 0) {
+                Procs.signal(frozenCopy, "CONT");
+            }
+            client.kill();
+            client.deleteFiles();
+            if (runnerPid > 0 && !Procs.awaitDeath(runnerPid, RECOVERY_BOUND)) {
+                // Leave nothing behind; PostgreSQL itself is the fixture's to stop.
+                ProcessHandle.of(runnerPid).ifPresent(Procs::killTree);
+            }
+            TestArgs.deleteTree(dest);
+        }
+    }
+
+    /** Waits for the client to create {@code <dest>/.<id>.run/state}; returns the id. */
+    private static String awaitRunId(Path dest, CliRun.Spawned client) {
+        long deadline = System.nanoTime() + COPY_START_TIMEOUT.toNanos();
+        while (true) {
+            for (String name : names(dest)) {
+                Matcher m = RUN_DIR.matcher(name);
+                if (m.matches() && Files.exists(dest.resolve(name).resolve("state"))) {
+                    return m.group(1);
+                }
+            }
+            assertThat(client.process().isAlive()).as("client ended before starting a run:\n%s", client.output())
+                    .isTrue();
+            assertThat(System.nanoTime() - deadline).as("no run started in %s; client:\n%s", dest, client.output())
+                    .isNegative();
+            sleep(5);
+        }
+    }
+
+    /** The runner's {@code cp -a} child, if it has one right now. */
+    private static Optional<ProcessHandle> copyChild(long runnerPid) {
+        return ProcessHandle.of(runnerPid).stream()
+                .flatMap(ProcessHandle::children)
+                .filter(p -> Procs.cmdline(p.pid()).startsWith("cp -a "))
+                .findFirst();
+    }
+
+    /** PostgreSQL accepts queries and pg_control says it is in production, within the bound. */
+    private static void awaitServing(Duration bound) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        List<String> failures = new ArrayList<>();
+        while (true) {
+            try {
+                if (pg.isRunning() && pg.query("SELECT 1").equals("1") && pg.controlState().equals("in production")) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                failures.add(e.getMessage().lines().findFirst().orElse(""));
+            }
+            assertThat(System.nanoTime() - deadline).as("PostgreSQL serving again within %s; last errors: %s", bound,
+                    failures.subList(Math.max(0, failures.size() - 3), failures.size())).isNegative();
+            sleep(200);
+        }
+    }
+
+    private static JsonNode previousRun(JsonNode plan, String id) {
+        for (JsonNode run : plan.path("previousRuns")) {
+            if (run.path("id").asText().equals(id)) {
+                return run;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Waits for a SIGSTOPped process to show as stopped: the signal takes effect only when the process
+     * next leaves the kernel, so a copy busy in disk I/O (state D) stays "running" for a moment.
+     */
+    private static char awaitStopped(long pid) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        char state = processState(pid);
+        while (state != 'T' && state != 'Z' && state != '?' && System.nanoTime() - deadline < 0) {
+            sleep(10);
+            state = processState(pid);
+        }
+        return state;
+    }
+
+    /** The state letter from /proc/PID/stat (R, S, T, Z...), or '?' if the process is gone. */
+    private static char processState(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8);
+            return stat.charAt(stat.lastIndexOf(')') + 2);
+        } catch (IOException e) {
+            return '?';
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String lastLine(String text) {
+        List<String> lines = text.lines().filter(l -> !l.isBlank()).toList();
+        return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+    }
+
+    private static JsonNode readJson(Path file) {
+        try {
+            return MAPPER.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
