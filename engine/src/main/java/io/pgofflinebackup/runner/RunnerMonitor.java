@@ -215,7 +215,7 @@ public final class RunnerMonitor {
             case "copy":
                 return "copying the data directory";
             case "verify":
-                return "verifying the copy against the source";
+                return "verifying the copy";
             case "start":
                 return "starting PostgreSQL";
             case "record":
