@@ -103,3 +103,15 @@ manifest_entries() {
             printf "%s\t%s\t%s\t%s\t%s\n", type, size, field($0, "sha256"), field($0, "path"), field($0, "target")
         }' "$1" | LC_ALL=C sort -t "$TAB" -k4,4
 }
+
+# pg_verifybackup BIN MANIFEST DATA: PostgreSQL's own check of a backup. pg_verifybackup hands the
+# WAL directory to pg_waldump through a shell, unescaped, so a path with quotes or $( ) would be
+# executed. It gets a link to the WAL directory under a name mktemp made (letters and digits only).
+pg_verifybackup_safely() {
+    wal_link_dir=$(mktemp -d "/tmp/pgob-wal.XXXXXXXX") || return 1
+    ln -s "$3/pg_wal" "$wal_link_dir/pg_wal" || { rm -rf "$wal_link_dir"; return 1; }
+    vb_rc=0
+    "$1/pg_verifybackup" -q -m "$2" -w "$wal_link_dir/pg_wal" "$3" || vb_rc=$?
+    rm -rf "$wal_link_dir"
+    return "$vb_rc"
+}

@@ -109,7 +109,7 @@ cat "$WORK/result"
 VERIFYBACKUP=skipped
 if [ "$OWN_DATA" = true ] && [ "$MODE" = checksums ] && [ -n "$PG_BIN" ] && [ -x "$PG_BIN/pg_verifybackup" ] &&
     [ -f "$BACKUP/backup_manifest" ]; then
-    if out=$("$PG_BIN/pg_verifybackup" -q -m "$BACKUP/backup_manifest" "$DATA" 2>&1); then
+    if out=$(pg_verifybackup_safely "$PG_BIN" "$BACKUP/backup_manifest" "$DATA" 2>&1); then
         VERIFYBACKUP=passed
     else
         VERIFYBACKUP=failed
