@@ -1,0 +1,13 @@
+/*
+ * Signature-only stand-in, never shipped (see offline-build/jenkins-api/README.md).
+ * Mirrors org.jenkins-ci.plugins:credentials:1511.v2e3cb_0008ef0 (BOM 6916.v15ec97679743; read at jenkinsci/credentials-plugin d96751bc),
+ * src/main/java/com/cloudbees/plugins/credentials/CredentialsMatcher.java. Declares only what the plugin uses; bodies are not the real ones.
+ */
+package com.cloudbees.plugins.credentials;
+
+import edu.umd.cs.findbugs.annotations.NonNull;
+import java.io.Serializable;
+
+public interface CredentialsMatcher extends Serializable {
+    boolean matches(@NonNull Credentials item);
+}

@@ -1,0 +1,9 @@
+/*
+ * Signature-only stand-in, never shipped (see offline-build/jenkins-api/README.md).
+ * Mirrors org.jenkins-ci.main:jenkins-core:2.541.3 (jenkinsci/jenkins tag jenkins-2.541.3),
+ * core/src/main/java/hudson/ExtensionPoint.java. Declares only what the plugin uses; bodies are not the real ones.
+ */
+package hudson;
+
+public interface ExtensionPoint {
+}

@@ -1,0 +1,12 @@
+/*
+ * Signature-only stand-in, never shipped (see offline-build/jenkins-api/README.md).
+ * Mirrors org.jenkins-ci.main:jenkins-core:2.541.3 (jenkinsci/jenkins tag jenkins-2.541.3),
+ * core/src/main/java/hudson/model/Describable.java. Declares only what the plugin uses; bodies are not the real ones.
+ */
+package hudson.model;
+
+public interface Describable<T extends Describable<T>> {
+    default Descriptor<T> getDescriptor() {
+        throw new UnsupportedOperationException("stand-in");
+    }
+}

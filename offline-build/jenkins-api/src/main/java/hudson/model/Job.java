@@ -1,0 +1,14 @@
+/*
+ * Signature-only stand-in, never shipped (see offline-build/jenkins-api/README.md).
+ * Mirrors org.jenkins-ci.main:jenkins-core:2.541.3 (jenkinsci/jenkins tag jenkins-2.541.3),
+ * core/src/main/java/hudson/model/Job.java. Declares only what the plugin uses; bodies are not the real ones.
+ */
+package hudson.model;
+
+// Real: extends AbstractItem implements ExtensionPoint, StaplerOverridable, ... Named here only
+// because Run's type parameters are bounded by it.
+public abstract class Job<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, RunT>> {
+    private Job() {
+        throw new UnsupportedOperationException("stand-in");
+    }
+}

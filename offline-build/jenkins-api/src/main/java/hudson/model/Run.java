@@ -1,0 +1,25 @@
+/*
+ * Signature-only stand-in, never shipped (see offline-build/jenkins-api/README.md).
+ * Mirrors org.jenkins-ci.main:jenkins-core:2.541.3 (jenkinsci/jenkins tag jenkins-2.541.3),
+ * core/src/main/java/hudson/model/Run.java. Declares only what the plugin uses; bodies are not the real ones.
+ */
+package hudson.model;
+
+import edu.umd.cs.findbugs.annotations.NonNull;
+
+// Real: also implements ExtensionPoint, Comparable<RunT>, AccessControlled, PersistenceRoot, ...
+public abstract class Run<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, RunT>> extends Actionable {
+
+    private Run() {
+        throw new UnsupportedOperationException("stand-in");
+    }
+
+    @Override
+    public void addAction(@NonNull Action a) {
+        throw new UnsupportedOperationException("stand-in");
+    }
+
+    public @NonNull String getExternalizableId() {
+        throw new UnsupportedOperationException("stand-in");
+    }
+}

@@ -1,0 +1,15 @@
+/*
+ * Signature-only stand-in, never shipped (see offline-build/jenkins-api/README.md).
+ * Mirrors org.jenkins-ci.main:jenkins-core:2.541.3 (jenkinsci/jenkins tag jenkins-2.541.3),
+ * core/src/main/java/jenkins/model/RunAction2.java. Declares only what the plugin uses; bodies are not the real ones.
+ */
+package jenkins.model;
+
+import hudson.model.Action;
+import hudson.model.Run;
+
+public interface RunAction2 extends Action {
+    void onAttached(Run<?, ?> r);
+
+    void onLoad(Run<?, ?> r);
+}

@@ -1,0 +1,185 @@
+package io.jenkins.plugins.pgofflinebackup;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import io.pgofflinebackup.ErrorCode;
+import io.pgofflinebackup.backup.BackupResult;
+import io.pgofflinebackup.util.Bytes;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a backup ended, as the engine's {@link BackupResult} said, in a form that travels back from
+ * the agent. Immutable.
+ */
+final class BackupOutcome implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final boolean ok;
+    private final String host;
+    @CheckForNull
+    private final String backupId;
+    @CheckForNull
+    private final String backupPath;
+    @CheckForNull
+    private final String manifestPath;
+    @CheckForNull
+    private final String logPath;
+    private final long files;
+    private final long bytes;
+    private final long downtimeMillis;
+    @CheckForNull
+    private final Boolean databaseRunning;
+    @CheckForNull
+    private final String errorCode;
+    @CheckForNull
+    private final String errorMessage;
+    private final int exitCode;
+    private final ArrayList<String> warnings;
+    @CheckForNull
+    private final String trustedKeys;
+
+    private BackupOutcome(BackupResult result, @CheckForNull String trustedKeys) {
+        this.ok = result.ok();
+        this.host = result.host();
+        this.backupId = result.backupId();
+        this.backupPath = result.backupPath();
+        this.manifestPath = result.manifestPath();
+        this.logPath = result.logPath();
+        this.files = result.files();
+        this.bytes = result.bytes();
+        this.downtimeMillis = result.downtimeMillis();
+        this.databaseRunning = result.databaseRunning();
+        this.errorCode = result.errorCode() == null ? null : result.errorCode().name();
+        this.errorMessage = result.errorMessage();
+        this.exitCode = result.exitCode();
+        this.warnings = new ArrayList<>(result.warnings() == null ? List.of() : result.warnings());
+        this.trustedKeys = trustedKeys;
+    }
+
+    /**
+     * @param trustedKeys for trust on first use: the known_hosts content after the backup, with any
+     *     key the engine trusted for the first time
+     */
+    static BackupOutcome of(BackupResult result, @CheckForNull String trustedKeys) {
+        return new BackupOutcome(result, trustedKeys);
+    }
+
+    boolean ok() {
+        return ok;
+    }
+
+    String host() {
+        return host;
+    }
+
+    @CheckForNull
+    String backupId() {
+        return backupId;
+    }
+
+    @CheckForNull
+    String backupPath() {
+        return backupPath;
+    }
+
+    @CheckForNull
+    String manifestPath() {
+        return manifestPath;
+    }
+
+    @CheckForNull
+    String logPath() {
+        return logPath;
+    }
+
+    long files() {
+        return files;
+    }
+
+    long bytes() {
+        return bytes;
+    }
+
+    long downtimeMillis() {
+        return downtimeMillis;
+    }
+
+    @CheckForNull
+    Boolean databaseRunning() {
+        return databaseRunning;
+    }
+
+    @CheckForNull
+    String errorCode() {
+        return errorCode;
+    }
+
+    @CheckForNull
+    String errorMessage() {
+        return errorMessage;
+    }
+
+    /** As the CLI's: 0 done, 1 failed with PostgreSQL as found, 2 nothing touched, 3 PostgreSQL is down. */
+    int exitCode() {
+        return exitCode;
+    }
+
+    List<String> warnings() {
+        return Collections.unmodifiableList(warnings);
+    }
+
+    @CheckForNull
+    String trustedKeys() {
+        return trustedKeys;
+    }
+
+    /** PostgreSQL could not be started again: exit code 3 in CLI terms. */
+    boolean databaseDown() {
+        return !ok && exitCode == ErrorCode.Outcome.DATABASE_DOWN.exitCode();
+    }
+
+    /**
+     * What {@code pgOfflineBackup} returns to the Pipeline script. {@code verified} is true for every
+     * backup that completed: the engine compares file count, bytes and each file's size of the copy
+     * with the source while PostgreSQL is still stopped, and fails the backup otherwise.
+     */
+    Map<String, Object> toStepResult() {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("id", backupId);
+        result.put("path", backupPath);
+        result.put("files", files);
+        result.put("bytes", bytes);
+        result.put("downtimeMillis", downtimeMillis);
+        result.put("verified", ok);
+        result.put("manifestPath", manifestPath);
+        result.put("logPath", logPath);
+        result.put("host", host);
+        return result;
+    }
+
+    /** One line for the build log when the backup completed. */
+    String successMessage() {
+        return Messages.Outcome_success(backupId, host, backupPath, Bytes.human(bytes), files,
+                BuildLogProgress.millis(downtimeMillis));
+    }
+
+    /** The failure as the build shows it: what happened, PostgreSQL's state, what to do. */
+    String failureMessage() {
+        String state;
+        if (databaseDown()) {
+            state = Messages.Outcome_databaseDown(host);
+        } else if (Boolean.TRUE.equals(databaseRunning)) {
+            state = Messages.Outcome_databaseRunning(host);
+        } else if (Boolean.FALSE.equals(databaseRunning)) {
+            state = Messages.Outcome_databaseStopped(host);
+        } else {
+            state = Messages.Outcome_databaseUnknown(host);
+        }
+        String where = logPath == null ? "" : " " + Messages.Outcome_logAt(logPath);
+        return Messages.Outcome_failure(host, errorCode, exitCode, errorMessage) + " " + state + where;
+    }
+}

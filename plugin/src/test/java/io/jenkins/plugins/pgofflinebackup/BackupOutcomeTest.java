@@ -1,0 +1,71 @@
+package io.jenkins.plugins.pgofflinebackup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pgofflinebackup.ErrorCode;
+import io.pgofflinebackup.backup.BackupResult;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BackupOutcomeTest {
+
+    static BackupResult success() {
+        return new BackupResult(true, "db1", "20261125T020003Z", "/backup/db1/20261125T020003Z",
+                "/backup/db1/20261125T020003Z/manifest.json", "/backup/db1/20261125T020003Z/backup.log", 1234,
+                5L * 1024 * 1024 * 1024, 41_500, Boolean.TRUE, null, null, List.of("a warning"));
+    }
+
+    static BackupResult failure(ErrorCode code, Boolean running) {
+        return new BackupResult(false, "db1", "20261125T020003Z", null, null,
+                "/backup/db1/.20261125T020003Z.partial/backup.log", 0, 0, 0, running, code, "the copy failed: disk full",
+                List.of());
+    }
+
+    @Test
+    void theStepReturnsTheBackupAsAMap() {
+        Map<String, Object> map = BackupOutcome.of(success(), null).toStepResult();
+
+        assertEquals(List.of("id", "path", "files", "bytes", "downtimeMillis", "verified", "manifestPath", "logPath",
+                "host"), List.copyOf(map.keySet()));
+        assertEquals("20261125T020003Z", map.get("id"));
+        assertEquals("/backup/db1/20261125T020003Z", map.get("path"));
+        assertEquals(1234L, map.get("files"));
+        assertEquals(5L * 1024 * 1024 * 1024, map.get("bytes"));
+        assertEquals(41_500L, map.get("downtimeMillis"));
+        assertEquals(Boolean.TRUE, map.get("verified"));
+        assertEquals("/backup/db1/20261125T020003Z/manifest.json", map.get("manifestPath"));
+        assertEquals("db1", map.get("host"));
+    }
+
+    @Test
+    void successSaysWhatWasMade() {
+        String message = BackupOutcome.of(success(), null).successMessage();
+        assertEquals("Backup 20261125T020003Z of db1 complete: /backup/db1/20261125T020003Z, 5.0 GiB in 1,234 files,"
+                + " PostgreSQL down for 41.5 s.", message);
+    }
+
+    @Test
+    void aFailureSaysWhetherPostgresqlRuns() {
+        BackupOutcome restored = BackupOutcome.of(failure(ErrorCode.COPY_FAILED, Boolean.TRUE), null);
+        assertEquals(1, restored.exitCode());
+        assertFalse(restored.databaseDown());
+        assertEquals("Backup of db1 failed (COPY_FAILED, exit code 1): the copy failed: disk full"
+                + " PostgreSQL on db1 is running."
+                + " The backup log is /backup/db1/.20261125T020003Z.partial/backup.log on the host.",
+                restored.failureMessage());
+
+        BackupOutcome down = BackupOutcome.of(failure(ErrorCode.START_FAILED, Boolean.FALSE), null);
+        assertEquals(3, down.exitCode());
+        assertTrue(down.databaseDown());
+        assertTrue(down.failureMessage().contains("POSTGRESQL IS DOWN on db1"), down.failureMessage());
+
+        BackupOutcome lost = BackupOutcome.of(failure(ErrorCode.CONNECTION_LOST, null), null);
+        assertTrue(lost.failureMessage().contains("is not known: check the host"), lost.failureMessage());
+
+        BackupOutcome untouched = BackupOutcome.of(failure(ErrorCode.ACTIVE_SESSIONS, Boolean.TRUE), null);
+        assertEquals(2, untouched.exitCode());
+    }
+}

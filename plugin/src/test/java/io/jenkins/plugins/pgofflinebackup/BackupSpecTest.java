@@ -1,0 +1,198 @@
+package io.jenkins.plugins.pgofflinebackup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pgofflinebackup.backup.ActiveSessionPolicy;
+import io.pgofflinebackup.backup.BackupRequest;
+import io.pgofflinebackup.postgres.StopMode;
+import io.pgofflinebackup.ssh.HostKeyPolicy;
+import io.pgofflinebackup.ssh.SshCredentials;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+class BackupSpecTest {
+    private static final SshCredentials KEY = new SshCredentials.PrivateKey("test", "KEY".getBytes(StandardCharsets.UTF_8), null);
+    private static final HostKeyPolicy POLICY = new HostKeyPolicy.InsecureAcceptAny();
+
+    static PgOfflineBackupStep fullStep() {
+        PgOfflineBackupStep step = new PgOfflineBackupStep("db1.example.com", "db1-ssh", "/var/lib/postgresql/16/main",
+                "/backup/db1");
+        step.setPort(2222);
+        step.setHostKeyVerification(new TrustOnFirstUseVerification());
+        step.setStopMode("smart");
+        step.setStopTimeout("2m");
+        step.setStartTimeout("90s");
+        step.setActiveSessions("wait:5m");
+        step.setMaxDowntime("15m");
+        step.setStopCommand("sudo -n systemctl stop postgresql@16-main");
+        step.setStartCommand("sudo -n systemctl start postgresql@16-main");
+        step.setDbUser("backup_check");
+        step.setDbName("app");
+        step.setPgBin("/usr/lib/postgresql/16/bin");
+        step.setServerLog("/var/log/postgresql/restart.log");
+        step.setConnectTimeout("45s");
+        step.setReconnectTimeout("10m");
+        return step;
+    }
+
+    @Test
+    void everyStepFieldReachesTheEngineRequest() {
+        BackupSpec spec = BackupSpec.of(fullStep(), UnaryOperator.identity());
+        BackupRequest request = spec.toRequest("postgres", KEY, POLICY);
+
+        assertEquals("db1.example.com", request.target().host());
+        assertEquals(2222, request.target().port());
+        assertEquals("postgres", request.target().user());
+        assertEquals(KEY, request.credentials());
+        assertEquals(POLICY, request.hostKeyPolicy());
+        assertEquals("/var/lib/postgresql/16/main", request.pgdata());
+        assertEquals("/backup/db1", request.dest());
+        assertEquals(StopMode.SMART, request.stopMode());
+        assertEquals(Duration.ofMinutes(2), request.stopTimeout());
+        assertEquals(Duration.ofSeconds(90), request.startTimeout());
+        assertEquals(ActiveSessionPolicy.waitFor(Duration.ofMinutes(5)), request.activeSessions());
+        assertEquals(Duration.ofMinutes(15), request.maxDowntime());
+        assertEquals("sudo -n systemctl stop postgresql@16-main", request.stopCommand());
+        assertEquals("sudo -n systemctl start postgresql@16-main", request.startCommand());
+        assertEquals("backup_check", request.dbUser());
+        assertEquals("app", request.dbName());
+        assertEquals("/usr/lib/postgresql/16/bin", request.pgBin());
+        assertEquals("/var/log/postgresql/restart.log", request.serverLog());
+        assertEquals(Duration.ofSeconds(45), request.connectTimeout());
+        assertEquals(Duration.ofMinutes(10), request.reconnectTimeout());
+        request.validate();
+        assertEquals("db1-ssh", spec.credentialsId());
+    }
+
+    @Test
+    void unsetOptionalFieldsKeepTheEngineDefaults() {
+        PgOfflineBackupStep step = new PgOfflineBackupStep("db1", "id", "/data", "/backup");
+        BackupRequest request = BackupSpec.of(step, UnaryOperator.identity()).toRequest("postgres", KEY, POLICY);
+        BackupRequest defaults = BackupRequest.builder().target(request.target()).credentials(KEY)
+                .hostKeyPolicy(POLICY).pgdata("/data").dest("/backup").build();
+
+        assertEquals(defaults, request);
+        assertEquals(22, request.target().port());
+        assertEquals(StopMode.FAST, request.stopMode());
+        assertEquals(ActiveSessionPolicy.REFUSE, request.activeSessions());
+        assertNull(request.maxDowntime());
+        assertEquals("postgres", request.dbName());
+    }
+
+    @Test
+    void blankFormFieldsMeanDefaults() {
+        PgOfflineBackupStep step = new PgOfflineBackupStep(" db1 ", "id", "/data", "/backup");
+        step.setMaxDowntime("  ");
+        step.setStopMode("");
+        step.setDbName("");
+        assertNull(step.getMaxDowntime());
+        assertNull(step.getStopMode());
+        BackupSpec spec = BackupSpec.of(step, UnaryOperator.identity());
+        assertEquals("db1", spec.host());
+        assertNull(spec.maxDowntime());
+    }
+
+    @Test
+    void everyProblemIsNamedAtOnce() {
+        PgOfflineBackupStep step = new PgOfflineBackupStep("", "", "data", "/data/backup");
+        step.setPort(0);
+        step.setStopMode("immediate");
+        step.setMaxDowntime("soon");
+        step.setStopCommand("stop it");
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BackupSpec.of(step, UnaryOperator.identity()));
+        String message = e.getMessage();
+        assertTrue(message.contains("Host is required."), message);
+        assertTrue(message.contains("Credentials is required."), message);
+        assertTrue(message.contains("not 0"), message);
+        assertTrue(message.contains("PGDATA must be an absolute path"), message);
+        assertTrue(message.contains("skips the shutdown checkpoint"), message);
+        assertTrue(message.contains("\"soon\" is not a duration"), message);
+        assertTrue(message.contains("The stop and start commands go together"), message);
+    }
+
+    @Test
+    void destinationInsidePgdataIsRefused() {
+        PgOfflineBackupStep step = new PgOfflineBackupStep("db1", "id", "/data", "/data/backups");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BackupSpec.of(step, UnaryOperator.identity()));
+        assertTrue(e.getMessage().contains("the backup would copy itself"));
+    }
+
+    @Test
+    void freestyleFieldsAreExpandedBeforeTheyAreChecked() {
+        PgOfflineBackupBuilder builder = new PgOfflineBackupBuilder("${DB_HOST}", "${CREDS}", "${PGDATA}", "/backup/${DB_HOST}");
+        builder.setMaxDowntime("${DOWNTIME}");
+        Map<String, String> env = Map.of("DB_HOST", "db7", "CREDS", "db7-ssh", "PGDATA", "/srv/pg", "DOWNTIME", "20m");
+        UnaryOperator<String> expand = text -> {
+            String out = text;
+            for (Map.Entry<String, String> e : env.entrySet()) {
+                out = out.replace("${" + e.getKey() + "}", e.getValue());
+            }
+            return out;
+        };
+
+        BackupSpec spec = BackupSpec.of(builder, expand);
+
+        assertEquals("db7", spec.host());
+        assertEquals("db7-ssh", spec.credentialsId());
+        assertEquals("/srv/pg", spec.pgdata());
+        assertEquals("/backup/db7", spec.dest());
+        assertEquals(Duration.ofMinutes(20), spec.maxDowntime());
+    }
+
+    @Test
+    void builderMapsExactlyLikeTheStep() {
+        PgOfflineBackupStep step = fullStep();
+        PgOfflineBackupBuilder builder = new PgOfflineBackupBuilder(step.getHost(), step.getCredentialsId(),
+                step.getPgdata(), step.getDest());
+        builder.setPort(step.getPort());
+        builder.setHostKeyVerification(step.getHostKeyVerification());
+        builder.setStopMode(step.getStopMode());
+        builder.setStopTimeout(step.getStopTimeout());
+        builder.setStartTimeout(step.getStartTimeout());
+        builder.setActiveSessions(step.getActiveSessions());
+        builder.setMaxDowntime(step.getMaxDowntime());
+        builder.setStopCommand(step.getStopCommand());
+        builder.setStartCommand(step.getStartCommand());
+        builder.setDbUser(step.getDbUser());
+        builder.setDbName(step.getDbName());
+        builder.setPgBin(step.getPgBin());
+        builder.setServerLog(step.getServerLog());
+        builder.setConnectTimeout(step.getConnectTimeout());
+        builder.setReconnectTimeout(step.getReconnectTimeout());
+
+        assertEquals(BackupSpec.of(step, UnaryOperator.identity()), BackupSpec.of(builder, UnaryOperator.identity()));
+    }
+
+    @Test
+    void specTravelsToAnAgentAndHoldsNoSecret() throws Exception {
+        BackupSpec spec = BackupSpec.of(fullStep(), UnaryOperator.identity());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(spec);
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            assertEquals(spec, in.readObject());
+        }
+        assertFalse(spec.toString().contains("KEY"));
+    }
+
+    @Test
+    void abortGraceCoversStopStartAndReconnect() {
+        BackupSpec spec = BackupSpec.of(fullStep(), UnaryOperator.identity());
+        assertEquals(Duration.ofMinutes(2).plusSeconds(90).plusMinutes(2), spec.abortGrace());
+    }
+}
