@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "pg-offline-backup", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Offline filesystem backups of PostgreSQL over SSH.",
         subcommands = {BackupCommand.class, PlanCommand.class, VerifyCommand.class, RestoreCommand.class,
+            AttachCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -3,7 +3,6 @@ package io.pgofflinebackup.cli;
 import io.pgofflinebackup.ErrorCode;
 import io.pgofflinebackup.JobFailure;
 import io.pgofflinebackup.backup.ConnectionSettings;
-import io.pgofflinebackup.backup.JobSettingsBuilder;
 import io.pgofflinebackup.ssh.SshSession;
 import io.pgofflinebackup.verify.BackupVerifier;
 import io.pgofflinebackup.verify.VerifyProblem;
@@ -46,7 +45,7 @@ final class VerifyCommand implements Callable<Integer> {
             if (!backup.startsWith("/") || backup.contains("\n")) {
                 throw new UsageError("--backup must be an absolute path on one line, not '" + backup + "'");
             }
-            ConnectionSettings settings = connection.apply(new ConnectionOnly(), System.getenv()).settings();
+            ConnectionSettings settings = connection.apply(new AttachCommand.ConnectionOnly(), System.getenv()).settings();
             try (SshSession ssh = settings.connector(w -> System.err.println("WARNING  " + w)).connect()) {
                 report = new BackupVerifier(ssh, Duration.ofHours(12)).verify(backup,
                         sizesOnly ? BackupVerifier.Mode.SIZES : BackupVerifier.Mode.CHECKSUMS, null, pgBin);
@@ -69,18 +68,6 @@ final class VerifyCommand implements Callable<Integer> {
             }
         }
         return exit;
-    }
-
-    /** Verify needs only the connection part of the shared settings. */
-    private static final class ConnectionOnly extends JobSettingsBuilder<ConnectionOnly> {
-        @Override
-        protected ConnectionOnly self() {
-            return this;
-        }
-
-        ConnectionSettings settings() {
-            return connection();
-        }
     }
 
     private int fail(PrintStream out, ErrorCode code, String message) {

@@ -84,10 +84,19 @@ class KilledClientIT {
 
     @Test
     void clientKilledMidCopyWhileItsConnectionStaysUp() {
-        killClientMidCopy(false);
+        killClientMidCopy(false, false);
+    }
+
+    @Test
+    void aNewClientReattachesToTheRunAndReportsIt() {
+        killClientMidCopy(true, true);
     }
 
     private void killClientMidCopy(boolean dropConnection) {
+        killClientMidCopy(dropConnection, false);
+    }
+
+    private void killClientMidCopy(boolean dropConnection, boolean reattach) {
         Path dest = TestUser.newWorkDir("dest");
         List<String> backup = line("backup", target(sshd), keyAuth(sshd), cluster(pg, dest), List.of("--json"));
         CliRun.Spawned client = CliRun.Spawned.start(CliRun.jarCommand(List.of(), backup), Map.of());
@@ -130,8 +139,28 @@ class KilledClientIT {
                 assertThat(sshd.sessionProcessPids()).as("sshd sessions after killing them").isEmpty();
             }
             assertThat(Procs.isAlive(runnerPid)).as("the runner outlives its client").isTrue();
+            java.util.concurrent.CompletableFuture<CliRun> attach = null;
+            if (reattach) {
+                List<String> attachLine = line("attach", target(sshd), keyAuth(sshd),
+                        List.of("--dest", dest.toString(), "--id", id, "--json"));
+                attach = java.util.concurrent.CompletableFuture.supplyAsync(() -> CliRun.inProcess(attachLine));
+                sleep(1000);
+                assertThat(attach).as("attach follows the frozen run").isNotDone();
+            }
             Procs.signal(frozenCopy, "CONT");
             frozenCopy = -1;
+            if (attach != null) {
+                CliRun attached = attach.join();
+                assertThat(attached.exitCode()).as("%s", attached).isZero();
+                assertThat(attached.json().path("status").asText()).isEqualTo("ok");
+                assertThat(attached.json().path("backupId").asText()).isEqualTo(id);
+                assertThat(attached.json().path("files").asLong()).isPositive();
+                assertThat(Path.of(attached.json().path("backupPath").asText()).resolve("manifest.json"))
+                        .isRegularFile();
+                assertThat(names(dest)).as("the follower cleaned up the run's files").containsExactly(id);
+                awaitServing(RECOVERY_BOUND);
+                return;
+            }
 
             // PostgreSQL serves again within the bound, and the runner ends.
             awaitServing(RECOVERY_BOUND);

@@ -12,6 +12,7 @@ import io.pgofflinebackup.runner.RunnerLauncher;
 import io.pgofflinebackup.runner.RunnerMonitor;
 import io.pgofflinebackup.runner.RunnerOutcome;
 import io.pgofflinebackup.runner.RunnerParams;
+import io.pgofflinebackup.ssh.ShellQuote;
 import io.pgofflinebackup.ssh.SshSession;
 import io.pgofflinebackup.util.Bytes;
 import io.pgofflinebackup.util.Durations;
@@ -44,6 +45,18 @@ public final class BackupJob {
         this.request = request;
         this.clock = clock;
         this.log = new JobLog(listener, clock);
+    }
+
+    /**
+     * A job that only re-attaches ({@link #reattach}) to a run an earlier client started: it needs
+     * the connection and the time-outs, not a data directory.
+     */
+    public static BackupJob forReattach(ConnectionSettings connection, ProgressListener listener) {
+        BackupRequest request = BackupRequest.builder().target(connection.target())
+                .credentials(connection.credentials()).hostKeyPolicy(connection.hostKeyPolicy())
+                .connectTimeout(connection.connectTimeout()).reconnectTimeout(connection.reconnectTimeout())
+                .pgdata("/").dest("/").build();
+        return new BackupJob(request, listener);
     }
 
     /** Asks a running backup to stop: the runner abandons the copy and starts PostgreSQL again. */
@@ -82,20 +95,9 @@ public final class BackupJob {
                         "backup");
                 log.info("runner started on " + plan.host() + " (pid " + pid + "); it restarts PostgreSQL by itself"
                         + " if anything fails from here on");
-                RunnerMonitor monitor = new RunnerMonitor(ssh, run.handle(), pid, logSoFar.length, new ForwardingListener(),
-                        request
-                        .reconnectTimeout(), request.startTimeout().plus(request.stopTimeout()).plusSeconds(60),
-                        abortRequested);
-                RunnerOutcome outcome = monitor.follow();
-                if (outcome.ok()) {
-                    launcher.cleanUp(run.handle());
-                    return new BackupResult(true, host, run.id(), outcome.done().get("path"), run.manifest(),
-                            run.finalLog(), outcome.doneNumber("files"), outcome.doneNumber("bytes"),
-                            outcome.doneNumber("downtime"),
-                            "running".equals(outcome.dbState()) ? Boolean.TRUE : plan.running() ? null : Boolean.FALSE,
-                            null, null, log.warnings());
-                }
-                throw runnerFailure(outcome, plan);
+                log.runnerStarted(new RunnerInfo("backup", run.id(), plan.host(), run.runDir(), run.partialDir(),
+                        pid));
+                return follow(ssh, run, pid, logSoFar.length, host, plan.running());
             }
         } catch (JobFailure failure) {
             return BackupResult.failed(failure, host, run == null ? null : run.id(),
@@ -113,6 +115,83 @@ public final class BackupJob {
             return BackupResult.failed(failure, host, run == null ? null : run.id(),
                     run == null ? null : run.partialLog(), log.warnings());
         }
+    }
+
+    /** Follows a started runner to its end, and turns what it says into the result. */
+    private BackupResult follow(SshSession ssh, RemoteRun run, long pid, long logOffset, String host,
+            boolean wasRunning) throws JobFailure, IOException {
+        RunnerMonitor monitor = new RunnerMonitor(ssh, run.handle(), pid, logOffset, new ForwardingListener(),
+                request.reconnectTimeout(), request.startTimeout().plus(request.stopTimeout()).plusSeconds(60),
+                abortRequested);
+        RunnerOutcome outcome = monitor.follow();
+        if (!outcome.ok()) {
+            throw runnerFailure(outcome, wasRunning, run.dest());
+        }
+        new RunnerLauncher(ssh).cleanUp(run.handle());
+        Boolean running = "running".equals(outcome.dbState()) ? Boolean.TRUE : wasRunning ? null : Boolean.FALSE;
+        return new BackupResult(true, host, run.id(), outcome.done().get("path"), run.manifest(), run.finalLog(),
+                outcome.doneNumber("files"), outcome.doneNumber("bytes"), outcome.doneNumber("downtime"), running,
+                null, null, log.warnings(), wasRunning, outcome.done().getOrDefault("pg_verifybackup", "unknown"));
+    }
+
+    /**
+     * Re-attaches to the run {@code id} in {@code dest} started by an earlier client (one that died,
+     * or a Jenkins controller that restarted), follows it to its end and returns its result. A run
+     * that already ended is reported as it ended. The request gives the connection and time-outs.
+     */
+    public BackupResult reattach(String dest, String id) {
+        RemoteRun run = new RemoteRun(dest, id);
+        String host = request.target().host();
+        try {
+            if (!id.matches("[0-9A-Za-z-]+") || !dest.startsWith("/")) {
+                throw new JobFailure(ErrorCode.BAD_INPUT, "not a backup id and destination: '" + id + "' in '"
+                        + dest + "'");
+            }
+            try (SshSession ssh = connect()) {
+                String probe = "hostname; test -d " + ShellQuote.quote(run.runDir()) + " && echo run=yes;"
+                        + " test -f " + ShellQuote.quote(run.manifest()) + " && echo final=yes;"
+                        + " test -d " + ShellQuote.quote(run.partialDir()) + " && echo partial=yes;"
+                        + " sed -n 's/^was_running=/was_running=/p' " + ShellQuote.quote(run.handle().paramsFile())
+                        + " 2>/dev/null; printf 'log_size='; cat " + ShellQuote.quote(run.partialLog()) + " "
+                        + ShellQuote.quote(run.finalLog()) + " 2>/dev/null | wc -c";
+                String out = ssh.exec(probe, null, Duration.ofSeconds(60)).stdout();
+                host = out.lines().findFirst().orElse(host);
+                boolean wasRunning = out.contains("was_running=true");
+                if (out.contains("run=yes")) {
+                    long logSize = Long.parseLong(out.replaceAll("(?s).*log_size=\\s*(\\d+).*", "$1"));
+                    log.info("re-attaching to run " + id + " on " + host);
+                    return follow(ssh, run, 0, logSize, host, wasRunning);
+                }
+                if (out.contains("final=yes")) {
+                    log.info("run " + id + " had already completed");
+                    return completed(ssh, run, host);
+                }
+                throw new JobFailure(ErrorCode.RUNNER_DIED, out.contains("partial=yes")
+                        ? "run " + id + " left only an incomplete copy (" + run.partialDir() + ") and no state"
+                        : "there is no run " + id + " in " + dest, null, null);
+            }
+        } catch (JobFailure failure) {
+            return BackupResult.failed(failure, host, id, run.partialLog(), log.warnings());
+        } catch (IOException | RuntimeException e) {
+            JobFailure failure = new JobFailure(ErrorCode.CONNECTION_LOST, "re-attaching to run " + id + " failed: "
+                    + e.getMessage() + ". The runner on the host brings PostgreSQL back by itself if anything fails",
+                    null, e);
+            return BackupResult.failed(failure, host, id, run.partialLog(), log.warnings());
+        }
+    }
+
+    /** A run that completed while nobody followed it: its manifest has the numbers. */
+    private BackupResult completed(SshSession ssh, RemoteRun run, String host) throws IOException {
+        String manifest = ShellQuote.quote(run.manifest());
+        String numbers = ssh.exec("sed -n -e 's/^  \"totals\": {\"files\": \\([0-9]*\\), \"bytes\": \\([0-9]*\\)}.*/\\1 \\2/p'"
+                + " -e 's/^  \"downtimeMillis\": \\([0-9]*\\),.*/\\1/p' " + manifest, null, Duration.ofSeconds(60))
+                .stdout();
+        String[] words = numbers.trim().split("\\s+");
+        long files = words.length > 0 && words[0].matches("\\d+") ? Long.parseLong(words[0]) : 0;
+        long bytes = words.length > 1 && words[1].matches("\\d+") ? Long.parseLong(words[1]) : 0;
+        long downtime = words.length > 2 && words[2].matches("\\d+") ? Long.parseLong(words[2]) : 0;
+        return new BackupResult(true, host, run.id(), run.finalDir(), run.manifest(), run.finalLog(), files, bytes,
+                downtime, null, null, null, log.warnings(), null, "unknown");
     }
 
     private void validate() throws JobFailure {
@@ -226,7 +305,7 @@ public final class BackupJob {
                         + ", \"endMillis\": " + inspectEnd + "}");
     }
 
-    private JobFailure runnerFailure(RunnerOutcome outcome, BackupPlan plan) {
+    private JobFailure runnerFailure(RunnerOutcome outcome, boolean wasRunning, String dest) {
         ErrorCode code = ErrorCode.fromRunner(outcome.failureCode());
         Boolean running;
         switch (outcome.dbState()) {
@@ -235,7 +314,7 @@ public final class BackupJob {
                 break;
             case "stopped":
             case "unchanged":
-                running = "unchanged".equals(outcome.dbState()) ? plan.running() : false;
+                running = "unchanged".equals(outcome.dbState()) ? wasRunning : false;
                 break;
             case "down":
                 code = ErrorCode.DATABASE_DOWN;
@@ -250,7 +329,7 @@ public final class BackupJob {
         String message = outcome.failureMessage();
         if (code == ErrorCode.DATABASE_DOWN) {
             message = message + ". POSTGRESQL IS DOWN and could not be started again: a human is needed now"
-                    + " (see the server log and " + plan.dest() + ")";
+                    + " (see the server log and " + dest + ")";
         } else if (Boolean.TRUE.equals(running)) {
             message = message + ". PostgreSQL is running again; the incomplete copy is left as a .partial directory"
                     + " that is never taken for a backup";
@@ -286,6 +365,11 @@ public final class BackupJob {
         @Override
         public void copyProgress(long bytesDone, long bytesTotal) {
             log.copyProgress(bytesDone, bytesTotal);
+        }
+
+        @Override
+        public void runnerStarted(RunnerInfo info) {
+            log.runnerStarted(info);
         }
     }
 }

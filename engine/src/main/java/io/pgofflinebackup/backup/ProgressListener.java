@@ -23,4 +23,11 @@ public interface ProgressListener {
     /** Bytes copied so far out of the total. */
     default void copyProgress(long bytesDone, long bytesTotal) {
     }
+
+    /**
+     * The detached runner now owns the critical section on the host: from here on a front end that
+     * loses track of the job (a controller restart) can re-attach with the id.
+     */
+    default void runnerStarted(RunnerInfo info) {
+    }
 }

@@ -5,6 +5,7 @@ import io.pgofflinebackup.JobFailure;
 import io.pgofflinebackup.backup.ActiveSessionPolicy;
 import io.pgofflinebackup.backup.Problem;
 import io.pgofflinebackup.backup.ProgressListener;
+import io.pgofflinebackup.backup.RunnerInfo;
 import io.pgofflinebackup.postgres.ClusterInspection;
 import io.pgofflinebackup.postgres.ClusterInspector;
 import io.pgofflinebackup.runner.JobLog;
@@ -78,6 +79,8 @@ public final class RestoreJob {
                         handle.logPaths().get(0), logSoFar, "restore");
                 log.info("restore runner started on " + plan.host() + " (pid " + pid + "); from here on it rolls "
                         + "back by itself if anything fails");
+                log.runnerStarted(new RunnerInfo("restore", stamp, plan.host(), handle.runDir(), request.pgdata(),
+                        pid));
                 RunnerOutcome outcome = new RunnerMonitor(ssh, handle, pid, logSoFar.length, new Forwarding(),
                         request.connection().reconnectTimeout(),
                         request.service().startTimeout().plus(request.service().stopTimeout()).plusSeconds(120),
@@ -266,6 +269,11 @@ public final class RestoreJob {
         @Override
         public void copyProgress(long bytesDone, long bytesTotal) {
             log.copyProgress(bytesDone, bytesTotal);
+        }
+
+        @Override
+        public void runnerStarted(RunnerInfo info) {
+            log.runnerStarted(info);
         }
     }
 }

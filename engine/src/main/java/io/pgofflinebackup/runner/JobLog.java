@@ -42,6 +42,10 @@ public final class JobLog {
         listener.copyProgress(bytesDone, bytesTotal);
     }
 
+    public void runnerStarted(io.pgofflinebackup.backup.RunnerInfo info) {
+        listener.runnerStarted(info);
+    }
+
     public List<String> warnings() {
         return List.copyOf(warnings);
     }

@@ -264,5 +264,5 @@ fi
 mv "$PARTIAL" "$FINAL" || fail RECORD_FAILED "cannot rename $PARTIAL to $FINAL"
 LOG=$FINAL/backup.log
 sync -f "$FINAL" 2>/dev/null || sync
-event "done files=$FILES bytes=$BYTES downtime=$DOWNTIME path=$FINAL"
+event "done files=$FILES bytes=$BYTES downtime=$DOWNTIME pg_verifybackup=$PG_VERIFYBACKUP path=$FINAL"
 finish 0

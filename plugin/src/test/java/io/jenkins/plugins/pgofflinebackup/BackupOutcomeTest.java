@@ -15,13 +15,13 @@ class BackupOutcomeTest {
     static BackupResult success() {
         return new BackupResult(true, "db1", "20261125T020003Z", "/backup/db1/20261125T020003Z",
                 "/backup/db1/20261125T020003Z/manifest.json", "/backup/db1/20261125T020003Z/backup.log", 1234,
-                5L * 1024 * 1024 * 1024, 41_500, Boolean.TRUE, null, null, List.of("a warning"));
+                5L * 1024 * 1024 * 1024, 41_500, Boolean.TRUE, null, null, List.of("a warning"), Boolean.TRUE, "passed");
     }
 
     static BackupResult failure(ErrorCode code, Boolean running) {
         return new BackupResult(false, "db1", "20261125T020003Z", null, null,
                 "/backup/db1/.20261125T020003Z.partial/backup.log", 0, 0, 0, running, code, "the copy failed: disk full",
-                List.of());
+                List.of(), Boolean.TRUE, null);
     }
 
     @Test
