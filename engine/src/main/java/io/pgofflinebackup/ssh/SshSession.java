@@ -92,6 +92,62 @@ public final class SshSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Streams a remote file into {@code sink}, as it arrives (never whole in memory); returns the
+     * bytes copied. Fails if the file cannot be read or grows beyond {@code maxBytes}.
+     */
+    public long download(String remotePath, OutputStream sink, long maxBytes, Duration timeout) throws IOException {
+        ChannelExec channel;
+        synchronized (this) {
+            if (session == null || !session.isConnected()) {
+                throw new IOException("the SSH connection to " + target().display() + " is closed");
+            }
+            try {
+                channel = (ChannelExec) session.openChannel("exec");
+            } catch (JSchException e) {
+                throw new IOException("cannot open an SSH channel to " + target().display() + ": " + e.getMessage(), e);
+            }
+            if (channel == null) {
+                throw new IOException("cannot open an SSH channel to " + target().display()
+                        + ": the connection is going down");
+            }
+        }
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            channel.setCommand("cat -- " + ShellQuote.quote(remotePath));
+            channel.setErrStream(err, true);
+            InputStream in = channel.getInputStream();
+            channel.connect((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+            long copied = 0;
+            byte[] chunk = new byte[65536];
+            int n;
+            while ((n = in.read(chunk)) >= 0) {
+                copied += n;
+                if (copied > maxBytes) {
+                    throw new IOException(remotePath + " on " + target().display() + " is larger than "
+                            + maxBytes + " bytes");
+                }
+                sink.write(chunk, 0, n);
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (!channel.isClosed() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            if (channel.getExitStatus() != 0) {
+                throw new IOException("cannot read " + remotePath + " on " + target().display() + ": "
+                        + err.toString(StandardCharsets.UTF_8).strip());
+            }
+            return copied;
+        } catch (JSchException e) {
+            throw new IOException("SSH command failed on " + target().display() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while reading " + remotePath, e);
+        } finally {
+            channel.disconnect();
+        }
+    }
+
     private byte[] readAll(InputStream out, ChannelExec channel, long deadline) throws IOException,
             InterruptedException {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();

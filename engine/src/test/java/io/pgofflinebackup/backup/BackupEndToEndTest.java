@@ -90,6 +90,14 @@ class BackupEndToEndTest {
         assertThat(log).contains("inspecting", "stopping PostgreSQL", "verified:", "PostgreSQL serves again",
                 "backup complete");
 
+        // The records come to this machine for archiving (Jenkins), the data does not.
+        Path records = io.pgofflinebackup.testing.TestUser.newWorkDir("records");
+        java.util.List<Path> fetched = BackupRecords.fetch(host.request(cluster, dest).build().connection(),
+                result.backupPath(), records, w -> { });
+        assertThat(fetched).extracting(p -> p.getFileName().toString())
+                .containsExactly("manifest.json", "backup_manifest", "backup.log");
+        assertThat(Files.mismatch(records.resolve("manifest.json"), backup.resolve("manifest.json"))).isEqualTo(-1);
+
         // The real proof: the copy starts as a cluster of its own and answers with the same data.
         PgCluster copy = host.startCopyOf(backup.resolve("data"));
         assertThat(copy.query("SELECT count(*), sum(abalance), (SELECT string_agg(body, ',' ORDER BY id)"
