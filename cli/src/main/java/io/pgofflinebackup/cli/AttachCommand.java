@@ -1,6 +1,5 @@
 package io.pgofflinebackup.cli;
 
-import io.pgofflinebackup.ErrorCode;
 import io.pgofflinebackup.backup.BackupJob;
 import io.pgofflinebackup.backup.BackupResult;
 import io.pgofflinebackup.backup.ConnectionSettings;
@@ -37,12 +36,7 @@ final class AttachCommand implements Callable<Integer> {
         try {
             settings = connection.apply(new ConnectionOnly(), System.getenv()).settings();
         } catch (UsageError e) {
-            if (json) {
-                out.println(JsonOutput.failure(ErrorCode.BAD_INPUT, e.getMessage(), null, 2));
-            } else {
-                System.err.println("error: " + e.getMessage());
-            }
-            return 2;
+            return e.report(json);
         }
         BackupResult result = BackupJob.forReattach(settings,
                 new ConsoleProgress(System.err, System.console() != null, Clock.systemUTC())).reattach(dest, id);

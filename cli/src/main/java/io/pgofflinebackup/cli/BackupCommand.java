@@ -1,6 +1,5 @@
 package io.pgofflinebackup.cli;
 
-import io.pgofflinebackup.ErrorCode;
 import io.pgofflinebackup.backup.BackupJob;
 import io.pgofflinebackup.backup.BackupRequest;
 import io.pgofflinebackup.backup.BackupResult;
@@ -9,8 +8,6 @@ import io.pgofflinebackup.util.Bytes;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -28,48 +25,17 @@ final class BackupCommand implements Callable<Integer> {
         try {
             request = options.toRequest(System.getenv());
         } catch (UsageError e) {
-            return usage(e, out);
+            return e.report(options.json);
         }
         ProgressListener progress = new ConsoleProgress(System.err, System.console() != null, Clock.systemUTC());
         BackupJob job = new BackupJob(request, progress);
-        CountDownLatch finished = new CountDownLatch(1);
-        // Ctrl-C asks the runner to abandon the copy and start PostgreSQL again, and waits for it; a
-        // SIGKILL cannot be caught, and then the runner finishes on its own.
-        Thread hook = new Thread(() -> {
-            job.abort();
-            try {
-                finished.await(5, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "abort-backup");
-        Runtime.getRuntime().addShutdownHook(hook);
-        BackupResult result;
-        try {
-            result = job.run();
-        } finally {
-            finished.countDown();
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // The JVM is exiting because of Ctrl-C; the hook is waiting for us and lets it go now.
-        }
+        BackupResult result = AbortOnExit.run(job::abort, job::run);
         if (options.json) {
             out.println(JsonOutput.backup(result));
         } else {
             summary(result, out);
         }
         return result.exitCode();
-    }
-
-    private int usage(UsageError e, PrintStream out) {
-        if (options.json) {
-            out.println(JsonOutput.failure(ErrorCode.BAD_INPUT, e.getMessage(), null, 2));
-        } else {
-            System.err.println("error: " + e.getMessage());
-        }
-        return 2;
     }
 
     private static void summary(BackupResult result, PrintStream out) {

@@ -1,11 +1,11 @@
 package io.pgofflinebackup.cli;
 
+import io.pgofflinebackup.ErrorCode;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.pgofflinebackup.ErrorCode;
 import io.pgofflinebackup.backup.BackupPlan;
 import io.pgofflinebackup.backup.BackupResult;
 import io.pgofflinebackup.backup.Problem;

@@ -1,6 +1,5 @@
 package io.pgofflinebackup.cli;
 
-import io.pgofflinebackup.ErrorCode;
 import io.pgofflinebackup.JobFailure;
 import io.pgofflinebackup.backup.BackupJob;
 import io.pgofflinebackup.backup.BackupPlan;
@@ -30,12 +29,7 @@ final class PlanCommand implements Callable<Integer> {
         try {
             request = options.toRequest(System.getenv());
         } catch (UsageError e) {
-            if (options.json) {
-                out.println(JsonOutput.failure(ErrorCode.BAD_INPUT, e.getMessage(), null, 2));
-            } else {
-                System.err.println("error: " + e.getMessage());
-            }
-            return 2;
+            return e.report(options.json);
         }
         BackupJob job = new BackupJob(request, new ConsoleProgress(System.err, false, Clock.systemUTC()));
         BackupPlan plan;

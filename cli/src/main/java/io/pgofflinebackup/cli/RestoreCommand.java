@@ -1,14 +1,11 @@
 package io.pgofflinebackup.cli;
 
-import io.pgofflinebackup.ErrorCode;
 import io.pgofflinebackup.restore.RestoreJob;
 import io.pgofflinebackup.restore.RestoreRequest;
 import io.pgofflinebackup.restore.RestoreResult;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,37 +44,11 @@ final class RestoreCommand implements Callable<Integer> {
             RestoreRequest.Builder builder = RestoreRequest.builder().backup(backup).pgdata(pgdata).confirm(confirm);
             request = service.apply(connection.apply(builder, System.getenv())).build();
         } catch (UsageError e) {
-            if (json) {
-                out.println(JsonOutput.failure(ErrorCode.BAD_INPUT, e.getMessage(), null, 2));
-            } else {
-                System.err.println("error: " + e.getMessage());
-            }
-            return 2;
+            return e.report(json);
         }
         RestoreJob job = new RestoreJob(request,
                 new ConsoleProgress(System.err, System.console() != null, Clock.systemUTC()));
-        CountDownLatch finished = new CountDownLatch(1);
-        // Ctrl-C asks the runner to abandon the copy and roll back, and waits for it.
-        Thread hook = new Thread(() -> {
-            job.abort();
-            try {
-                finished.await(5, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "abort-restore");
-        Runtime.getRuntime().addShutdownHook(hook);
-        RestoreResult result;
-        try {
-            result = job.run();
-        } finally {
-            finished.countDown();
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // The JVM is exiting because of Ctrl-C; the hook is waiting for us and lets it go now.
-        }
+        RestoreResult result = AbortOnExit.run(job::abort, job::run);
         if (json) {
             out.println(JsonOutput.restore(result));
         } else {

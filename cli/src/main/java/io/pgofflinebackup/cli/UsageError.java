@@ -11,4 +11,14 @@ final class UsageError extends RuntimeException {
     UsageError(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** Says so (one JSON object on stdout with --json, a line on stderr without) and returns exit code 2. */
+    int report(boolean json) {
+        if (json) {
+            System.out.println(JsonOutput.failure(io.pgofflinebackup.ErrorCode.BAD_INPUT, getMessage(), null, 2));
+        } else {
+            System.err.println("error: " + getMessage());
+        }
+        return 2;
+    }
 }

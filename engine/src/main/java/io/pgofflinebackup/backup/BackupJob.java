@@ -120,7 +120,7 @@ public final class BackupJob {
     /** Follows a started runner to its end, and turns what it says into the result. */
     private BackupResult follow(SshSession ssh, RemoteRun run, long pid, long logOffset, String host,
             boolean wasRunning) throws JobFailure, IOException {
-        RunnerMonitor monitor = new RunnerMonitor(ssh, run.handle(), pid, logOffset, new ForwardingListener(),
+        RunnerMonitor monitor = new RunnerMonitor(ssh, run.handle(), pid, logOffset, log,
                 request.reconnectTimeout(), request.startTimeout().plus(request.stopTimeout()).plusSeconds(60),
                 abortRequested);
         RunnerOutcome outcome = monitor.follow();
@@ -342,34 +342,6 @@ public final class BackupJob {
             Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Passes the runner's events on, and keeps warnings for the result. */
-    private final class ForwardingListener implements ProgressListener {
-        @Override
-        public void phase(String phase, String message) {
-            log.phase(phase, message);
-        }
-
-        @Override
-        public void info(String message) {
-            log.info(message);
-        }
-
-        @Override
-        public void warn(String message) {
-            log.warn(message);
-        }
-
-        @Override
-        public void copyProgress(long bytesDone, long bytesTotal) {
-            log.copyProgress(bytesDone, bytesTotal);
-        }
-
-        @Override
-        public void runnerStarted(RunnerInfo info) {
-            log.runnerStarted(info);
         }
     }
 }

@@ -83,7 +83,7 @@ public record ServiceSettings(String pgBin, StopMode stopMode, Duration stopTime
      * line break cannot be carried through the line-based params and state files, so it is
      * refused rather than mangled.
      */
-    static void absolutePath(String option, String value) {
+    public static void absolutePath(String option, String value) {
         oneLine(option, value);
         if (!value.startsWith("/")) {
             throw new IllegalArgumentException(option + " must be an absolute path (starting with /), not '"

@@ -81,7 +81,7 @@ public final class RestoreJob {
                         + "back by itself if anything fails");
                 log.runnerStarted(new RunnerInfo("restore", stamp, plan.host(), handle.runDir(), request.pgdata(),
                         pid));
-                RunnerOutcome outcome = new RunnerMonitor(ssh, handle, pid, logSoFar.length, new Forwarding(),
+                RunnerOutcome outcome = new RunnerMonitor(ssh, handle, pid, logSoFar.length, log,
                         request.connection().reconnectTimeout(),
                         request.service().startTimeout().plus(request.service().stopTimeout()).plusSeconds(120),
                         abortRequested).follow();
@@ -144,7 +144,7 @@ public final class RestoreJob {
         return new ClusterInspector(ssh, INSPECT_TIMEOUT).inspect(request.pgdata(), parent,
                 request.service().pgBin() == null ? "" : request.service().pgBin(),
                 request.service().dbUser() == null ? "" : request.service().dbUser(), request.service().dbName(),
-                backup.majorVersion());
+                backup.majorVersion(), RestorePreflight.targetPaths(request, backup));
     }
 
     private RestorePlan waitForSessions(SshSession ssh, VerifyReport backup, RestorePlan plan) throws JobFailure {
@@ -184,7 +184,8 @@ public final class RestoreJob {
         String parent = parentOf(request.pgdata());
         String base = Path.of(request.pgdata()).getFileName().toString();
         String dbUser = plan.dbUser().isEmpty() ? request.connection().target().user() : plan.dbUser();
-        return request.service().addTo(new RunnerParams(), request.pgdata(), plan.pgBin(), plan.running(), dbUser)
+        return plan.addLayoutTo(request.service().addTo(new RunnerParams(), request.pgdata(), plan.pgBin(),
+                        plan.running(), dbUser))
                 .put("backup", request.backup())
                 .put("aside", request.pgdata() + ".pre-restore-" + stamp)
                 .put("failed_aside", request.pgdata() + ".failed-restore-" + stamp)
@@ -247,33 +248,5 @@ public final class RestoreJob {
     private static String parentOf(String path) {
         Path parent = Path.of(path).normalize().getParent();
         return parent == null ? "/" : parent.toString();
-    }
-
-    /** Passes the runner's events on into the job log. */
-    private final class Forwarding implements ProgressListener {
-        @Override
-        public void phase(String phase, String message) {
-            log.phase(phase, message);
-        }
-
-        @Override
-        public void info(String message) {
-            log.info(message);
-        }
-
-        @Override
-        public void warn(String message) {
-            log.warn(message);
-        }
-
-        @Override
-        public void copyProgress(long bytesDone, long bytesTotal) {
-            log.copyProgress(bytesDone, bytesTotal);
-        }
-
-        @Override
-        public void runnerStarted(RunnerInfo info) {
-            log.runnerStarted(info);
-        }
     }
 }

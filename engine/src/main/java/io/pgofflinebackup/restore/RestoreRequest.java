@@ -4,20 +4,36 @@ import io.pgofflinebackup.backup.ConnectionSettings;
 import io.pgofflinebackup.backup.JobSettingsBuilder;
 import io.pgofflinebackup.backup.ServiceSettings;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * A restore: which backup, onto which data directory, and the confirmation that must name that
  * data directory exactly (a guard against restoring onto the wrong cluster at 3 a.m.).
+ *
+ * @param tablespaceMap where to restore tablespaces instead of their original locations: tablespace
+ *                      oid or name to an absolute path
+ * @param walDir where to restore a WAL directory that was outside PGDATA instead of its original
+ *               location, or null
+ * @param keepConfig leave the configuration files outside PGDATA as they are on the host
  */
 public record RestoreRequest(ConnectionSettings connection, ServiceSettings service, String backup, String pgdata,
-        String confirm) {
+        String confirm, Map<String, String> tablespaceMap, String walDir, boolean keepConfig) {
 
     public RestoreRequest {
         Objects.requireNonNull(connection, "connection");
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(backup, "backup");
         Objects.requireNonNull(pgdata, "pgdata");
+        tablespaceMap = tablespaceMap == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(tablespaceMap));
+    }
+
+    /** A restore of everything to where it was. */
+    public RestoreRequest(ConnectionSettings connection, ServiceSettings service, String backup, String pgdata,
+            String confirm) {
+        this(connection, service, backup, pgdata, confirm, Map.of(), null, false);
     }
 
     public static Builder builder() {
@@ -26,8 +42,8 @@ public record RestoreRequest(ConnectionSettings connection, ServiceSettings serv
 
     /** Checks what can be checked without the host; throws IllegalArgumentException saying what is wrong. */
     public void validate() {
-        requireAbsolute("--backup", backup);
-        requireAbsolute("--pgdata", pgdata);
+        ServiceSettings.absolutePath("--backup", backup);
+        ServiceSettings.absolutePath("--pgdata", pgdata);
         if (Path.of(pgdata).normalize().toString().equals("/")) {
             throw new IllegalArgumentException("--pgdata cannot be the root directory");
         }
@@ -36,7 +52,26 @@ public record RestoreRequest(ConnectionSettings connection, ServiceSettings serv
         if (from.equals(data) || from.startsWith(data + "/") || data.startsWith(from + "/")) {
             throw new IllegalArgumentException("--backup and --pgdata must not contain one another");
         }
+        for (Map.Entry<String, String> entry : tablespaceMap.entrySet()) {
+            String key = entry.getKey();
+            if (key == null || key.isBlank() || key.chars().anyMatch(c -> c < 0x20)) {
+                throw new IllegalArgumentException("--tablespace-map needs a tablespace oid or name before '=', not '"
+                        + key + "'");
+            }
+            ServiceSettings.absolutePath("--tablespace-map " + key, entry.getValue());
+            requireNotRoot("--tablespace-map " + key, entry.getValue());
+        }
+        if (walDir != null) {
+            ServiceSettings.absolutePath("--wal-dir", walDir);
+            requireNotRoot("--wal-dir", walDir);
+        }
         service.validate();
+    }
+
+    private static void requireNotRoot(String option, String value) {
+        if (Path.of(value).normalize().toString().equals("/")) {
+            throw new IllegalArgumentException(option + " cannot be the root directory");
+        }
     }
 
     /** The confirmation must repeat the target exactly; checked before anything else happens. */
@@ -44,18 +79,14 @@ public record RestoreRequest(ConnectionSettings connection, ServiceSettings serv
         return pgdata.equals(confirm);
     }
 
-    private static void requireAbsolute(String option, String value) {
-        if (!value.startsWith("/") || value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0
-                || value.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException(option + " must be an absolute path on one line, not '" + value + "'");
-        }
-    }
-
     /** Fluent construction, with the same service defaults as a backup. */
     public static final class Builder extends JobSettingsBuilder<Builder> {
         private String backup;
         private String pgdata;
         private String confirm;
+        private final Map<String, String> tablespaceMap = new LinkedHashMap<>();
+        private String walDir;
+        private boolean keepConfig;
 
         @Override
         protected Builder self() {
@@ -77,8 +108,25 @@ public record RestoreRequest(ConnectionSettings connection, ServiceSettings serv
             return this;
         }
 
+        /** Restores the tablespace with this oid or name at {@code path} instead of its original location. */
+        public Builder tablespaceMap(String oidOrName, String path) {
+            tablespaceMap.put(oidOrName, path);
+            return this;
+        }
+
+        public Builder walDir(String value) {
+            walDir = value;
+            return this;
+        }
+
+        public Builder keepConfig(boolean value) {
+            keepConfig = value;
+            return this;
+        }
+
         public RestoreRequest build() {
-            return new RestoreRequest(connection(), service(), backup, pgdata, confirm);
+            return new RestoreRequest(connection(), service(), backup, pgdata, confirm, tablespaceMap, walDir,
+                    keepConfig);
         }
     }
 }

@@ -6,12 +6,14 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import io.pgofflinebackup.backup.ProgressListener;
+import io.pgofflinebackup.backup.RunnerInfo;
 
 /**
  * The log of a job on this side. Lines go to the listener at once and are kept, so that the log
- * on the host tells the whole story, pre-flight included; warnings are kept for the result.
+ * on the host tells the whole story, pre-flight included; warnings are kept for the result. It is
+ * itself the listener the runner's monitor reports to.
  */
-public final class JobLog {
+public final class JobLog implements ProgressListener {
     private final ProgressListener listener;
     private final Clock clock;
     private final StringBuilder text = new StringBuilder();
@@ -22,27 +24,32 @@ public final class JobLog {
         this.clock = clock;
     }
 
+    @Override
     public void phase(String phase, String message) {
         append(message);
         listener.phase(phase, message);
     }
 
+    @Override
     public void info(String message) {
         append(message);
         listener.info(message);
     }
 
+    @Override
     public void warn(String message) {
         append("WARNING: " + message);
         warnings.add(message);
         listener.warn(message);
     }
 
+    @Override
     public void copyProgress(long bytesDone, long bytesTotal) {
         listener.copyProgress(bytesDone, bytesTotal);
     }
 
-    public void runnerStarted(io.pgofflinebackup.backup.RunnerInfo info) {
+    @Override
+    public void runnerStarted(RunnerInfo info) {
         listener.runnerStarted(info);
     }
 

@@ -49,22 +49,7 @@ public final class SshSession implements AutoCloseable {
      * with {@link ShellQuote}; stdin, when given, is written and then closed.
      */
     public ExecResult exec(String commandLine, byte[] stdin, Duration timeout) throws IOException {
-        ChannelExec channel;
-        synchronized (this) {
-            if (session == null || !session.isConnected()) {
-                throw new IOException("the SSH connection to " + target().display() + " is closed");
-            }
-            try {
-                channel = (ChannelExec) session.openChannel("exec");
-            } catch (JSchException e) {
-                throw new IOException("cannot open an SSH channel to " + target().display() + ": " + e.getMessage(), e);
-            }
-            // JSch answers null instead of throwing when the session is going down under it.
-            if (channel == null) {
-                throw new IOException("cannot open an SSH channel to " + target().display()
-                        + ": the connection is going down");
-            }
-        }
+        ChannelExec channel = openExecChannel();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         try {
             channel.setCommand(commandLine);
@@ -97,21 +82,7 @@ public final class SshSession implements AutoCloseable {
      * bytes copied. Fails if the file cannot be read or grows beyond {@code maxBytes}.
      */
     public long download(String remotePath, OutputStream sink, long maxBytes, Duration timeout) throws IOException {
-        ChannelExec channel;
-        synchronized (this) {
-            if (session == null || !session.isConnected()) {
-                throw new IOException("the SSH connection to " + target().display() + " is closed");
-            }
-            try {
-                channel = (ChannelExec) session.openChannel("exec");
-            } catch (JSchException e) {
-                throw new IOException("cannot open an SSH channel to " + target().display() + ": " + e.getMessage(), e);
-            }
-            if (channel == null) {
-                throw new IOException("cannot open an SSH channel to " + target().display()
-                        + ": the connection is going down");
-            }
-        }
+        ChannelExec channel = openExecChannel();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         try {
             channel.setCommand("cat -- " + ShellQuote.quote(remotePath));
@@ -146,6 +117,24 @@ public final class SshSession implements AutoCloseable {
         } finally {
             channel.disconnect();
         }
+    }
+
+    private synchronized ChannelExec openExecChannel() throws IOException {
+        if (session == null || !session.isConnected()) {
+            throw new IOException("the SSH connection to " + target().display() + " is closed");
+        }
+        ChannelExec channel;
+        try {
+            channel = (ChannelExec) session.openChannel("exec");
+        } catch (JSchException e) {
+            throw new IOException("cannot open an SSH channel to " + target().display() + ": " + e.getMessage(), e);
+        }
+        // JSch answers null instead of throwing when the session is going down under it.
+        if (channel == null) {
+            throw new IOException("cannot open an SSH channel to " + target().display()
+                    + ": the connection is going down");
+        }
+        return channel;
     }
 
     private byte[] readAll(InputStream out, ChannelExec channel, long deadline) throws IOException,
