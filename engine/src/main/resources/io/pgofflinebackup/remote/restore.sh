@@ -158,7 +158,8 @@ log "copying $BACKUP/data ($TOTAL bytes) to $PGDATA"
 mkdir -m 700 "$PGDATA" || fail COPY_FAILED "cannot create $PGDATA"
 RESTORED=1
 (
-    while sleep 1; do
+    # $$ is the runner: a runner killed outright must not leave this loop behind.
+    while sleep 1 && kill -0 $$ 2>/dev/null; do
         printf '%s progress bytes=%s total=%s\n' "$(now_ms)" \
             "$(du -s -B1 --apparent-size "$PGDATA" 2>/dev/null | cut -f1)" "$TOTAL" >> "$STATE"
     done

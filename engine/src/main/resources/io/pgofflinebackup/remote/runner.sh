@@ -95,7 +95,8 @@ log "copying $PGDATA ($TOTAL bytes) to $PARTIAL/data"
 COPY_START=$(now_ms)
 mkdir -m 700 "$PARTIAL/data" || fail COPY_FAILED "cannot create $PARTIAL/data"
 (
-    while sleep 1; do
+    # $$ is the runner: a runner killed outright must not leave this loop behind.
+    while sleep 1 && kill -0 $$ 2>/dev/null; do
         printf '%s progress bytes=%s total=%s\n' "$(now_ms)" \
             "$(du -s -B1 --apparent-size "$PARTIAL/data" 2>/dev/null | cut -f1)" "$TOTAL" >> "$STATE"
     done

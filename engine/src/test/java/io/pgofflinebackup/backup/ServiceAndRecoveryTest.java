@@ -98,6 +98,21 @@ class ServiceAndRecoveryTest {
         assertThat(cluster.isRunning()).isTrue();
         assertThat(cluster.query("SELECT count(*) FROM pgbench_branches")).isEqualTo("1");
         assertThat(RealHostSupport.entries(dest)).allMatch(name -> name.startsWith("."));
+        // Nothing the dead runner started lives on (its progress loop checks that the runner lives).
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!processesMentioning(dest).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(processesMentioning(dest)).isEmpty();
+    }
+
+    /** Processes whose command line names a path below {@code dir}. */
+    private static List<Long> processesMentioning(Path dir) throws Exception {
+        try (java.util.stream.Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            return procs.filter(p -> p.getFileName().toString().matches("\\d+"))
+                    .filter(p -> Procs.cmdline(Long.parseLong(p.getFileName().toString())).contains(dir.toString()))
+                    .map(p -> Long.parseLong(p.getFileName().toString())).toList();
+        }
     }
 
     @Test
