@@ -5,14 +5,26 @@
  */
 package hudson;
 
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.remoting.VirtualChannel;
+import java.io.File;
+import java.io.IOException;
 import java.io.Serializable;
 
 // Real: implements org.jenkinsci.remoting.SerializableOnlyOverRemoting (a Serializable).
 public final class FilePath implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    private FilePath() {
+    public FilePath(@CheckForNull VirtualChannel channel, @NonNull String remote) {
+        throw new UnsupportedOperationException("stand-in");
+    }
+
+    public FilePath(@NonNull File localPath) {
+        throw new UnsupportedOperationException("stand-in");
+    }
+
+    public void deleteRecursive() throws IOException, InterruptedException {
         throw new UnsupportedOperationException("stand-in");
     }
 

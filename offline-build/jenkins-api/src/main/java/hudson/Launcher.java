@@ -14,4 +14,11 @@ public abstract class Launcher {
     protected Launcher(@NonNull TaskListener listener, @CheckForNull VirtualChannel channel) {
         throw new UnsupportedOperationException("stand-in");
     }
+
+    // Real: also a (TaskListener, VirtualChannel) constructor and launch(ProcStarter).
+    public static class LocalLauncher extends Launcher {
+        public LocalLauncher(@NonNull TaskListener listener) {
+            super(listener, null);
+        }
+    }
 }

@@ -5,10 +5,14 @@
  */
 package hudson.model;
 
-// Real: extends AbstractItem implements ExtensionPoint, StaplerOverridable, ... Named here only
-// because Run's type parameters are bounded by it.
-public abstract class Job<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, RunT>> {
+// Real: extends AbstractItem (which implements Item) implements ExtensionPoint,
+// StaplerOverridable, ...
+public abstract class Job<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, RunT>> implements Item {
     private Job() {
+        throw new UnsupportedOperationException("stand-in");
+    }
+
+    public RunT getLastBuild() {
         throw new UnsupportedOperationException("stand-in");
     }
 }

@@ -5,7 +5,10 @@
  */
 package hudson.model;
 
+import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
+import java.io.IOException;
+import jenkins.model.ArtifactManager;
 
 // Real: also implements ExtensionPoint, Comparable<RunT>, AccessControlled, PersistenceRoot, ...
 public abstract class Run<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, RunT>> extends Actionable {
@@ -20,6 +23,22 @@ public abstract class Run<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, R
     }
 
     public @NonNull String getExternalizableId() {
+        throw new UnsupportedOperationException("stand-in");
+    }
+
+    public int getNumber() {
+        throw new UnsupportedOperationException("stand-in");
+    }
+
+    public final long getTimeInMillis() {
+        throw new UnsupportedOperationException("stand-in");
+    }
+
+    public @CheckForNull RunT getPreviousBuild() {
+        throw new UnsupportedOperationException("stand-in");
+    }
+
+    public final synchronized @NonNull ArtifactManager pickArtifactManager() throws IOException {
         throw new UnsupportedOperationException("stand-in");
     }
 }

@@ -36,4 +36,9 @@ public abstract class ACL {
     public boolean hasPermission2(@NonNull Authentication a, @NonNull Permission permission) {
         throw new UnsupportedOperationException("stand-in");
     }
+
+    @NonNull
+    public static ACLContext as2(@NonNull Authentication auth) {
+        throw new UnsupportedOperationException("stand-in");
+    }
 }

@@ -6,13 +6,16 @@
 package jenkins.model;
 
 import edu.umd.cs.findbugs.annotations.NonNull;
+import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.model.Descriptor;
+import hudson.model.Item;
 import hudson.security.ACL;
 import hudson.security.AccessControlled;
 import hudson.security.Permission;
 import hudson.security.PermissionGroup;
 import java.io.File;
 import java.util.Set;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
@@ -37,6 +40,12 @@ public class Jenkins implements AccessControlled {
         throw new IllegalStateException("stand-in: there is no Jenkins in a unit test");
     }
 
+    // Trivial behaviour: no Jenkins runs in a unit test, which the real method says with null too.
+    @CheckForNull
+    public static Jenkins getInstanceOrNull() {
+        return null;
+    }
+
     // Trivial behaviour: the thread's authentication or anonymous, as in the real class.
     public static @NonNull Authentication getAuthentication2() {
         Authentication a = SecurityContextHolder.getContext().getAuthentication();
@@ -46,6 +55,11 @@ public class Jenkins implements AccessControlled {
     @Override
     @NonNull
     public ACL getACL() {
+        throw new UnsupportedOperationException("stand-in");
+    }
+
+    @CheckForNull
+    public <T extends Item> T getItemByFullName(@NonNull String fullName, Class<T> type) throws AccessDeniedException {
         throw new UnsupportedOperationException("stand-in");
     }
 

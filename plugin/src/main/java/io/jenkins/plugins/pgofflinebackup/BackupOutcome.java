@@ -40,9 +40,17 @@ final class BackupOutcome implements Serializable {
     private final int exitCode;
     private final ArrayList<String> warnings;
     @CheckForNull
-    private final String trustedKeys;
+    private final Boolean databaseWasRunning;
+    @CheckForNull
+    private final String pgVerifybackup;
+    @CheckForNull
+    private final String recordsDir;
+    private final ArrayList<String> recordNames;
+    @CheckForNull
+    private final String recordsProblem;
 
-    private BackupOutcome(BackupResult result, @CheckForNull String trustedKeys) {
+    private BackupOutcome(BackupResult result, @CheckForNull String recordsDir, List<String> recordNames,
+            @CheckForNull String recordsProblem) {
         this.ok = result.ok();
         this.host = result.host();
         this.backupId = result.backupId();
@@ -57,15 +65,27 @@ final class BackupOutcome implements Serializable {
         this.errorMessage = result.errorMessage();
         this.exitCode = result.exitCode();
         this.warnings = new ArrayList<>(result.warnings() == null ? List.of() : result.warnings());
-        this.trustedKeys = trustedKeys;
+        this.databaseWasRunning = result.databaseWasRunning();
+        this.pgVerifybackup = result.pgVerifybackup();
+        this.recordsDir = recordsDir;
+        this.recordNames = new ArrayList<>(recordNames);
+        this.recordsProblem = recordsProblem;
+    }
+
+    /** A backup whose records were not fetched (it failed, or there was nothing to fetch). */
+    static BackupOutcome of(BackupResult result) {
+        return new BackupOutcome(result, null, List.of(), null);
     }
 
     /**
-     * @param trustedKeys for trust on first use: the known_hosts content after the backup, with any
-     *     key the engine trusted for the first time
+     * @param recordsDir where the backup's records were copied to, on the machine that ran the
+     *     engine (a temporary directory, removed once archived), or null
+     * @param recordNames the files in it
+     * @param recordsProblem why the records could not be copied, or null
      */
-    static BackupOutcome of(BackupResult result, @CheckForNull String trustedKeys) {
-        return new BackupOutcome(result, trustedKeys);
+    static BackupOutcome of(BackupResult result, @CheckForNull String recordsDir, List<String> recordNames,
+            @CheckForNull String recordsProblem) {
+        return new BackupOutcome(result, recordsDir, recordNames, recordsProblem);
     }
 
     boolean ok() {
@@ -132,9 +152,30 @@ final class BackupOutcome implements Serializable {
         return Collections.unmodifiableList(warnings);
     }
 
+    /** Whether PostgreSQL ran when the backup began; null when not known (e.g. after a re-attach). */
     @CheckForNull
-    String trustedKeys() {
-        return trustedKeys;
+    Boolean databaseWasRunning() {
+        return databaseWasRunning;
+    }
+
+    /** What PostgreSQL's pg_verifybackup said of the copy: passed, skipped or unknown; null on failure. */
+    @CheckForNull
+    String pgVerifybackup() {
+        return pgVerifybackup;
+    }
+
+    @CheckForNull
+    String recordsDir() {
+        return recordsDir;
+    }
+
+    List<String> recordNames() {
+        return Collections.unmodifiableList(recordNames);
+    }
+
+    @CheckForNull
+    String recordsProblem() {
+        return recordsProblem;
     }
 
     /** PostgreSQL could not be started again: exit code 3 in CLI terms. */
@@ -145,7 +186,8 @@ final class BackupOutcome implements Serializable {
     /**
      * What {@code pgOfflineBackup} returns to the Pipeline script. {@code verified} is true for every
      * backup that completed: the engine compares file count, bytes and each file's size of the copy
-     * with the source while PostgreSQL is still stopped, and fails the backup otherwise.
+     * with the source while PostgreSQL is still stopped, and fails the backup otherwise;
+     * {@code pgVerifybackup} says what PostgreSQL's own check of the copy found.
      */
     Map<String, Object> toStepResult() {
         Map<String, Object> result = new LinkedHashMap<>();
@@ -158,6 +200,7 @@ final class BackupOutcome implements Serializable {
         result.put("manifestPath", manifestPath);
         result.put("logPath", logPath);
         result.put("host", host);
+        result.put("pgVerifybackup", pgVerifybackup);
         return result;
     }
 
@@ -174,6 +217,8 @@ final class BackupOutcome implements Serializable {
             state = Messages.Outcome_databaseDown(host);
         } else if (Boolean.TRUE.equals(databaseRunning)) {
             state = Messages.Outcome_databaseRunning(host);
+        } else if (Boolean.FALSE.equals(databaseRunning) && Boolean.TRUE.equals(databaseWasRunning)) {
+            state = Messages.Outcome_databaseStoppedByFailure(host);
         } else if (Boolean.FALSE.equals(databaseRunning)) {
             state = Messages.Outcome_databaseStopped(host);
         } else {

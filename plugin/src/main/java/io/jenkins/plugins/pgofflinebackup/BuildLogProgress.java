@@ -30,13 +30,18 @@ final class BuildLogProgress implements ProgressListener {
     private int lastReportPercent = -1;
     private long lastReportBytes = -1;
 
+    BuildLogProgress(PrintStream out, String host, @CheckForNull String secretUsername, Clock clock) {
+        this(out, "pgOfflineBackup", host, secretUsername, clock);
+    }
+
     /**
+     * @param label the step's name: a build that backs up and restores tells the two apart
      * @param secretUsername the SSH user name when its credential marks it secret: masked in every
      *     line (the engine names the user when it connects)
      */
-    BuildLogProgress(PrintStream out, String host, @CheckForNull String secretUsername, Clock clock) {
+    BuildLogProgress(PrintStream out, String label, String host, @CheckForNull String secretUsername, Clock clock) {
         this.out = out;
-        this.prefix = "[pgOfflineBackup " + host + "] ";
+        this.prefix = "[" + label + " " + host + "] ";
         this.secretUsername = secretUsername == null || secretUsername.isEmpty() ? null : secretUsername;
         this.clock = clock;
     }

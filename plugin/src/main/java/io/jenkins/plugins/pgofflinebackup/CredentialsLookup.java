@@ -10,6 +10,14 @@ final class CredentialsLookup {
     private CredentialsLookup() {
     }
 
+    /** How a session gets its login: from Jenkins ({@link #JENKINS}), or in a unit test from the test. */
+    @FunctionalInterface
+    interface Resolver {
+        SshLogin resolve(Run<?, ?> run, String credentialsId, String host, int port) throws AbortException;
+    }
+
+    static final Resolver JENKINS = CredentialsLookup::resolve;
+
     /**
      * Looks the id up as the build's job may see it (not as SYSTEM), with the host as domain
      * requirement, and records the use on the credential ({@code findCredentialById} does not track

@@ -1,10 +1,17 @@
 package io.jenkins.plugins.pgofflinebackup;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
+import hudson.AbortException;
+import hudson.EnvVars;
+import hudson.FilePath;
+import hudson.Launcher;
+import hudson.model.TaskListener;
 import hudson.remoting.VirtualChannel;
+import java.io.File;
 import java.io.IOException;
 import java.util.concurrent.Future;
 import jenkins.security.MasterToSlaveCallable;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
 
 /**
  * The JVM that runs the engine and so makes the SSH connection: the agent of the {@code node} the
@@ -21,22 +28,58 @@ abstract class EngineHost {
     /** "on agent db-backup-1", for the build log and the build page. */
     abstract String describe();
 
-    static EngineHost agent(VirtualChannel channel, @CheckForNull String nodeName) {
-        return new Agent(channel, nodeName);
+    /** The node's name, or null for the controller outside {@code node}. */
+    @CheckForNull
+    abstract String nodeName();
+
+    /** A file or directory on this machine, e.g. records fetched there, for archiving from. */
+    abstract FilePath file(String path);
+
+    /** A launcher for this machine; artifact managers take one, though the standard one does not use it. */
+    abstract Launcher launcher(TaskListener listener);
+
+    static EngineHost agent(VirtualChannel channel, @CheckForNull String nodeName, Launcher launcher) {
+        return new Agent(channel, nodeName, launcher);
     }
 
     static EngineHost controller() {
         return new Controller();
     }
 
+    /**
+     * Where a Pipeline step's engine runs: on the agent of the enclosing {@code node}, or on the
+     * controller outside one.
+     *
+     * @throws AbortException when the step is inside {@code node} but that agent is not connected
+     */
+    static EngineHost forStep(StepContext context) throws IOException, InterruptedException {
+        FilePath workspace = context.get(FilePath.class);
+        if (workspace == null) {
+            return controller();
+        }
+        EnvVars env = context.get(EnvVars.class);
+        String node = env == null ? null : env.get("NODE_NAME");
+        VirtualChannel channel = workspace.getChannel();
+        Launcher launcher = context.get(Launcher.class);
+        if (channel == null || launcher == null) {
+            throw new AbortException(Messages.PgOfflineBackupBuilder_offline(node));
+        }
+        return agent(channel, node, launcher);
+    }
+
     private static final class Agent extends EngineHost {
         private final VirtualChannel channel;
+        @CheckForNull
+        private final String nodeName;
+        private final Launcher launcher;
         private final String description;
 
-        Agent(VirtualChannel channel, @CheckForNull String nodeName) {
+        Agent(VirtualChannel channel, @CheckForNull String nodeName, Launcher launcher) {
             this.channel = channel;
-            this.description = nodeName == null || nodeName.isEmpty() || nodeName.equals("built-in")
-                    ? Messages.EngineHost_builtIn() : Messages.EngineHost_agent(nodeName);
+            this.nodeName = nodeName == null || nodeName.isEmpty() ? "built-in" : nodeName;
+            this.launcher = launcher;
+            this.description = this.nodeName.equals("built-in") ? Messages.EngineHost_builtIn()
+                    : Messages.EngineHost_agent(nodeName);
         }
 
         @Override
@@ -52,6 +95,21 @@ abstract class EngineHost {
         @Override
         String describe() {
             return description;
+        }
+
+        @Override
+        String nodeName() {
+            return nodeName;
+        }
+
+        @Override
+        FilePath file(String path) {
+            return new FilePath(channel, path);
+        }
+
+        @Override
+        Launcher launcher(TaskListener listener) {
+            return launcher;
         }
     }
 
@@ -69,6 +127,22 @@ abstract class EngineHost {
         @Override
         String describe() {
             return Messages.EngineHost_controller();
+        }
+
+        @Override
+        @CheckForNull
+        String nodeName() {
+            return null;
+        }
+
+        @Override
+        FilePath file(String path) {
+            return new FilePath(new File(path));
+        }
+
+        @Override
+        Launcher launcher(TaskListener listener) {
+            return new Launcher.LocalLauncher(listener);
         }
     }
 }

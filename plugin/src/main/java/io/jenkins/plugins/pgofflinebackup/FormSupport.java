@@ -85,6 +85,27 @@ final class FormSupport {
         return found.isEmpty() ? FormValidation.warning(Messages.Credentials_notFoundForForm(id)) : FormValidation.ok();
     }
 
+    /** The job whose builds recorded a backup: named on one line, and one this user can see. */
+    static FormValidation checkBackupJob(@CheckForNull Item item, @CheckForNull String value) {
+        if (!mayConfigure(item)) {
+            return FormValidation.ok();
+        }
+        String name = Text.blankToNull(value);
+        if (name == null) {
+            return FormValidation.ok();
+        }
+        String problem = Validation.oneLine(Messages.Field_backupJob(), name);
+        if (problem != null) {
+            return FormValidation.error(problem);
+        }
+        if (name.contains("${")) {
+            // A build parameter: resolved when the build runs.
+            return FormValidation.ok();
+        }
+        return RecordedBackups.job(name) == null ? FormValidation.warning(Messages.RecordedBackups_noJobForForm(name))
+                : FormValidation.ok();
+    }
+
     static ListBoxModel stopModeItems(@CheckForNull Item item, @CheckForNull String current) {
         ListBoxModel result = new ListBoxModel();
         if (!mayConfigure(item)) {

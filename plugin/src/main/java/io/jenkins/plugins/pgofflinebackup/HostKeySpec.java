@@ -23,6 +23,15 @@ record HostKeySpec(Kind kind, @CheckForNull String knownHostsFile, @CheckForNull
 
     enum Kind { KNOWN_HOSTS_FILE, PINNED_FINGERPRINT, TRUST_ON_FIRST_USE, NOT_VERIFIED }
 
+    /**
+     * The check a step or build step chose; none chosen means the known_hosts file.
+     *
+     * @throws IllegalArgumentException when the choice is not usable (a malformed key, say)
+     */
+    static HostKeySpec of(@CheckForNull HostKeyVerification verification) {
+        return verification == null ? knownHostsFile(null) : verification.toSpec();
+    }
+
     static HostKeySpec knownHostsFile(@CheckForNull String file) {
         return new HostKeySpec(Kind.KNOWN_HOSTS_FILE, Text.blankToNull(file), null, null);
     }

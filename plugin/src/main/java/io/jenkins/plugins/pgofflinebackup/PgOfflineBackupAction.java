@@ -13,8 +13,8 @@ import jenkins.model.RunAction2;
  * down, and a red banner when it could not be started again. One per backup, so a build that
  * backs up a fleet in parallel has one per host. Immutable but for the build it belongs to.
  *
- * <p>manifest.json and backup.log stay on the database host, at the paths recorded here: the engine
- * cannot read a remote file yet, so they are not archived with the build (see plugin/README.md).
+ * <p>manifest.json, backup_manifest and backup.log stay with the backup on the database host, and
+ * a copy of them is archived with the build ({@link #getArchivedRecords()}).
  */
 public final class PgOfflineBackupAction implements RunAction2 {
     private final int index;
@@ -46,11 +46,22 @@ public final class PgOfflineBackupAction implements RunAction2 {
     private final int exitCode;
     // ArrayList rather than List.copyOf: the build record is saved with XStream.
     private final ArrayList<String> warnings;
+    @CheckForNull
+    private final Boolean databaseWasRunning;
+    @CheckForNull
+    private final String pgVerifybackup;
+    // Null in records saved before archiving existed.
+    @CheckForNull
+    private final ArrayList<String> archivedRecords;
 
     private transient Run<?, ?> run;
 
+    /**
+     * @param archivedRecords the backup's records archived with the build, as paths relative to its
+     *     artifacts
+     */
     PgOfflineBackupAction(int index, BackupSpec spec, HostKeySpec hostKey, String engineLocation,
-            BackupOutcome outcome) {
+            BackupOutcome outcome, List<String> archivedRecords) {
         this.index = index;
         this.host = spec.host();
         this.port = spec.port();
@@ -72,14 +83,18 @@ public final class PgOfflineBackupAction implements RunAction2 {
         this.errorMessage = outcome.errorMessage();
         this.exitCode = outcome.exitCode();
         this.warnings = new ArrayList<>(outcome.warnings());
+        this.databaseWasRunning = outcome.databaseWasRunning();
+        this.pgVerifybackup = outcome.pgVerifybackup();
+        this.archivedRecords = new ArrayList<>(archivedRecords);
     }
 
     /** Adds the record of one backup to the build; parallel backups of one build each get their own. */
     static PgOfflineBackupAction addTo(Run<?, ?> run, BackupSpec spec, HostKeySpec hostKey, String engineLocation,
-            BackupOutcome outcome) {
+            BackupOutcome outcome, List<String> archivedRecords) {
         synchronized (run) {
             int index = run.getActions(PgOfflineBackupAction.class).size() + 1;
-            PgOfflineBackupAction action = new PgOfflineBackupAction(index, spec, hostKey, engineLocation, outcome);
+            PgOfflineBackupAction action = new PgOfflineBackupAction(index, spec, hostKey, engineLocation, outcome,
+                    archivedRecords);
             run.addAction(action);
             return action;
         }
@@ -231,5 +246,27 @@ public final class PgOfflineBackupAction implements RunAction2 {
 
     public List<String> getWarnings() {
         return warnings == null ? List.of() : Collections.unmodifiableList(warnings);
+    }
+
+    /** Whether PostgreSQL ran when the backup began; null when not known (records from a re-attach). */
+    @CheckForNull
+    public Boolean getDatabaseWasRunning() {
+        return databaseWasRunning;
+    }
+
+    /** What PostgreSQL's pg_verifybackup said of the copy: passed, skipped, unknown; null if not run. */
+    @CheckForNull
+    public String getPgVerifybackup() {
+        return pgVerifybackup;
+    }
+
+    /** The records archived with the build, relative to its artifacts (manifest.json, backup.log, ...). */
+    public List<String> getArchivedRecords() {
+        return archivedRecords == null ? List.of() : Collections.unmodifiableList(archivedRecords);
+    }
+
+    /** The file name of an archived record, for its link. */
+    public static String recordName(String archivedPath) {
+        return archivedPath.substring(archivedPath.lastIndexOf('/') + 1);
     }
 }

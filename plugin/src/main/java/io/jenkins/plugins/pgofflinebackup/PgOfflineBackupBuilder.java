@@ -267,8 +267,10 @@ public final class PgOfflineBackupBuilder extends Builder implements SimpleBuild
     public void perform(@NonNull Run<?, ?> run, @NonNull FilePath workspace, @NonNull EnvVars env,
             @NonNull Launcher launcher, @NonNull TaskListener listener) throws InterruptedException, IOException {
         BackupSpec spec;
+        HostKeySpec hostKey;
         try {
             spec = BackupSpec.of(this, env::expand);
+            hostKey = HostKeySpec.of(hostKeyVerification);
         } catch (IllegalArgumentException e) {
             throw new AbortException(Messages.PgOfflineBackupStep_invalid(e.getMessage()));
         }
@@ -276,8 +278,8 @@ public final class PgOfflineBackupBuilder extends Builder implements SimpleBuild
         if (channel == null) {
             throw new AbortException(Messages.PgOfflineBackupBuilder_offline(env.get("NODE_NAME")));
         }
-        BackupSession session = new BackupSession(spec, hostKeyVerification, run, listener,
-                EngineHost.agent(channel, env.get("NODE_NAME")));
+        BackupSession session = new BackupSession(spec, hostKey, run, listener,
+                EngineHost.agent(channel, env.get("NODE_NAME"), launcher), CredentialsLookup.JENKINS);
         BackupOutcome outcome = session.run(status -> { });
         if (session.wasInterrupted()) {
             throw new InterruptedException(outcome.ok() ? outcome.successMessage() : outcome.failureMessage());

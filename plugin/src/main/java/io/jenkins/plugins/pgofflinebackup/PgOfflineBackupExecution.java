@@ -3,87 +3,127 @@ package io.jenkins.plugins.pgofflinebackup;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
-import hudson.EnvVars;
-import hudson.FilePath;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import hudson.remoting.VirtualChannel;
+import java.time.Duration;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import jenkins.model.Jenkins;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 
 /**
  * Runs {@code pgOfflineBackup} on a thread of its own, since a step may not block the Pipeline's
- * thread, and keeps in its saved state only what names the backup: host, PGDATA, destination and,
- * once the engine has announced it, the backup id. No configuration with secrets and no
- * credentials: those are looked up again from the id for every run.
+ * thread, and survives a controller restart.
  *
- * <p>After a controller restart the engine's connection is gone and the engine cannot yet re-attach
- * to the runner it started on the database host, so {@link #onResume()} fails the step, naming the
- * run. The runner needs nobody: it finishes the backup, or abandons it and starts PostgreSQL again.
- * A safe restart waits for the backup ({@link #blocksRestart()}).
+ * <p>Its saved state holds only what names the backup and how to reach it again: host, port,
+ * credentials id, host key check, PGDATA, destination, time-outs, the node the engine ran on and,
+ * once the engine has announced it, the backup id. No secret: credentials are looked up again for
+ * the build. After a restart {@link #onResume()} re-attaches to the runner on the database host,
+ * from the same agent (or the controller, outside {@code node}), follows the backup to its end
+ * and records it as if nothing had happened. The runner needs nobody meanwhile: it finishes the
+ * backup, or abandons it and starts PostgreSQL again.
  */
 public final class PgOfflineBackupExecution extends StepExecution {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     private final String host;
+    private final int port;
+    private final String credentialsId;
     private final String pgdata;
     private final String dest;
+    private final String hostKeyKind;
+    @CheckForNull
+    private final String knownHostsFile;
+    @CheckForNull
+    private final String fingerprint;
+    private final long connectTimeoutMillis;
+    private final long reconnectTimeoutMillis;
+    private final long stopTimeoutMillis;
+    private final long startTimeoutMillis;
+    // Where the engine ran: null until known, "" for the controller outside node, else the node's name.
+    @CheckForNull
+    private volatile String engineNode;
     @CheckForNull
     private volatile String backupId;
     @CheckForNull
     private volatile String phase;
 
-    // Only while this JVM runs the step: a restart leaves them null, and onResume says why.
-    private final transient PgOfflineBackupStep step;
-    private final transient BackupSpec spec;
+    // Only while this JVM runs the step; onResume rebuilds what it needs from the fields above.
+    private transient BackupSpec spec;
+    private transient HostKeySpec hostKey;
     private transient volatile BackupSession session;
     private transient volatile Future<?> task;
     private transient volatile Throwable stopCause;
     private transient AtomicBoolean finished;
+    private transient CredentialsLookup.Resolver credentials;
+    // The Jenkins this execution runs in. A follower left running by an earlier Jenkins in the same
+    // JVM (a test harness restarts Jenkins that way) must not complete the step the resumed
+    // execution now follows; a real restart ends the JVM, and with it such a follower.
+    private transient Jenkins jenkins;
 
-    PgOfflineBackupExecution(StepContext context, PgOfflineBackupStep step, BackupSpec spec) {
+    PgOfflineBackupExecution(StepContext context, BackupSpec spec, HostKeySpec hostKey) {
         super(context);
-        this.step = step;
         this.spec = spec;
+        this.hostKey = hostKey;
         this.host = spec.host();
+        this.port = spec.port();
+        this.credentialsId = spec.credentialsId();
         this.pgdata = spec.pgdata();
         this.dest = spec.dest();
+        this.hostKeyKind = hostKey.kind().name();
+        this.knownHostsFile = hostKey.knownHostsFile();
+        this.fingerprint = hostKey.fingerprint();
+        this.connectTimeoutMillis = millis(spec.connectTimeout());
+        this.reconnectTimeoutMillis = millis(spec.reconnectTimeout());
+        this.stopTimeoutMillis = millis(spec.stopTimeout());
+        this.startTimeoutMillis = millis(spec.startTimeout());
         this.finished = new AtomicBoolean();
     }
 
     @Override
     public boolean start() {
-        task = Threads.POOL.submit(this::runBackup);
+        jenkins = Jenkins.getInstanceOrNull();
+        task = Threads.POOL.submit(() -> runBackup(null));
         return false;
     }
 
-    private void runBackup() {
+    /**
+     * After a controller restart: re-attach to the run the saved backup id names. Without an id
+     * the backup had not reached its runner, so PostgreSQL was not touched by it (or the id was
+     * lost in the seconds between the runner's start and the next status): the step fails, saying
+     * how to look.
+     */
+    @Override
+    public void onResume() {
+        finished = new AtomicBoolean();
+        jenkins = Jenkins.getInstanceOrNull();
+        String id = backupId;
+        if (id == null) {
+            fail(new AbortException(Messages.PgOfflineBackupExecution_resumedWithoutId(host, pgdata, dest)));
+            return;
+        }
+        spec = resumedSpec();
+        hostKey = resumedHostKey();
+        task = Threads.POOL.submit(() -> runBackup(id));
+    }
+
+    /** @param reattachTo the backup id to re-attach to, or null for a new backup */
+    private void runBackup(@CheckForNull String reattachTo) {
         try {
             StepContext context = getContext();
             Run<?, ?> run = context.get(Run.class);
             TaskListener listener = context.get(TaskListener.class);
-            FilePath workspace = context.get(FilePath.class);
-            EngineHost engine;
-            if (workspace == null) {
-                engine = EngineHost.controller();
-            } else {
-                VirtualChannel channel = workspace.getChannel();
-                EnvVars env = context.get(EnvVars.class);
-                String node = env == null ? null : env.get("NODE_NAME");
-                if (channel == null) {
-                    throw new AbortException(Messages.PgOfflineBackupBuilder_offline(node));
-                }
-                engine = EngineHost.agent(channel, node);
-            }
-            BackupSession current = new BackupSession(spec, step.getHostKeyVerification(), run, listener, engine);
+            EngineHost engine = engineFor(context, reattachTo);
+            engineRanOn(engine.nodeName());
+            BackupSession current = new BackupSession(spec, hostKey, run, listener, engine, credentials());
             session = current;
             if (stopCause != null) {
                 current.requestAbort();
             }
-            BackupOutcome outcome = current.run(this::heard);
+            BackupOutcome outcome = reattachTo == null ? current.run(this::heard)
+                    : current.reattach(reattachTo, this::heard);
             Throwable stopped = stopCause;
             if (stopped != null) {
                 fail(stopped);
@@ -98,11 +138,50 @@ public final class PgOfflineBackupExecution extends StepExecution {
         }
     }
 
-    void heard(BackupStatus status) {
+    /**
+     * The engine runs where it ran before a restart: on the same agent, which must be connected
+     * again, or on the controller. Re-attaching from elsewhere could use another known_hosts file
+     * and other network paths than the ones the backup was configured for.
+     */
+    private EngineHost engineFor(StepContext context, @CheckForNull String reattachTo) throws Exception {
+        if (reattachTo == null) {
+            return EngineHost.forStep(context);
+        }
+        String before = engineNode == null ? "" : engineNode;
+        EngineHost engine;
+        try {
+            engine = EngineHost.forStep(context);
+        } catch (AbortException e) {
+            throw new AbortException(Messages.PgOfflineBackupExecution_agentGone(before, host, reattachTo, dest));
+        }
+        String now = engine.nodeName() == null ? "" : engine.nodeName();
+        if (!before.equals(now)) {
+            // Another node, or none: another known_hosts file and another network than configured.
+            throw new AbortException(Messages.PgOfflineBackupExecution_agentGone(before.isEmpty()
+                    ? "(controller)" : before, host, reattachTo, dest));
+        }
+        return engine;
+    }
+
+    /** For unit tests, which have no credentials store: where the login comes from. */
+    void useCredentials(CredentialsLookup.Resolver resolver) {
+        credentials = resolver;
+    }
+
+    private CredentialsLookup.Resolver credentials() {
+        return credentials == null ? CredentialsLookup.JENKINS : credentials;
+    }
+
+    /** Remembers where the engine runs, so that a re-attach after a restart runs there again. */
+    void engineRanOn(@CheckForNull String nodeName) {
+        engineNode = nodeName == null ? "" : nodeName;
+    }
+
+    void heard(JobStatus status) {
         phase = status.describe();
-        if (backupId == null && status.backupId() != null) {
-            backupId = status.backupId();
-            // Saved now, so that a controller restart in the middle can still name the run.
+        if (backupId == null && status.runId() != null) {
+            backupId = status.runId();
+            // Saved now, so that a controller restart in the middle can re-attach to the run.
             getContext().saveState();
         }
     }
@@ -129,19 +208,13 @@ public final class PgOfflineBackupExecution extends StepExecution {
     }
 
     @Override
-    public void onResume() {
-        String id = backupId == null ? Messages.Session_idUnknown() : backupId;
-        getContext().onFailure(new AbortException(Messages.PgOfflineBackupExecution_resumed(host, pgdata, id, dest)));
-    }
-
-    @Override
     public String getStatus() {
         String current = phase;
         return Messages.PgOfflineBackupExecution_status(current == null ? "starting" : current, host, pgdata,
                 backupId == null ? Messages.Session_idUnknown() : backupId);
     }
 
-    /** A safe restart waits until the backup has ended, rather than cut it off from the build. */
+    /** A safe restart waits until the backup has ended, rather than make it re-attach. */
     @Override
     public boolean blocksRestart() {
         return task != null && finished != null && !finished.get();
@@ -152,14 +225,40 @@ public final class PgOfflineBackupExecution extends StepExecution {
         return backupId;
     }
 
+    /** The spec a re-attach needs: where, how to connect, and how long an abort may take. */
+    BackupSpec resumedSpec() {
+        return new BackupSpec(host, port, credentialsId, pgdata, dest, null, null, duration(stopTimeoutMillis),
+                duration(startTimeoutMillis), null, null, null, null, null, null, null, duration(connectTimeoutMillis),
+                duration(reconnectTimeoutMillis));
+    }
+
+    HostKeySpec resumedHostKey() {
+        return new HostKeySpec(HostKeySpec.Kind.valueOf(hostKeyKind), knownHostsFile, fingerprint,
+                HostKeySpec.Kind.valueOf(hostKeyKind) == HostKeySpec.Kind.TRUST_ON_FIRST_USE ? "" : null);
+    }
+
+    /** Durations are saved as milliseconds, 0 for the engine's default. */
+    private static long millis(@CheckForNull Duration value) {
+        return value == null ? 0 : value.toMillis();
+    }
+
+    @CheckForNull
+    private static Duration duration(long millis) {
+        return millis == 0 ? null : Duration.ofMillis(millis);
+    }
+
+    private boolean stillOurs() {
+        return Jenkins.getInstanceOrNull() == jenkins;
+    }
+
     private void succeed(BackupOutcome outcome) {
-        if (finished.compareAndSet(false, true)) {
+        if (stillOurs() && finished.compareAndSet(false, true)) {
             getContext().onSuccess(outcome.toStepResult());
         }
     }
 
     private void fail(Throwable cause) {
-        if (finished.compareAndSet(false, true)) {
+        if (stillOurs() && finished.compareAndSet(false, true)) {
             getContext().onFailure(cause);
         }
     }

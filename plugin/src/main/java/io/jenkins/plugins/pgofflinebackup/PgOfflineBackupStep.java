@@ -2,6 +2,7 @@ package io.jenkins.plugins.pgofflinebackup;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.AbortException;
 import hudson.Extension;
 import hudson.model.Item;
 import hudson.util.FormValidation;
@@ -23,7 +24,9 @@ import org.kohsuke.stapler.verb.POST;
 /**
  * {@code pgOfflineBackup}: stops PostgreSQL on a host over SSH, copies its files, starts it again,
  * and returns what it made: {@code id}, {@code path}, {@code files}, {@code bytes},
- * {@code downtimeMillis}, {@code verified}, {@code manifestPath}, {@code logPath}, {@code host}.
+ * {@code downtimeMillis}, {@code verified}, {@code manifestPath}, {@code logPath}, {@code host},
+ * {@code pgVerifybackup}. Its records (manifest.json, backup_manifest, backup.log) are archived
+ * with the build.
  * Inside {@code node} the SSH connection is made from that agent; outside it, from the controller.
  *
  * <p>{@link PgOfflineBackupBuilder} has the same fields, getters and form checks; FieldParityTest fails when
@@ -259,13 +262,12 @@ public final class PgOfflineBackupStep extends Step implements BackupParameters 
 
     @Override
     public StepExecution start(StepContext context) throws Exception {
-        BackupSpec spec;
         try {
-            spec = BackupSpec.of(this, UnaryOperator.identity());
+            return new PgOfflineBackupExecution(context, BackupSpec.of(this, UnaryOperator.identity()),
+                    HostKeySpec.of(hostKeyVerification));
         } catch (IllegalArgumentException e) {
-            throw new hudson.AbortException(Messages.PgOfflineBackupStep_invalid(e.getMessage()));
+            throw new AbortException(Messages.PgOfflineBackupStep_invalid(e.getMessage()));
         }
-        return new PgOfflineBackupExecution(context, this, spec);
     }
 
     @Extension

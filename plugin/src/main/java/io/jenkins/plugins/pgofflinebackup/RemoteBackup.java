@@ -1,107 +1,117 @@
 package io.jenkins.plugins.pgofflinebackup;
 
+import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.AbortException;
 import hudson.model.TaskListener;
+import io.pgofflinebackup.JobFailure;
 import io.pgofflinebackup.backup.BackupJob;
+import io.pgofflinebackup.backup.BackupRecords;
 import io.pgofflinebackup.backup.BackupRequest;
 import io.pgofflinebackup.backup.BackupResult;
 import io.pgofflinebackup.backup.ProgressListener;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
-import jenkins.security.MasterToSlaveCallable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 /**
- * Runs one backup with the engine, in the JVM of {@link EngineHost}: on the agent inside
- * {@code node}. Progress goes to the build's listener, which writes through the channel into the
- * build log.
+ * Runs one backup with the engine in the JVM of {@link EngineHost}, or follows one an earlier
+ * session started (after a controller restart), and then copies the backup's records (manifest,
+ * backup_manifest, log) into a temporary directory there, for the controller to archive with the
+ * build. The data itself never leaves the database host.
  */
-final class RemoteBackup extends MasterToSlaveCallable<BackupOutcome, IOException> {
+final class RemoteBackup extends RemoteJob<BackupOutcome> {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOGGER = Logger.getLogger(RemoteBackup.class.getName());
 
-    private final String key;
     private final BackupSpec spec;
-    private final SshLogin login;
-    private final HostKeySpec hostKey;
-    private final TaskListener listener;
+    @CheckForNull
+    private final String reattachTo;
 
-    RemoteBackup(String key, BackupSpec spec, SshLogin login, HostKeySpec hostKey, TaskListener listener) {
-        this.key = key;
+    private RemoteBackup(String key, BackupSpec spec, @CheckForNull String reattachTo, SshLogin login,
+            HostKeySpec hostKey, TaskListener listener) {
+        super(key, "pgOfflineBackup", spec.connection(), login, hostKey, listener);
         this.spec = spec;
-        this.login = login;
-        this.hostKey = hostKey;
-        this.listener = listener;
+        this.reattachTo = reattachTo;
+    }
+
+    /** A new backup. */
+    static RemoteBackup start(String key, BackupSpec spec, SshLogin login, HostKeySpec hostKey, TaskListener listener) {
+        return new RemoteBackup(key, spec, null, login, hostKey, listener);
+    }
+
+    /** Follows the run {@code backupId} in the spec's destination to its end, or reports how it ended. */
+    static RemoteBackup reattach(String key, BackupSpec spec, String backupId, SshLogin login, HostKeySpec hostKey,
+            TaskListener listener) {
+        return new RemoteBackup(key, spec, backupId, login, hostKey, listener);
+    }
+
+    /** The backup id this follows, or null for a new backup. */
+    @CheckForNull
+    String reattachTo() {
+        return reattachTo;
     }
 
     @Override
-    public BackupOutcome call() throws IOException {
-        ActiveBackups.Entry entry = ActiveBackups.open(key);
-        Path trustFile = null;
-        try {
-            if (hostKey.kind() == HostKeySpec.Kind.TRUST_ON_FIRST_USE) {
-                // The controller's trusted keys, for the engine to check against and append to.
-                trustFile = Files.createTempFile("pg-offline-backup-", ".known_hosts",
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                Files.writeString(trustFile, hostKey.trustedKeys() == null ? "" : hostKey.trustedKeys(),
-                        StandardCharsets.UTF_8);
-            }
+    BackupOutcome run(Login login, ProgressListener listener, ActiveJobs.Entry entry) throws IOException {
+        BackupResult result;
+        if (reattachTo == null) {
             BackupRequest request;
             try {
-                request = spec.toRequest(login.username(), login.toSshCredentials(), hostKey.toPolicy(trustFile));
+                request = spec.toRequest(login.user(), login.credentials(), login.hostKeyPolicy());
             } catch (IllegalArgumentException e) {
                 throw new AbortException(e.getMessage());
             }
-            ProgressListener log = new BuildLogProgress(listener.getLogger(), spec.host(),
-                    login.usernameSecret() ? login.username() : null, Clock.systemUTC());
-            BackupJob job = new BackupJob(request, new Both(log, entry.tracker));
-            entry.attach(job);
-            BackupResult result = job.run();
-            String trusted = trustFile == null ? null : Files.readString(trustFile, StandardCharsets.UTF_8);
-            return BackupOutcome.of(result, trusted);
-        } finally {
-            login.wipe();
-            ActiveBackups.close(key);
-            if (trustFile != null) {
-                Files.deleteIfExists(trustFile);
+            BackupJob job = new BackupJob(request, listener);
+            entry.onAbort(job::abort);
+            result = job.run();
+        } else {
+            BackupJob job = BackupJob.forReattach(
+                    connection().settings(login.user(), login.credentials(), login.hostKeyPolicy()), listener);
+            entry.onAbort(job::abort);
+            result = job.reattach(spec.dest(), reattachTo);
+        }
+        if (!result.ok() || result.backupPath() == null) {
+            return BackupOutcome.of(result);
+        }
+        return withRecords(result, login, listener);
+    }
+
+    /** A failure to copy the records leaves the backup as good as it is: it is said, not thrown. */
+    private BackupOutcome withRecords(BackupResult result, Login login, ProgressListener listener) throws IOException {
+        listener.phase("records", "copying the records of " + result.backupPath() + " (manifest.json, backup_manifest,"
+                + " backup.log) to archive them with the build");
+        Path dir = Files.createTempDirectory("pg-offline-backup-records-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        try {
+            List<Path> files = BackupRecords.fetch(
+                    connection().settings(login.user(), login.credentials(), login.hostKeyPolicy()),
+                    result.backupPath(), dir, listener::warn);
+            List<String> names = new ArrayList<>();
+            for (Path file : files) {
+                names.add(file.getFileName().toString());
             }
+            return BackupOutcome.of(result, dir.toString(), names, null);
+        } catch (JobFailure e) {
+            deleteTree(dir);
+            return BackupOutcome.of(result, null, List.of(), e.getMessage());
         }
     }
 
-    /** Tells two listeners the same, in order. */
-    private static final class Both implements ProgressListener {
-        private final ProgressListener first;
-        private final ProgressListener second;
-
-        Both(ProgressListener first, ProgressListener second) {
-            this.first = first;
-            this.second = second;
-        }
-
-        @Override
-        public void phase(String phase, String message) {
-            first.phase(phase, message);
-            second.phase(phase, message);
-        }
-
-        @Override
-        public void info(String message) {
-            first.info(message);
-            second.info(message);
-        }
-
-        @Override
-        public void warn(String message) {
-            first.warn(message);
-            second.warn(message);
-        }
-
-        @Override
-        public void copyProgress(long bytesDone, long bytesTotal) {
-            first.copyProgress(bytesDone, bytesTotal);
-            second.copyProgress(bytesDone, bytesTotal);
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            // Only a temporary directory of records is left behind; the backup is unaffected.
+            LOGGER.log(Level.WARNING, "could not remove " + dir, e);
         }
     }
 }

@@ -1,22 +1,16 @@
 package io.jenkins.plugins.pgofflinebackup;
 
 import io.pgofflinebackup.backup.ProgressListener;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import io.pgofflinebackup.backup.RunnerInfo;
 
 /**
- * Remembers the phase and the backup id of a running backup.
- *
- * <p>The engine announces the id only as a log line ("backup id ID, copying into DIR"), so the id
- * is read from that line. This couples the plugin to the engine's wording; the engine should
- * report the run it started as an event of its own (see plugin/README.md, "What the engine must
- * add").
+ * Remembers the phase of a running job and the run its runner took over, from the engine's own
+ * events: the controller asks for it to show the step's status and to save the run's id.
  */
 final class StatusTracker implements ProgressListener {
-    static final Pattern BACKUP_ID = Pattern.compile("backup id (\\S+), copying into .*");
-
     private volatile String phase;
-    private volatile String backupId;
+    private volatile String runId;
+    private volatile String runDir;
     private volatile long bytesDone;
     private volatile long bytesTotal;
 
@@ -26,22 +20,18 @@ final class StatusTracker implements ProgressListener {
     }
 
     @Override
-    public void info(String message) {
-        if (backupId == null) {
-            Matcher m = BACKUP_ID.matcher(message);
-            if (m.matches()) {
-                backupId = m.group(1);
-            }
-        }
-    }
-
-    @Override
     public void copyProgress(long done, long total) {
         bytesDone = done;
         bytesTotal = total;
     }
 
-    BackupStatus snapshot() {
-        return new BackupStatus(phase, backupId, bytesDone, bytesTotal);
+    @Override
+    public void runnerStarted(RunnerInfo info) {
+        runDir = info.runDir();
+        runId = info.id();
+    }
+
+    JobStatus snapshot() {
+        return new JobStatus(phase, runId, runDir, bytesDone, bytesTotal);
     }
 }

@@ -7,7 +7,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The plugin's own threads: backups wait for the engine here (a Pipeline step may not block the
+ * The plugin's own threads: steps wait for the engine here (a Pipeline step may not block the
  * CPS VM thread), and the engine runs here when a step is used outside {@code node}. Daemon
  * threads, so that they never keep a JVM alive.
  */

@@ -50,6 +50,24 @@ final class Validation {
         }
     }
 
+    static String required(String field) {
+        return Messages.Validation_required(field);
+    }
+
+    /** A whole number of at least 1, or blank for the default. */
+    @CheckForNull
+    static String positiveNumber(String field, @CheckForNull String value) {
+        String text = Text.blankToNull(value);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Integer.parseInt(text) >= 1 ? null : Messages.Validation_positiveNumber(field, text);
+        } catch (NumberFormatException e) {
+            return Messages.Validation_positiveNumber(field, text);
+        }
+    }
+
     @CheckForNull
     static String credentialsId(@CheckForNull String value) {
         return Text.blankToNull(value) == null ? Messages.Validation_required(Messages.Field_credentialsId()) : null;
@@ -80,12 +98,19 @@ final class Validation {
         if (problem != null || optionalPath(Messages.Field_pgdata(), pgdata) != null || Text.blankToNull(pgdata) == null) {
             return problem;
         }
-        String data = Path.of(pgdata.strip()).normalize().toString();
-        String backup = Path.of(dest.strip()).normalize().toString();
-        if (backup.equals(data) || backup.startsWith(data.endsWith("/") ? data : data + "/")) {
-            return Messages.Validation_destInsidePgdata(dest.strip(), pgdata.strip());
-        }
-        return null;
+        return inside(dest.strip(), pgdata.strip()) ? Messages.Validation_destInsidePgdata(dest.strip(), pgdata.strip())
+                : null;
+    }
+
+    /** Whether one of two absolute paths is the other or inside it. */
+    static boolean nested(String a, String b) {
+        return inside(a, b) || inside(b, a);
+    }
+
+    private static boolean inside(String path, String dir) {
+        String p = Path.of(path).normalize().toString();
+        String d = Path.of(dir).normalize().toString();
+        return p.equals(d) || p.startsWith(d.endsWith("/") ? d : d + "/");
     }
 
     @CheckForNull

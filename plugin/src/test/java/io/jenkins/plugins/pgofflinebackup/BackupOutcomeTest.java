@@ -26,10 +26,10 @@ class BackupOutcomeTest {
 
     @Test
     void theStepReturnsTheBackupAsAMap() {
-        Map<String, Object> map = BackupOutcome.of(success(), null).toStepResult();
+        Map<String, Object> map = BackupOutcome.of(success()).toStepResult();
 
         assertEquals(List.of("id", "path", "files", "bytes", "downtimeMillis", "verified", "manifestPath", "logPath",
-                "host"), List.copyOf(map.keySet()));
+                "host", "pgVerifybackup"), List.copyOf(map.keySet()));
         assertEquals("20261125T020003Z", map.get("id"));
         assertEquals("/backup/db1/20261125T020003Z", map.get("path"));
         assertEquals(1234L, map.get("files"));
@@ -38,18 +38,44 @@ class BackupOutcomeTest {
         assertEquals(Boolean.TRUE, map.get("verified"));
         assertEquals("/backup/db1/20261125T020003Z/manifest.json", map.get("manifestPath"));
         assertEquals("db1", map.get("host"));
+        assertEquals("passed", map.get("pgVerifybackup"));
+    }
+
+    @Test
+    void recordsFetchedOnTheAgentTravelWithTheOutcome() {
+        BackupOutcome outcome = BackupOutcome.of(success(), "/tmp/pg-offline-backup-records-1",
+                List.of("manifest.json", "backup_manifest", "backup.log"), null);
+        assertEquals("/tmp/pg-offline-backup-records-1", outcome.recordsDir());
+        assertEquals(List.of("manifest.json", "backup_manifest", "backup.log"), outcome.recordNames());
+        assertEquals(Boolean.TRUE, outcome.databaseWasRunning());
+        assertEquals("passed", outcome.pgVerifybackup());
+
+        BackupOutcome noRecords = BackupOutcome.of(success(), null, List.of(), "connection refused");
+        assertEquals("connection refused", noRecords.recordsProblem());
+        assertEquals(List.of(), noRecords.recordNames());
+    }
+
+    @Test
+    void postgresqlLeftStoppedByAFailureIsToldApartFromStoppedAsFound() {
+        BackupResult stoppedByUs = new BackupResult(false, "db1", "x", null, null, null, 0, 0, 0, Boolean.FALSE,
+                ErrorCode.COPY_FAILED, "the copy failed", List.of(), Boolean.TRUE, null);
+        BackupResult stoppedBefore = new BackupResult(false, "db1", "x", null, null, null, 0, 0, 0, Boolean.FALSE,
+                ErrorCode.COPY_FAILED, "the copy failed", List.of(), Boolean.FALSE, null);
+
+        assertTrue(BackupOutcome.of(stoppedByUs).failureMessage().contains("is STOPPED, though it was running"));
+        assertTrue(BackupOutcome.of(stoppedBefore).failureMessage().contains("is stopped, as it was found"));
     }
 
     @Test
     void successSaysWhatWasMade() {
-        String message = BackupOutcome.of(success(), null).successMessage();
+        String message = BackupOutcome.of(success()).successMessage();
         assertEquals("Backup 20261125T020003Z of db1 complete: /backup/db1/20261125T020003Z, 5.0 GiB in 1,234 files,"
                 + " PostgreSQL down for 41.5 s.", message);
     }
 
     @Test
     void aFailureSaysWhetherPostgresqlRuns() {
-        BackupOutcome restored = BackupOutcome.of(failure(ErrorCode.COPY_FAILED, Boolean.TRUE), null);
+        BackupOutcome restored = BackupOutcome.of(failure(ErrorCode.COPY_FAILED, Boolean.TRUE));
         assertEquals(1, restored.exitCode());
         assertFalse(restored.databaseDown());
         assertEquals("Backup of db1 failed (COPY_FAILED, exit code 1): the copy failed: disk full"
@@ -57,15 +83,15 @@ class BackupOutcomeTest {
                 + " The backup log is /backup/db1/.20261125T020003Z.partial/backup.log on the host.",
                 restored.failureMessage());
 
-        BackupOutcome down = BackupOutcome.of(failure(ErrorCode.START_FAILED, Boolean.FALSE), null);
+        BackupOutcome down = BackupOutcome.of(failure(ErrorCode.START_FAILED, Boolean.FALSE));
         assertEquals(3, down.exitCode());
         assertTrue(down.databaseDown());
         assertTrue(down.failureMessage().contains("POSTGRESQL IS DOWN on db1"), down.failureMessage());
 
-        BackupOutcome lost = BackupOutcome.of(failure(ErrorCode.CONNECTION_LOST, null), null);
+        BackupOutcome lost = BackupOutcome.of(failure(ErrorCode.CONNECTION_LOST, null));
         assertTrue(lost.failureMessage().contains("is not known: check the host"), lost.failureMessage());
 
-        BackupOutcome untouched = BackupOutcome.of(failure(ErrorCode.ACTIVE_SESSIONS, Boolean.TRUE), null);
+        BackupOutcome untouched = BackupOutcome.of(failure(ErrorCode.ACTIVE_SESSIONS, Boolean.TRUE));
         assertEquals(2, untouched.exitCode());
     }
 }

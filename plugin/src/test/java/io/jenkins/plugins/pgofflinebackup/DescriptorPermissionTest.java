@@ -27,6 +27,8 @@ class DescriptorPermissionTest {
 
     private static final List<Class<? extends Descriptor<?>>> DESCRIPTORS = List.of(
             PgOfflineBackupStep.DescriptorImpl.class, PgOfflineBackupBuilder.DescriptorImpl.class,
+            PgOfflineRestoreStep.DescriptorImpl.class, PgOfflineRestoreBuilder.DescriptorImpl.class,
+            PgOfflineVerifyStep.DescriptorImpl.class, PgOfflineBackupParameterDefinition.DescriptorImpl.class,
             KnownHostsFileVerification.DescriptorImpl.class, ManuallyProvidedKeyVerification.DescriptorImpl.class,
             TrustOnFirstUseVerification.DescriptorImpl.class, NonVerifyingVerification.DescriptorImpl.class);
 
@@ -47,7 +49,7 @@ class DescriptorPermissionTest {
                 checked.add(name);
             }
         }
-        assertTrue(checked.size() >= 40, "found only " + checked);
+        assertTrue(checked.size() >= 90, "found only " + checked);
     }
 
     @Test
@@ -64,6 +66,45 @@ class DescriptorPermissionTest {
         assertEquals(FormValidation.Kind.OK,
                 new KnownHostsFileVerification.DescriptorImpl().doCheckKnownHostsFile(denied, "relative").kind);
         assertTrue(deny.asked.contains(Item.CONFIGURE), "asked " + deny.asked);
+    }
+
+    @Test
+    void withoutPermissionTheRestoreVerifyAndParameterChecksRevealNothing() {
+        PgOfflineRestoreStep.DescriptorImpl restore = new PgOfflineRestoreStep.DescriptorImpl();
+        PgOfflineRestoreBuilder.DescriptorImpl restoreBuilder = new PgOfflineRestoreBuilder.DescriptorImpl();
+        PgOfflineVerifyStep.DescriptorImpl verify = new PgOfflineVerifyStep.DescriptorImpl();
+        PgOfflineBackupParameterDefinition.DescriptorImpl parameter = new PgOfflineBackupParameterDefinition.DescriptorImpl();
+
+        assertEquals(FormValidation.Kind.OK, restore.doCheckConfirm(denied, "/data/", "/data").kind);
+        assertEquals(FormValidation.Kind.OK, restore.doCheckBackup(denied, "relative", "", "/data").kind);
+        // Would look the job up, and so say whether it exists: denied first.
+        assertEquals(FormValidation.Kind.OK, restore.doCheckBackupJob(denied, "secret-job").kind);
+        assertEquals(FormValidation.Kind.OK, restoreBuilder.doCheckPgdata(denied, "relative").kind);
+        assertEquals(FormValidation.Kind.OK, verify.doCheckBackup(denied, "relative").kind);
+        assertEquals(FormValidation.Kind.OK, parameter.doCheckBackupJob(denied, "secret-job").kind);
+        assertEquals(FormValidation.Kind.OK, parameter.doCheckMaxBackups(denied, "zero").kind);
+        assertEquals(1, restore.doFillCredentialsIdItems(denied, "db1-ssh", "db1", "22").size());
+        assertEquals(1, verify.doFillCredentialsIdItems(denied, "db1-ssh", "db1", "22").size());
+        assertTrue(deny.asked.contains(Item.CONFIGURE), "asked " + deny.asked);
+    }
+
+    @Test
+    void withPermissionTheRestoreChecksSayWhatIsWrong() {
+        PgOfflineRestoreStep.DescriptorImpl restore = new PgOfflineRestoreStep.DescriptorImpl();
+        assertEquals(FormValidation.Kind.ERROR, restore.doCheckConfirm(allowed, "/data/", "/data").kind);
+        assertEquals(FormValidation.Kind.ERROR, restore.doCheckConfirm(allowed, "", "/data").kind);
+        assertEquals(FormValidation.Kind.OK, restore.doCheckConfirm(allowed, "/data", "/data").kind);
+        assertEquals(FormValidation.Kind.ERROR, restore.doCheckBackup(allowed, "relative", "", "/data").kind);
+        assertEquals(FormValidation.Kind.OK, restore.doCheckBackup(allowed, "20261125T020003Z", "nightly", "/data").kind);
+        assertEquals(FormValidation.Kind.ERROR, restore.doCheckBackup(allowed, "/data/backup", "", "/data").kind);
+        assertEquals(FormValidation.Kind.OK, restore.doCheckBackupJob(allowed, "${BACKUP_JOB}").kind);
+        assertEquals(FormValidation.Kind.ERROR, new PgOfflineVerifyStep.DescriptorImpl().doCheckBackup(allowed, "x").kind);
+        PgOfflineBackupParameterDefinition.DescriptorImpl parameter = new PgOfflineBackupParameterDefinition.DescriptorImpl();
+        assertEquals(FormValidation.Kind.ERROR, parameter.doCheckMaxBackups(allowed, "0").kind);
+        assertEquals(FormValidation.Kind.OK, parameter.doCheckMaxBackups(allowed, "").kind);
+        assertEquals(FormValidation.Kind.ERROR, parameter.doCheckBackupJob(allowed, "").kind);
+        assertEquals(FormValidation.Kind.ERROR, parameter.doCheckHost(allowed, "user@db1").kind);
+        assertEquals(FormValidation.Kind.OK, parameter.doCheckHost(allowed, "").kind);
     }
 
     @Test

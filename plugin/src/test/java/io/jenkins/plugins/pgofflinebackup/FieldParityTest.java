@@ -57,6 +57,56 @@ class FieldParityTest {
     }
 
     @Test
+    void restoreStepAndBuildStepHaveTheSameFieldsAndTheBackupsServiceFields() {
+        Set<String> step = fields(PgOfflineRestoreStep.class);
+        assertEquals(step, fields(PgOfflineRestoreBuilder.class));
+        assertEquals(Set.of("host", "credentialsId", "backup", "backupJob", "pgdata", "confirm", "port",
+                "hostKeyVerification", "stopMode", "stopTimeout", "startTimeout", "activeSessions", "maxDowntime",
+                "stopCommand", "startCommand", "dbUser", "dbName", "pgBin", "serverLog", "connectTimeout",
+                "reconnectTimeout"), step);
+        Set<String> shared = new TreeSet<>(fields(PgOfflineBackupStep.class));
+        shared.removeAll(Set.of("dest"));
+        assertTrue(step.containsAll(shared), "the restore lacks a service field of the backup: " + shared);
+    }
+
+    @Test
+    void theNewStepsAndTheParameterHaveHelpForEveryFieldAndAForm() throws IOException {
+        String restoreForm = resource("/lib/pgofflinebackup/restoreFields.jelly");
+        for (String field : fields(PgOfflineRestoreStep.class)) {
+            assertNotNull(PgOfflineRestoreStep.class.getResource("PgOfflineRestoreStep/help-" + field + ".html"),
+                    "PgOfflineRestoreStep/help-" + field + ".html");
+            assertTrue(restoreForm.contains("field=\"" + field + "\""), field + " is not in restoreFields.jelly");
+        }
+        assertEquals(Set.of("host", "credentialsId", "backup", "port", "hostKeyVerification", "pgBin", "connectTimeout",
+                "failOnProblems"), fields(PgOfflineVerifyStep.class));
+        String verifyForm = resource("/io/jenkins/plugins/pgofflinebackup/PgOfflineVerifyStep/config.jelly");
+        for (String field : fields(PgOfflineVerifyStep.class)) {
+            assertNotNull(PgOfflineVerifyStep.class.getResource("PgOfflineVerifyStep/help-" + field + ".html"),
+                    "PgOfflineVerifyStep/help-" + field + ".html");
+            assertTrue(verifyForm.contains("field=\"" + field + "\""), field + " is not in the verify form");
+        }
+        assertEquals(Set.of("name", "backupJob", "host", "maxBackups", "description"),
+                fields(PgOfflineBackupParameterDefinition.class));
+        String parameterForm = resource("/io/jenkins/plugins/pgofflinebackup/PgOfflineBackupParameterDefinition/config.jelly");
+        for (String field : fields(PgOfflineBackupParameterDefinition.class)) {
+            assertNotNull(PgOfflineBackupParameterDefinition.class.getResource(
+                    "PgOfflineBackupParameterDefinition/help-" + field + ".html"), "parameter help-" + field + ".html");
+            assertTrue(parameterForm.contains("field=\"" + field + "\""), field + " is not in the parameter form");
+        }
+        assertNotNull(PgOfflineBackupParameterDefinition.class.getResource("PgOfflineBackupParameterDefinition/index.jelly"));
+        assertNotNull(PgOfflineBackupParameterValue.class.getResource("PgOfflineBackupParameterValue/value.jelly"));
+        for (Class<?> type : List.of(PgOfflineRestoreStep.class, PgOfflineRestoreBuilder.class, PgOfflineVerifyStep.class,
+                PgOfflineBackupParameterDefinition.class)) {
+            assertNotNull(type.getResource(type.getSimpleName() + "/help.html"), type.getSimpleName() + "/help.html");
+            assertNotNull(type.getResource(type.getSimpleName() + "/config.jelly"), type.getSimpleName() + "/config.jelly");
+        }
+        for (Class<?> action : List.of(PgOfflineBackupAction.class, PgOfflineRestoreAction.class)) {
+            assertNotNull(action.getResource(action.getSimpleName() + "/summary.jelly"));
+            assertNotNull(action.getResource(action.getSimpleName() + "/index.jelly"));
+        }
+    }
+
+    @Test
     void everyFieldHasHelpAndIsInTheForm() throws IOException {
         String form = resource("/lib/pgofflinebackup/backupFields.jelly");
         for (String field : fields(PgOfflineBackupStep.class)) {

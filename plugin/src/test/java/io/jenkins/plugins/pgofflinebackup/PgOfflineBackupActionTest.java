@@ -14,11 +14,14 @@ import org.junit.jupiter.api.Test;
 
 class PgOfflineBackupActionTest {
     private static final BackupSpec SPEC = BackupSpec.of(BackupSpecTest.fullStep(), UnaryOperator.identity());
+    private static final List<String> RECORDS = List.of(
+            "pg-offline-backup/db1.example.com/20261125T020003Z/manifest.json",
+            "pg-offline-backup/db1.example.com/20261125T020003Z/backup.log");
 
     @Test
     void aCompleteBackupIsRecordedWithEverythingTheSummaryShows() {
         PgOfflineBackupAction action = new PgOfflineBackupAction(2, SPEC, HostKeySpec.knownHostsFile(null),
-                "on agent db-backup", BackupOutcome.of(BackupOutcomeTest.success(), null));
+                "on agent db-backup", BackupOutcome.of(BackupOutcomeTest.success()), RECORDS);
 
         assertEquals("pg-offline-backup-2", action.getUrlName());
         assertEquals("symbol-save", action.getIconFileName());
@@ -44,12 +47,16 @@ class PgOfflineBackupActionTest {
         assertFalse(action.isDatabaseStateUnknown());
         assertEquals(List.of("a warning"), action.getWarnings());
         assertNull(action.getErrorCode());
+        assertEquals(Boolean.TRUE, action.getDatabaseWasRunning());
+        assertEquals("passed", action.getPgVerifybackup());
+        assertEquals(RECORDS, action.getArchivedRecords());
+        assertEquals("backup.log", PgOfflineBackupAction.recordName(RECORDS.get(1)));
     }
 
     @Test
     void postgresqlThatCouldNotBeRestartedGetsTheRedBanner() {
         PgOfflineBackupAction action = new PgOfflineBackupAction(1, SPEC, HostKeySpec.notVerified(), "on the controller",
-                BackupOutcome.of(BackupOutcomeTest.failure(ErrorCode.START_FAILED, Boolean.FALSE), null));
+                BackupOutcome.of(BackupOutcomeTest.failure(ErrorCode.START_FAILED, Boolean.FALSE)), List.of());
 
         assertTrue(action.isDatabaseDown());
         assertFalse(action.isOk());
@@ -63,7 +70,7 @@ class PgOfflineBackupActionTest {
     @Test
     void anUnknownStateAfterAFailureAsksToLook() {
         PgOfflineBackupAction action = new PgOfflineBackupAction(1, SPEC, HostKeySpec.knownHostsFile(null), "x",
-                BackupOutcome.of(BackupOutcomeTest.failure(ErrorCode.CONNECTION_LOST, null), null));
+                BackupOutcome.of(BackupOutcomeTest.failure(ErrorCode.CONNECTION_LOST, null)), List.of());
         assertTrue(action.isDatabaseStateUnknown());
         assertFalse(action.isDatabaseDown());
         assertEquals("unknown", action.getDatabaseState());

@@ -12,6 +12,9 @@ import hudson.security.ACLContext;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.pgofflinebackup.PgOfflineBackupBuilder;
 import io.jenkins.plugins.pgofflinebackup.PgOfflineBackupStep;
+import io.jenkins.plugins.pgofflinebackup.PgOfflineRestoreBuilder;
+import io.jenkins.plugins.pgofflinebackup.PgOfflineRestoreStep;
+import io.jenkins.plugins.pgofflinebackup.PgOfflineVerifyStep;
 import java.util.List;
 import jenkins.model.Jenkins;
 import org.htmlunit.HttpMethod;
@@ -58,7 +61,9 @@ class FormSecurityJenkinsTest {
 
     @Test
     void aReaderGetsNoCredentialsListed() {
-        for (Object descriptor : List.of(new PgOfflineBackupStep.DescriptorImpl(), new PgOfflineBackupBuilder.DescriptorImpl())) {
+        for (Object descriptor : List.of(new PgOfflineBackupStep.DescriptorImpl(), new PgOfflineBackupBuilder.DescriptorImpl(),
+                new PgOfflineRestoreStep.DescriptorImpl(), new PgOfflineRestoreBuilder.DescriptorImpl(),
+                new PgOfflineVerifyStep.DescriptorImpl())) {
             ListBoxModel asReader;
             ListBoxModel asConfigurer;
             try (ACLContext ignored = ACL.as2(User.getById("reader", true).impersonate2())) {
@@ -74,10 +79,20 @@ class FormSecurityJenkinsTest {
 
     private ListBoxModel fill(Object descriptor) {
         String port = String.valueOf(host.sshd.port());
-        return descriptor instanceof PgOfflineBackupStep.DescriptorImpl step
-                ? step.doFillCredentialsIdItems(job, "", host.sshd.host(), port)
-                : ((PgOfflineBackupBuilder.DescriptorImpl) descriptor).doFillCredentialsIdItems(job, "",
-                        host.sshd.host(), port);
+        String name = host.sshd.host();
+        if (descriptor instanceof PgOfflineBackupStep.DescriptorImpl step) {
+            return step.doFillCredentialsIdItems(job, "", name, port);
+        }
+        if (descriptor instanceof PgOfflineBackupBuilder.DescriptorImpl builder) {
+            return builder.doFillCredentialsIdItems(job, "", name, port);
+        }
+        if (descriptor instanceof PgOfflineRestoreStep.DescriptorImpl restore) {
+            return restore.doFillCredentialsIdItems(job, "", name, port);
+        }
+        if (descriptor instanceof PgOfflineRestoreBuilder.DescriptorImpl restoreBuilder) {
+            return restoreBuilder.doFillCredentialsIdItems(job, "", name, port);
+        }
+        return ((PgOfflineVerifyStep.DescriptorImpl) descriptor).doFillCredentialsIdItems(job, "", name, port);
     }
 
     @Test

@@ -26,7 +26,12 @@ final class RealDatabaseHost implements AutoCloseable {
     private final List<PgCluster> clusters = new ArrayList<>();
 
     PgCluster cluster() {
-        PgCluster cluster = PgCluster.create(user, PgCluster.Options.defaults().withPgbenchScale(1));
+        return cluster(1);
+    }
+
+    /** A cluster with pgbench data of this scale (10 is large enough for a copy to be caught in the middle). */
+    PgCluster cluster(int pgbenchScale) {
+        PgCluster cluster = PgCluster.create(user, PgCluster.Options.defaults().withPgbenchScale(pgbenchScale));
         clusters.add(cluster);
         return cluster;
     }
@@ -49,10 +54,24 @@ final class RealDatabaseHost implements AutoCloseable {
 
     /** The arguments of pgOfflineBackup for a cluster, as Groovy. */
     String arguments(PgCluster cluster, Path dest) {
-        return "host: '" + sshd.host() + "', port: " + sshd.port() + ", credentialsId: '" + CREDENTIALS_ID + "', "
-                + "pgdata: '" + cluster.pgdata() + "', dest: '" + dest + "', "
-                + "hostKeyVerification: knownHostsFile(knownHostsFile: '" + sshd.knownHostsFile() + "'), "
+        return connection() + ", pgdata: '" + cluster.pgdata() + "', dest: '" + dest + "', "
                 + "stopTimeout: '30s', startTimeout: '30s', reconnectTimeout: '30s'";
+    }
+
+    /**
+     * The arguments of pgOfflineRestore onto a cluster, as Groovy, confirmed.
+     *
+     * @param backup a Groovy expression: a quoted path, or a quoted id with backupJob
+     */
+    String restoreArguments(PgCluster cluster, String backup) {
+        return connection() + ", backup: " + backup + ", pgdata: '" + cluster.pgdata() + "', confirm: '"
+                + cluster.pgdata() + "', stopTimeout: '30s', startTimeout: '30s', reconnectTimeout: '30s'";
+    }
+
+    /** host, port, credentials and host key check, as Groovy arguments: what every step takes. */
+    String connection() {
+        return "host: '" + sshd.host() + "', port: " + sshd.port() + ", credentialsId: '" + CREDENTIALS_ID + "', "
+                + "hostKeyVerification: knownHostsFile(knownHostsFile: '" + sshd.knownHostsFile() + "')";
     }
 
     @Override

@@ -1,12 +1,21 @@
 package io.jenkins.plugins.pgofflinebackup.withjenkins;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import hudson.model.Result;
+import io.jenkins.plugins.pgofflinebackup.PgOfflineBackupAction;
+import io.pgofflinebackup.backup.RunnerProbe;
 import io.pgofflinebackup.testing.PgCluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,10 +23,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.jvnet.hudson.test.junit.jupiter.JenkinsSessionExtension;
 
 /**
- * A controller restart in the middle of a backup. The step cannot re-attach yet (the engine has no
- * re-attach call), so after the restart it fails, naming the host and telling how to find out how
- * the run ended. The backup is held in its no-downtime phase by a connected client, so the restart
- * never touches PostgreSQL.
+ * A controller restart in the middle of a backup. Once the runner has taken over (and the step has
+ * saved the backup id), the step re-attaches after the restart and finishes as if nothing had
+ * happened. Before that, nothing was changed yet, and the step fails saying how to look.
  */
 class RestartJenkinsTest {
     @RegisterExtension
@@ -36,8 +44,58 @@ class RestartJenkinsTest {
     }
 
     @Test
-    void afterARestartTheStepFailsAndSaysWhatToCheck() throws Throwable {
+    void aRestartDuringTheCopyReattachesAndTheBackupCompletes() throws Throwable {
+        PgCluster cluster = host.cluster(10);
+        Path dest = host.dest();
+        long[] frozenCopy = new long[1];
+        try {
+            sessions.then(j -> {
+                host.addCredentials();
+                WorkflowJob p = j.jenkins.createProject(WorkflowJob.class, "reattached");
+                p.setDefinition(new CpsFlowDefinition("def b = pgOfflineBackup " + host.arguments(cluster, dest) + "\n"
+                        + "echo \"after the restart: ${b.id} verified=${b.verified}\"\n", true));
+                WorkflowRun b = p.scheduleBuild2(0).waitForStart();
+                // Hold the runner in the middle of its copy, with PostgreSQL stopped.
+                frozenCopy[0] = RunnerProbe.freezeCopy(dest, Duration.ofSeconds(120));
+                awaitSavedBackupId(b);
+            });
+            sessions.then(j -> {
+                RunnerProbe.thaw(frozenCopy[0]);
+                WorkflowRun b = j.jenkins.getItemByFullName("reattached", WorkflowJob.class).getBuildByNumber(1);
+                j.waitForCompletion(b);
+                j.assertBuildStatus(Result.SUCCESS, b);
+                j.assertLogContains("re-attaching to its run", b);
+                PgOfflineBackupAction action = b.getAction(PgOfflineBackupAction.class);
+                assertTrue(action.isOk());
+                j.assertLogContains("after the restart: " + action.getBackupId() + " verified=true", b);
+                assertTrue(Files.isRegularFile(Path.of(action.getManifestPath())));
+                assertEquals(3, action.getArchivedRecords().size(), action.getArchivedRecords().toString());
+                assertTrue(cluster.isRunning());
+            });
+        } finally {
+            if (frozenCopy[0] != 0) {
+                RunnerProbe.thaw(frozenCopy[0]);
+            }
+        }
+    }
+
+    /** The step saves the id at its next status poll after the runner started (every 5 s). */
+    private static void awaitSavedBackupId(WorkflowRun b) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            List<StepExecution> running = b.getExecution().getCurrentExecutions(false).get();
+            if (running.stream().map(StepExecution::getStatus).anyMatch(s -> s != null && s.contains("(backup id 2"))) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the step never saved a backup id");
+    }
+
+    @Test
+    void aRestartBeforeTheRunnerTookOverFailsAndSaysWhatToCheck() throws Throwable {
         PgCluster cluster = host.cluster();
+        // A connected client holds the backup in its no-downtime phase: the restart never touches PostgreSQL.
         Process client = cluster.openSession("SELECT pg_sleep(600)");
         try {
             sessions.then(j -> {
@@ -52,7 +110,8 @@ class RestartJenkinsTest {
                 WorkflowRun b = j.jenkins.getItemByFullName("restarted", WorkflowJob.class).getBuildByNumber(1);
                 j.waitForCompletion(b);
                 j.assertBuildStatus(Result.FAILURE, b);
-                j.assertLogContains("Jenkins restarted while pgOfflineBackup was backing up " + host.sshd.host(), b);
+                j.assertLogContains("Jenkins restarted while pgOfflineBackup was preparing the backup of "
+                        + host.sshd.host(), b);
                 j.assertLogContains("pg-offline-backup plan", b);
                 assertTrue(cluster.isRunning());
             });

@@ -3,13 +3,13 @@ package io.jenkins.plugins.pgofflinebackup;
 import java.io.IOException;
 import jenkins.security.MasterToSlaveCallable;
 
-/** Calls to a running {@link RemoteBackup}, over the same channel, by its key. */
-final class BackupControl {
-    private BackupControl() {
+/** Calls to a running {@link RemoteJob}, over the same channel, by its key. */
+final class JobControl {
+    private JobControl() {
     }
 
-    /** Where the backup is; null once it has ended. */
-    static final class Status extends MasterToSlaveCallable<BackupStatus, IOException> {
+    /** Where the job is; null once it has ended. */
+    static final class Status extends MasterToSlaveCallable<JobStatus, IOException> {
         private static final long serialVersionUID = 1L;
         private final String key;
 
@@ -18,12 +18,12 @@ final class BackupControl {
         }
 
         @Override
-        public BackupStatus call() {
-            return ActiveBackups.status(key);
+        public JobStatus call() {
+            return ActiveJobs.status(key);
         }
     }
 
-    /** Asks the backup to stop; it then starts PostgreSQL again and reports ABORTED. */
+    /** Asks the job to stop; it reports how it ended as usual. */
     static final class Abort extends MasterToSlaveCallable<Boolean, IOException> {
         private static final long serialVersionUID = 1L;
         private final String key;
@@ -34,7 +34,7 @@ final class BackupControl {
 
         @Override
         public Boolean call() {
-            ActiveBackups.abort(key);
+            ActiveJobs.abort(key);
             return Boolean.TRUE;
         }
     }

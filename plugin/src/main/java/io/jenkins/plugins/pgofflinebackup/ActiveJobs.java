@@ -1,37 +1,41 @@
 package io.jenkins.plugins.pgofflinebackup;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
-import io.pgofflinebackup.backup.BackupJob;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The backups running in this JVM (the controller's or an agent's), by the key their session gave
+ * The jobs running in this JVM (the controller's or an agent's), by the key their session gave
  * them, so that a later call over the same channel can ask for their status or abort them.
  */
-final class ActiveBackups {
+final class ActiveJobs {
     private static final Map<String, Entry> RUNNING = new ConcurrentHashMap<>();
 
-    private ActiveBackups() {
+    private ActiveJobs() {
     }
 
     static final class Entry {
         final StatusTracker tracker = new StatusTracker();
-        private BackupJob job;
+        private Runnable abort;
         private boolean abortRequested;
 
-        synchronized void attach(BackupJob backup) {
-            job = backup;
+        /** What aborting the job means; run at once if an abort came first. */
+        synchronized void onAbort(Runnable action) {
+            abort = action;
             if (abortRequested) {
-                backup.abort();
+                action.run();
             }
         }
 
         synchronized void abort() {
             abortRequested = true;
-            if (job != null) {
-                job.abort();
+            if (abort != null) {
+                abort.run();
             }
+        }
+
+        synchronized boolean abortRequested() {
+            return abortRequested;
         }
     }
 
@@ -44,14 +48,14 @@ final class ActiveBackups {
     }
 
     @CheckForNull
-    static BackupStatus status(String key) {
+    static JobStatus status(String key) {
         Entry entry = RUNNING.get(key);
         return entry == null ? null : entry.tracker.snapshot();
     }
 
     /**
-     * Asks the backup to stop: the engine abandons the copy and the runner starts PostgreSQL again.
-     * An abort that arrives before the backup has started is kept for it.
+     * Asks the job to stop: a backup abandons the copy and starts PostgreSQL again, a restore rolls
+     * back. An abort that arrives before the job has started is kept for it.
      */
     static void abort(String key) {
         open(key).abort();

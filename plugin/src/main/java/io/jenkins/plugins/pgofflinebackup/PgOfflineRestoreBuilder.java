@@ -1,0 +1,466 @@
+package io.jenkins.plugins.pgofflinebackup;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.AbortException;
+import hudson.EnvVars;
+import hudson.Extension;
+import hudson.FilePath;
+import hudson.Launcher;
+import hudson.model.AbstractProject;
+import hudson.model.Item;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import hudson.remoting.VirtualChannel;
+import hudson.tasks.BuildStepDescriptor;
+import hudson.tasks.Builder;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import java.io.IOException;
+import jenkins.model.Jenkins;
+import jenkins.tasks.SimpleBuildStep;
+import org.jenkinsci.Symbol;
+import org.kohsuke.stapler.AncestorInPath;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
+
+/**
+ * The freestyle build step: the same restore as {@code pgOfflineRestore}, for restore jobs run with
+ * "Build with Parameters" (typically with a {@link PgOfflineBackupParameterDefinition} to pick the
+ * backup and a text parameter for the confirmation). Text fields may use build variables; a
+ * confirmation that is the very variable PGDATA is taken from is refused, since it would confirm
+ * nothing. The SSH connection is made from the node the build runs on. Its symbol is not the
+ * step's function name, so that {@code pgOfflineRestore} in a Pipeline always means the step.
+ */
+public final class PgOfflineRestoreBuilder extends Builder implements SimpleBuildStep, RestoreParameters {
+    private final String host;
+    private final String credentialsId;
+    private final String backup;
+    private final String pgdata;
+    private final String confirm;
+    @CheckForNull
+    private String backupJob;
+    private int port = 22;
+    @CheckForNull
+    private HostKeyVerification hostKeyVerification;
+    @CheckForNull
+    private String stopMode;
+    @CheckForNull
+    private String stopTimeout;
+    @CheckForNull
+    private String startTimeout;
+    @CheckForNull
+    private String activeSessions;
+    @CheckForNull
+    private String maxDowntime;
+    @CheckForNull
+    private String stopCommand;
+    @CheckForNull
+    private String startCommand;
+    @CheckForNull
+    private String dbUser;
+    @CheckForNull
+    private String dbName;
+    @CheckForNull
+    private String pgBin;
+    @CheckForNull
+    private String serverLog;
+    @CheckForNull
+    private String connectTimeout;
+    @CheckForNull
+    private String reconnectTimeout;
+
+    /**
+     * @param confirm must repeat {@code pgdata} exactly; checked before anything is contacted
+     */
+    @DataBoundConstructor
+    public PgOfflineRestoreBuilder(String host, String credentialsId, String backup, String pgdata, String confirm) {
+        this.host = Text.blankToNull(host);
+        this.credentialsId = Text.blankToNull(credentialsId);
+        this.backup = Text.blankToNull(backup);
+        this.pgdata = Text.blankToNull(pgdata);
+        // Kept as typed, but for surrounding spaces: it is compared with PGDATA character for character.
+        this.confirm = Text.blankToNull(confirm);
+    }
+
+    @Override
+    public String getHost() {
+        return host;
+    }
+
+    @Override
+    public String getCredentialsId() {
+        return credentialsId;
+    }
+
+    @Override
+    public String getBackup() {
+        return backup;
+    }
+
+    @Override
+    public String getPgdata() {
+        return pgdata;
+    }
+
+    @Override
+    public String getConfirm() {
+        return confirm;
+    }
+
+    @Override
+    @CheckForNull
+    public String getBackupJob() {
+        return backupJob;
+    }
+
+    /** The job whose builds recorded the backup, when {@code backup} is a backup id. */
+    @DataBoundSetter
+    public void setBackupJob(@CheckForNull String backupJob) {
+        this.backupJob = Text.blankToNull(backupJob);
+    }
+
+    @Override
+    public int getPort() {
+        return port;
+    }
+
+    @DataBoundSetter
+    public void setPort(int port) {
+        this.port = port;
+    }
+
+    @Override
+    @CheckForNull
+    public HostKeyVerification getHostKeyVerification() {
+        return hostKeyVerification;
+    }
+
+    /** Null, or not set, means the known_hosts file of the user the engine runs as. */
+    @DataBoundSetter
+    public void setHostKeyVerification(@CheckForNull HostKeyVerification hostKeyVerification) {
+        this.hostKeyVerification = hostKeyVerification;
+    }
+
+    @Override
+    @CheckForNull
+    public String getStopMode() {
+        return stopMode;
+    }
+
+    @DataBoundSetter
+    public void setStopMode(@CheckForNull String stopMode) {
+        this.stopMode = Text.blankToNull(stopMode);
+    }
+
+    @Override
+    @CheckForNull
+    public String getStopTimeout() {
+        return stopTimeout;
+    }
+
+    @DataBoundSetter
+    public void setStopTimeout(@CheckForNull String stopTimeout) {
+        this.stopTimeout = Text.blankToNull(stopTimeout);
+    }
+
+    @Override
+    @CheckForNull
+    public String getStartTimeout() {
+        return startTimeout;
+    }
+
+    @DataBoundSetter
+    public void setStartTimeout(@CheckForNull String startTimeout) {
+        this.startTimeout = Text.blankToNull(startTimeout);
+    }
+
+    @Override
+    @CheckForNull
+    public String getActiveSessions() {
+        return activeSessions;
+    }
+
+    @DataBoundSetter
+    public void setActiveSessions(@CheckForNull String activeSessions) {
+        this.activeSessions = Text.blankToNull(activeSessions);
+    }
+
+    @Override
+    @CheckForNull
+    public String getMaxDowntime() {
+        return maxDowntime;
+    }
+
+    @DataBoundSetter
+    public void setMaxDowntime(@CheckForNull String maxDowntime) {
+        this.maxDowntime = Text.blankToNull(maxDowntime);
+    }
+
+    @Override
+    @CheckForNull
+    public String getStopCommand() {
+        return stopCommand;
+    }
+
+    @DataBoundSetter
+    public void setStopCommand(@CheckForNull String stopCommand) {
+        this.stopCommand = Text.blankToNull(stopCommand);
+    }
+
+    @Override
+    @CheckForNull
+    public String getStartCommand() {
+        return startCommand;
+    }
+
+    @DataBoundSetter
+    public void setStartCommand(@CheckForNull String startCommand) {
+        this.startCommand = Text.blankToNull(startCommand);
+    }
+
+    @Override
+    @CheckForNull
+    public String getDbUser() {
+        return dbUser;
+    }
+
+    @DataBoundSetter
+    public void setDbUser(@CheckForNull String dbUser) {
+        this.dbUser = Text.blankToNull(dbUser);
+    }
+
+    @Override
+    @CheckForNull
+    public String getDbName() {
+        return dbName;
+    }
+
+    @DataBoundSetter
+    public void setDbName(@CheckForNull String dbName) {
+        this.dbName = Text.blankToNull(dbName);
+    }
+
+    @Override
+    @CheckForNull
+    public String getPgBin() {
+        return pgBin;
+    }
+
+    @DataBoundSetter
+    public void setPgBin(@CheckForNull String pgBin) {
+        this.pgBin = Text.blankToNull(pgBin);
+    }
+
+    @Override
+    @CheckForNull
+    public String getServerLog() {
+        return serverLog;
+    }
+
+    @DataBoundSetter
+    public void setServerLog(@CheckForNull String serverLog) {
+        this.serverLog = Text.blankToNull(serverLog);
+    }
+
+    @Override
+    @CheckForNull
+    public String getConnectTimeout() {
+        return connectTimeout;
+    }
+
+    @DataBoundSetter
+    public void setConnectTimeout(@CheckForNull String connectTimeout) {
+        this.connectTimeout = Text.blankToNull(connectTimeout);
+    }
+
+    @Override
+    @CheckForNull
+    public String getReconnectTimeout() {
+        return reconnectTimeout;
+    }
+
+    @DataBoundSetter
+    public void setReconnectTimeout(@CheckForNull String reconnectTimeout) {
+        this.reconnectTimeout = Text.blankToNull(reconnectTimeout);
+    }
+
+    @Override
+    public void perform(@NonNull Run<?, ?> run, @NonNull FilePath workspace, @NonNull EnvVars env,
+            @NonNull Launcher launcher, @NonNull TaskListener listener) throws InterruptedException, IOException {
+        RestoreSpec spec;
+        HostKeySpec hostKey;
+        try {
+            spec = RestoreSpec.of(this, env::expand);
+            hostKey = HostKeySpec.of(hostKeyVerification);
+        } catch (IllegalArgumentException e) {
+            throw new AbortException(Messages.PgOfflineRestoreStep_invalid(e.getMessage()));
+        }
+        // The executor runs as the build's authentication: the backup job is looked up as it may see it.
+        BackupResolution resolved = BackupResolution.resolve(spec, RecordedBackups::job);
+        if (resolved.recordedBy() != null) {
+            listener.getLogger().println(resolved.describe());
+        }
+        VirtualChannel channel = workspace.getChannel();
+        if (channel == null) {
+            throw new AbortException(Messages.PgOfflineBackupBuilder_offline(env.get("NODE_NAME")));
+        }
+        RestoreSession session = new RestoreSession(resolved.spec(), hostKey, run, listener,
+                EngineHost.agent(channel, env.get("NODE_NAME"), launcher), CredentialsLookup.JENKINS);
+        RestoreOutcome outcome = session.run(resolved.recordedBy(), status -> { });
+        if (session.wasInterrupted()) {
+            throw new InterruptedException(outcome.ok() ? outcome.successMessage() : outcome.failureMessage());
+        }
+        if (!outcome.ok()) {
+            throw new AbortException(outcome.failureMessage());
+        }
+    }
+
+    @Extension
+    @Symbol("pgOfflineRestoreBuilder")
+    public static final class DescriptorImpl extends BuildStepDescriptor<Builder> {
+        @SuppressWarnings("rawtypes")
+        @Override
+        public boolean isApplicable(Class<? extends AbstractProject> jobType) {
+            return true;
+        }
+
+        @NonNull
+        @Override
+        public String getDisplayName() {
+            return Messages.PgOfflineRestoreBuilder_DisplayName();
+        }
+
+        /** The fields are the step's, and so is their help: one help-FIELD.html per field, kept with the step. */
+        @Override
+        public String getHelpFile(String fieldName) {
+            if (fieldName == null) {
+                return super.getHelpFile(null);
+            }
+            return Jenkins.get().getDescriptorByType(PgOfflineRestoreStep.DescriptorImpl.class).getHelpFile(fieldName);
+        }
+
+        @POST
+        public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId,
+                @QueryParameter String host, @QueryParameter String port) {
+            return FormSupport.credentialsItems(item, credentialsId, host, port);
+        }
+
+        @POST
+        public FormValidation doCheckCredentialsId(@AncestorInPath Item item, @QueryParameter String value,
+                @QueryParameter String host, @QueryParameter String port) {
+            return FormSupport.checkCredentialsId(item, value, host, port);
+        }
+
+        @POST
+        public ListBoxModel doFillStopModeItems(@AncestorInPath Item item, @QueryParameter String stopMode) {
+            return FormSupport.stopModeItems(item, stopMode);
+        }
+
+        @POST
+        public FormValidation doCheckStopMode(@AncestorInPath Item item, @QueryParameter String value) {
+            return FormSupport.check(item, () -> Validation.stopMode(value));
+        }
+
+        /** The form's choice when a job has none: the known_hosts file. */
+        public HostKeyVerification getDefaultHostKeyVerification() {
+            return new KnownHostsFileVerification();
+        }
+
+        @POST
+        public FormValidation doCheckHost(@AncestorInPath Item item, @QueryParameter String value) {
+            return FormSupport.check(item, () -> Validation.host(value));
+        }
+
+        @POST
+        public FormValidation doCheckPort(@AncestorInPath Item item, @QueryParameter String value) {
+            return FormSupport.check(item, () -> Validation.port(value));
+        }
+
+        @POST
+        public FormValidation doCheckBackup(@AncestorInPath Item item, @QueryParameter String value,
+                @QueryParameter String backupJob, @QueryParameter String pgdata) {
+            return FormSupport.check(item, () -> RestoreSpec.backupProblem(Text.blankToNull(value),
+                    Text.blankToNull(backupJob), Text.blankToNull(pgdata)));
+        }
+
+        @POST
+        public FormValidation doCheckBackupJob(@AncestorInPath Item item, @QueryParameter String value) {
+            return FormSupport.checkBackupJob(item, value);
+        }
+
+        @POST
+        public FormValidation doCheckPgdata(@AncestorInPath Item item, @QueryParameter String value) {
+            return FormSupport.check(item, () -> Validation.requiredPath(Messages.Field_pgdata(), value));
+        }
+
+        @POST
+        public FormValidation doCheckConfirm(@AncestorInPath Item item, @QueryParameter String value,
+                @QueryParameter String pgdata) {
+            return FormSupport.check(item, () -> RestoreSpec.confirmation(Text.blankToNull(pgdata),
+                    Text.blankToNull(value), Text.blankToNull(pgdata), Text.blankToNull(value)));
+        }
+
+        @POST
+        public FormValidation doCheckStopTimeout(@AncestorInPath Item item, @QueryParameter String value) {
+            return FormSupport.check(item, () -> Validation.duration(Messages.Field_stopTimeout(), value));
+        }
+
+        @POST
+        public FormValidation doCheckStartTimeout(@AncestorInPath Item item, @QueryParameter String value) {
+            return FormSupport.check(item, () -> Validation.duration(Messages.Field_startTimeout(), value));
+        }
+
+        @POST
+        public FormValidation doCheckActiveSessions(@AncestorInPath Item item, @QueryParameter String value) {
+            return FormSupport.check(item, () -> Validation.activeSessions(value));
+        }
+
+        @POST
+        public FormValidation doCheckMaxDowntime(@AncestorInPath Item item, @QueryParameter String value) {
+            return FormSupport.check(item, () -> Validation.duration(Messages.Field_maxDowntime(), value));
+        }
+
+        @POST
+        public FormValidation doCheckStopCommand(@AncestorInPath Item item, @QueryParameter String value, @QueryParameter String startCommand) {
+            return FormSupport.check(item, () -> Validation.serviceCommand(Messages.Field_stopCommand(), value, startCommand));
+        }
+
+        @POST
+        public FormValidation doCheckStartCommand(@AncestorInPath Item item, @QueryParameter String value, @QueryParameter String stopCommand) {
+            return FormSupport.check(item, () -> Validation.serviceCommand(Messages.Field_startCommand(), value, stopCommand));
+        }
+
+        @POST
+        public FormValidation doCheckDbUser(@AncestorInPath Item item, @QueryParameter String value) {
+            return FormSupport.check(item, () -> Validation.oneLine(Messages.Field_dbUser(), value));
+        }
+
+        @POST
+        public FormValidation doCheckDbName(@AncestorInPath Item item, @QueryParameter String value) {
+            return FormSupport.check(item, () -> Validation.oneLine(Messages.Field_dbName(), value));
+        }
+
+        @POST
+        public FormValidation doCheckPgBin(@AncestorInPath Item item, @QueryParameter String value) {
+            return FormSupport.check(item, () -> Validation.optionalPath(Messages.Field_pgBin(), value));
+        }
+
+        @POST
+        public FormValidation doCheckServerLog(@AncestorInPath Item item, @QueryParameter String value) {
+            return FormSupport.check(item, () -> Validation.optionalPath(Messages.Field_serverLog(), value));
+        }
+
+        @POST
+        public FormValidation doCheckConnectTimeout(@AncestorInPath Item item, @QueryParameter String value) {
+            return FormSupport.check(item, () -> Validation.duration(Messages.Field_connectTimeout(), value));
+        }
+
+        @POST
+        public FormValidation doCheckReconnectTimeout(@AncestorInPath Item item, @QueryParameter String value) {
+            return FormSupport.check(item, () -> Validation.duration(Messages.Field_reconnectTimeout(), value));
+        }
+    }
+}

@@ -1,0 +1,440 @@
+package io.jenkins.plugins.pgofflinebackup;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.AbortException;
+import hudson.Extension;
+import hudson.model.Item;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.jenkinsci.plugins.workflow.steps.Step;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.kohsuke.stapler.AncestorInPath;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
+
+/**
+ * {@code pgOfflineRestore}: puts a backup in place of a data directory over SSH. The engine
+ * verifies the backup (every file's checksum) and checks the target while PostgreSQL runs, then
+ * its runner on the host stops PostgreSQL, moves the data directory aside (never deletes it),
+ * copies the backup in, verifies it, starts PostgreSQL and proves it serves, or rolls back to the
+ * original. {@code confirm} must repeat {@code pgdata} exactly, and is checked before anything is
+ * contacted. {@code backup} is a directory on the host, or with {@code backupJob} the id of a
+ * backup a build of that job recorded.
+ *
+ * <p>Returns {@code restoredFrom}, {@code pgdata}, {@code movedAsideTo}, {@code rolledBack},
+ * {@code downtimeMillis}, {@code databaseRunning}. {@link PgOfflineRestoreBuilder} has the same
+ * fields; FieldParityTest keeps the two together.
+ */
+public final class PgOfflineRestoreStep extends Step implements RestoreParameters {
+    private final String host;
+    private final String credentialsId;
+    private final String backup;
+    private final String pgdata;
+    private final String confirm;
+    @CheckForNull
+    private String backupJob;
+    private int port = 22;
+    @CheckForNull
+    private HostKeyVerification hostKeyVerification;
+    @CheckForNull
+    private String stopMode;
+    @CheckForNull
+    private String stopTimeout;
+    @CheckForNull
+    private String startTimeout;
+    @CheckForNull
+    private String activeSessions;
+    @CheckForNull
+    private String maxDowntime;
+    @CheckForNull
+    private String stopCommand;
+    @CheckForNull
+    private String startCommand;
+    @CheckForNull
+    private String dbUser;
+    @CheckForNull
+    private String dbName;
+    @CheckForNull
+    private String pgBin;
+    @CheckForNull
+    private String serverLog;
+    @CheckForNull
+    private String connectTimeout;
+    @CheckForNull
+    private String reconnectTimeout;
+
+    /**
+     * @param confirm must repeat {@code pgdata} exactly; checked before anything is contacted
+     */
+    @DataBoundConstructor
+    public PgOfflineRestoreStep(String host, String credentialsId, String backup, String pgdata, String confirm) {
+        this.host = Text.blankToNull(host);
+        this.credentialsId = Text.blankToNull(credentialsId);
+        this.backup = Text.blankToNull(backup);
+        this.pgdata = Text.blankToNull(pgdata);
+        // Kept as typed, but for surrounding spaces: it is compared with PGDATA character for character.
+        this.confirm = Text.blankToNull(confirm);
+    }
+
+    @Override
+    public String getHost() {
+        return host;
+    }
+
+    @Override
+    public String getCredentialsId() {
+        return credentialsId;
+    }
+
+    @Override
+    public String getBackup() {
+        return backup;
+    }
+
+    @Override
+    public String getPgdata() {
+        return pgdata;
+    }
+
+    @Override
+    public String getConfirm() {
+        return confirm;
+    }
+
+    @Override
+    @CheckForNull
+    public String getBackupJob() {
+        return backupJob;
+    }
+
+    /** The job whose builds recorded the backup, when {@code backup} is a backup id. */
+    @DataBoundSetter
+    public void setBackupJob(@CheckForNull String backupJob) {
+        this.backupJob = Text.blankToNull(backupJob);
+    }
+
+    @Override
+    public int getPort() {
+        return port;
+    }
+
+    @DataBoundSetter
+    public void setPort(int port) {
+        this.port = port;
+    }
+
+    @Override
+    @CheckForNull
+    public HostKeyVerification getHostKeyVerification() {
+        return hostKeyVerification;
+    }
+
+    /** Null, or not set, means the known_hosts file of the user the engine runs as. */
+    @DataBoundSetter
+    public void setHostKeyVerification(@CheckForNull HostKeyVerification hostKeyVerification) {
+        this.hostKeyVerification = hostKeyVerification;
+    }
+
+    @Override
+    @CheckForNull
+    public String getStopMode() {
+        return stopMode;
+    }
+
+    @DataBoundSetter
+    public void setStopMode(@CheckForNull String stopMode) {
+        this.stopMode = Text.blankToNull(stopMode);
+    }
+
+    @Override
+    @CheckForNull
+    public String getStopTimeout() {
+        return stopTimeout;
+    }
+
+    @DataBoundSetter
+    public void setStopTimeout(@CheckForNull String stopTimeout) {
+        this.stopTimeout = Text.blankToNull(stopTimeout);
+    }
+
+    @Override
+    @CheckForNull
+    public String getStartTimeout() {
+        return startTimeout;
+    }
+
+    @DataBoundSetter
+    public void setStartTimeout(@CheckForNull String startTimeout) {
+        this.startTimeout = Text.blankToNull(startTimeout);
+    }
+
+    @Override
+    @CheckForNull
+    public String getActiveSessions() {
+        return activeSessions;
+    }
+
+    @DataBoundSetter
+    public void setActiveSessions(@CheckForNull String activeSessions) {
+        this.activeSessions = Text.blankToNull(activeSessions);
+    }
+
+    @Override
+    @CheckForNull
+    public String getMaxDowntime() {
+        return maxDowntime;
+    }
+
+    @DataBoundSetter
+    public void setMaxDowntime(@CheckForNull String maxDowntime) {
+        this.maxDowntime = Text.blankToNull(maxDowntime);
+    }
+
+    @Override
+    @CheckForNull
+    public String getStopCommand() {
+        return stopCommand;
+    }
+
+    @DataBoundSetter
+    public void setStopCommand(@CheckForNull String stopCommand) {
+        this.stopCommand = Text.blankToNull(stopCommand);
+    }
+
+    @Override
+    @CheckForNull
+    public String getStartCommand() {
+        return startCommand;
+    }
+
+    @DataBoundSetter
+    public void setStartCommand(@CheckForNull String startCommand) {
+        this.startCommand = Text.blankToNull(startCommand);
+    }
+
+    @Override
+    @CheckForNull
+    public String getDbUser() {
+        return dbUser;
+    }
+
+    @DataBoundSetter
+    public void setDbUser(@CheckForNull String dbUser) {
+        this.dbUser = Text.blankToNull(dbUser);
+    }
+
+    @Override
+    @CheckForNull
+    public String getDbName() {
+        return dbName;
+    }
+
+    @DataBoundSetter
+    public void setDbName(@CheckForNull String dbName) {
+        this.dbName = Text.blankToNull(dbName);
+    }
+
+    @Override
+    @CheckForNull
+    public String getPgBin() {
+        return pgBin;
+    }
+
+    @DataBoundSetter
+    public void setPgBin(@CheckForNull String pgBin) {
+        this.pgBin = Text.blankToNull(pgBin);
+    }
+
+    @Override
+    @CheckForNull
+    public String getServerLog() {
+        return serverLog;
+    }
+
+    @DataBoundSetter
+    public void setServerLog(@CheckForNull String serverLog) {
+        this.serverLog = Text.blankToNull(serverLog);
+    }
+
+    @Override
+    @CheckForNull
+    public String getConnectTimeout() {
+        return connectTimeout;
+    }
+
+    @DataBoundSetter
+    public void setConnectTimeout(@CheckForNull String connectTimeout) {
+        this.connectTimeout = Text.blankToNull(connectTimeout);
+    }
+
+    @Override
+    @CheckForNull
+    public String getReconnectTimeout() {
+        return reconnectTimeout;
+    }
+
+    @DataBoundSetter
+    public void setReconnectTimeout(@CheckForNull String reconnectTimeout) {
+        this.reconnectTimeout = Text.blankToNull(reconnectTimeout);
+    }
+
+    @Override
+    public StepExecution start(StepContext context) throws Exception {
+        try {
+            return new PgOfflineRestoreExecution(context, RestoreSpec.of(this, UnaryOperator.identity()),
+                    HostKeySpec.of(hostKeyVerification));
+        } catch (IllegalArgumentException e) {
+            throw new AbortException(Messages.PgOfflineRestoreStep_invalid(e.getMessage()));
+        }
+    }
+
+    @Extension
+    public static final class DescriptorImpl extends StepDescriptor {
+        @Override
+        public String getFunctionName() {
+            return "pgOfflineRestore";
+        }
+
+        @NonNull
+        @Override
+        public String getDisplayName() {
+            return Messages.PgOfflineRestoreStep_DisplayName();
+        }
+
+        /** Run and TaskListener only: the step also works outside {@code node}. */
+        @Override
+        public Set<? extends Class<?>> getRequiredContext() {
+            return Set.of(Run.class, TaskListener.class);
+        }
+
+        @POST
+        public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId,
+                @QueryParameter String host, @QueryParameter String port) {
+            return FormSupport.credentialsItems(item, credentialsId, host, port);
+        }
+
+        @POST
+        public FormValidation doCheckCredentialsId(@AncestorInPath Item item, @QueryParameter String value,
+                @QueryParameter String host, @QueryParameter String port) {
+            return FormSupport.checkCredentialsId(item, value, host, port);
+        }
+
+        @POST
+        public ListBoxModel doFillStopModeItems(@AncestorInPath Item item, @QueryParameter String stopMode) {
+            return FormSupport.stopModeItems(item, stopMode);
+        }
+
+        @POST
+        public FormValidation doCheckStopMode(@AncestorInPath Item item, @QueryParameter String value) {
+            return FormSupport.check(item, () -> Validation.stopMode(value));
+        }
+
+        /** The form's choice when a job has none: the known_hosts file. */
+        public HostKeyVerification getDefaultHostKeyVerification() {
+            return new KnownHostsFileVerification();
+        }
+
+        @POST
+        public FormValidation doCheckHost(@AncestorInPath Item item, @QueryParameter String value) {
+            return FormSupport.check(item, () -> Validation.host(value));
+        }
+
+        @POST
+        public FormValidation doCheckPort(@AncestorInPath Item item, @QueryParameter String value) {
+            return FormSupport.check(item, () -> Validation.port(value));
+        }
+
+        @POST
+        public FormValidation doCheckBackup(@AncestorInPath Item item, @QueryParameter String value,
+                @QueryParameter String backupJob, @QueryParameter String pgdata) {
+            return FormSupport.check(item, () -> RestoreSpec.backupProblem(Text.blankToNull(value),
+                    Text.blankToNull(backupJob), Text.blankToNull(pgdata)));
+        }
+
+        @POST
+        public FormValidation doCheckBackupJob(@AncestorInPath Item item, @QueryParameter String value) {
+            return FormSupport.checkBackupJob(item, value);
+        }
+
+        @POST
+        public FormValidation doCheckPgdata(@AncestorInPath Item item, @QueryParameter String value) {
+            return FormSupport.check(item, () -> Validation.requiredPath(Messages.Field_pgdata(), value));
+        }
+
+        @POST
+        public FormValidation doCheckConfirm(@AncestorInPath Item item, @QueryParameter String value,
+                @QueryParameter String pgdata) {
+            return FormSupport.check(item, () -> RestoreSpec.confirmation(Text.blankToNull(pgdata),
+                    Text.blankToNull(value), Text.blankToNull(pgdata), Text.blankToNull(value)));
+        }
+
+        @POST
+        public FormValidation doCheckStopTimeout(@AncestorInPath Item item, @QueryParameter String value) {
+            return FormSupport.check(item, () -> Validation.duration(Messages.Field_stopTimeout(), value));
+        }
+
+        @POST
+        public FormValidation doCheckStartTimeout(@AncestorInPath Item item, @QueryParameter String value) {
+            return FormSupport.check(item, () -> Validation.duration(Messages.Field_startTimeout(), value));
+        }
+
+        @POST
+        public FormValidation doCheckActiveSessions(@AncestorInPath Item item, @QueryParameter String value) {
+            return FormSupport.check(item, () -> Validation.activeSessions(value));
+        }
+
+        @POST
+        public FormValidation doCheckMaxDowntime(@AncestorInPath Item item, @QueryParameter String value) {
+            return FormSupport.check(item, () -> Validation.duration(Messages.Field_maxDowntime(), value));
+        }
+
+        @POST
+        public FormValidation doCheckStopCommand(@AncestorInPath Item item, @QueryParameter String value, @QueryParameter String startCommand) {
+            return FormSupport.check(item, () -> Validation.serviceCommand(Messages.Field_stopCommand(), value, startCommand));
+        }
+
+        @POST
+        public FormValidation doCheckStartCommand(@AncestorInPath Item item, @QueryParameter String value, @QueryParameter String stopCommand) {
+            return FormSupport.check(item, () -> Validation.serviceCommand(Messages.Field_startCommand(), value, stopCommand));
+        }
+
+        @POST
+        public FormValidation doCheckDbUser(@AncestorInPath Item item, @QueryParameter String value) {
+            return FormSupport.check(item, () -> Validation.oneLine(Messages.Field_dbUser(), value));
+        }
+
+        @POST
+        public FormValidation doCheckDbName(@AncestorInPath Item item, @QueryParameter String value) {
+            return FormSupport.check(item, () -> Validation.oneLine(Messages.Field_dbName(), value));
+        }
+
+        @POST
+        public FormValidation doCheckPgBin(@AncestorInPath Item item, @QueryParameter String value) {
+            return FormSupport.check(item, () -> Validation.optionalPath(Messages.Field_pgBin(), value));
+        }
+
+        @POST
+        public FormValidation doCheckServerLog(@AncestorInPath Item item, @QueryParameter String value) {
+            return FormSupport.check(item, () -> Validation.optionalPath(Messages.Field_serverLog(), value));
+        }
+
+        @POST
+        public FormValidation doCheckConnectTimeout(@AncestorInPath Item item, @QueryParameter String value) {
+            return FormSupport.check(item, () -> Validation.duration(Messages.Field_connectTimeout(), value));
+        }
+
+        @POST
+        public FormValidation doCheckReconnectTimeout(@AncestorInPath Item item, @QueryParameter String value) {
+            return FormSupport.check(item, () -> Validation.duration(Messages.Field_reconnectTimeout(), value));
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.jenkins.plugins.pgofflinebackup;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+
+/**
+ * How a job that stops PostgreSQL stops, starts and talks to it, and follows the runner on the
+ * host: the fields backup and restore share. Null values leave the engine's defaults in force.
+ */
+public interface ServiceParameters extends ConnectionParameters {
+    @CheckForNull
+    String getStopMode();
+
+    @CheckForNull
+    String getStopTimeout();
+
+    @CheckForNull
+    String getStartTimeout();
+
+    @CheckForNull
+    String getActiveSessions();
+
+    @CheckForNull
+    String getMaxDowntime();
+
+    @CheckForNull
+    String getStopCommand();
+
+    @CheckForNull
+    String getStartCommand();
+
+    @CheckForNull
+    String getDbUser();
+
+    @CheckForNull
+    String getDbName();
+
+    @CheckForNull
+    String getPgBin();
+
+    @CheckForNull
+    String getServerLog();
+
+    @CheckForNull
+    String getReconnectTimeout();
+}
