@@ -5,6 +5,8 @@ import io.pgofflinebackup.restore.RestoreRequest;
 import io.pgofflinebackup.restore.RestoreResult;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -30,6 +32,21 @@ final class RestoreCommand implements Callable<Integer> {
             description = "Must repeat --pgdata exactly: a guard against restoring onto the wrong cluster.")
     String confirm;
 
+    @Option(names = "--tablespace-map", paramLabel = "OID_OR_NAME=PATH",
+            description = "Restore this tablespace (by oid, or by name) at PATH instead of its original location. "
+                    + "Repeat for more tablespaces.")
+    List<String> tablespaceMap = new ArrayList<>();
+
+    @Option(names = "--wal-dir", paramLabel = "DIR",
+            description = "Restore a WAL directory that was outside PGDATA (pg_wal was a link) at DIR instead of its "
+                    + "original location.")
+    String walDir;
+
+    @Option(names = "--keep-config",
+            description = "Leave the configuration files outside PGDATA (e.g. /etc/postgresql/...) as they are; by "
+                    + "default the backup's copies are put back (what is there is moved aside).")
+    boolean keepConfig;
+
     @Mixin
     ServiceOptions service = new ServiceOptions();
 
@@ -41,7 +58,15 @@ final class RestoreCommand implements Callable<Integer> {
         PrintStream out = System.out;
         RestoreRequest request;
         try {
-            RestoreRequest.Builder builder = RestoreRequest.builder().backup(backup).pgdata(pgdata).confirm(confirm);
+            RestoreRequest.Builder builder = RestoreRequest.builder().backup(backup).pgdata(pgdata).confirm(confirm)
+                    .walDir(walDir).keepConfig(keepConfig);
+            for (String mapping : tablespaceMap) {
+                int eq = mapping.indexOf('=');
+                if (eq <= 0 || eq == mapping.length() - 1) {
+                    throw new UsageError("--tablespace-map takes OID_OR_NAME=PATH, not '" + mapping + "'");
+                }
+                builder.tablespaceMap(mapping.substring(0, eq), mapping.substring(eq + 1));
+            }
             request = service.apply(connection.apply(builder, System.getenv())).build();
         } catch (UsageError e) {
             return e.report(json);

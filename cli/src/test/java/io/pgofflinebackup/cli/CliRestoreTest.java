@@ -102,6 +102,25 @@ class CliRestoreTest {
     }
 
     @Test
+    void aTablespaceMapIsPassedOnAndOneThatNamesNoTablespaceIsRefusedUntouched() {
+        long pid = pg.postmasterPid();
+        List<String> restore = List.of("--backup", backupPath, "--pgdata", pg.pgdata().toString(), "--confirm",
+                pg.pgdata().toString(), "--json");
+
+        CliRun malformed = CliRun.inProcess(line("restore", target(sshd), keyAuth(sshd), restore,
+                List.of("--tablespace-map", "no-equals-sign")));
+        CliRun unknown = CliRun.inProcess(line("restore", target(sshd), keyAuth(sshd), restore,
+                List.of("--tablespace-map", "99999=/tmp/pgob-nowhere", "--keep-config")));
+
+        assertThat(malformed.exitCode()).isEqualTo(2);
+        assertThat(malformed.json().path("error").path("message").asText()).contains("OID_OR_NAME=PATH");
+        assertThat(unknown.exitCode()).as(unknown.toString()).isEqualTo(2);
+        assertThat(unknown.json().path("error").path("code").asText()).isEqualTo("BAD_INPUT");
+        assertThat(unknown.json().path("error").path("message").asText()).contains("99999", "no tablespace");
+        assertThat(pg.postmasterPid()).isEqualTo(pid);
+    }
+
+    @Test
     void restoreReportsWhereTheOriginalWentAndThatPostgresqlRuns() {
         pg.query("UPDATE kept SET v = 'changed'");
         CliRun run = CliRun.inProcess(line("restore", target(sshd), keyAuth(sshd), List.of("--backup", backupPath,

@@ -103,7 +103,7 @@ class KilledClientIT {
         long frozenCopy = -1;
         long runnerPid = -1;
         try {
-            // Find the run, its runner, and the runner's cp; freeze the cp as soon as it exists.
+            // Find the run, its runner, and the runner's copy; freeze it as soon as it exists.
             String id = awaitRunId(dest, client);
             Path state = dest.resolve("." + id + ".run").resolve("state");
             long deadline = System.nanoTime() + COPY_START_TIMEOUT.toNanos();
@@ -227,11 +227,11 @@ class KilledClientIT {
         }
     }
 
-    /** The runner's {@code cp -a} child, if it has one right now. */
+    /** The tar that reads the source for the runner's copy, if there is one right now. */
     private static Optional<ProcessHandle> copyChild(long runnerPid) {
         return ProcessHandle.of(runnerPid).stream()
-                .flatMap(ProcessHandle::children)
-                .filter(p -> Procs.cmdline(p.pid()).startsWith("cp -a "))
+                .flatMap(ProcessHandle::descendants)
+                .filter(p -> Procs.cmdline(p.pid()).startsWith("tar -C ") && Procs.cmdline(p.pid()).contains(" -cf "))
                 .findFirst();
     }
 

@@ -3,6 +3,8 @@ package io.pgofflinebackup.backup;
 import io.pgofflinebackup.ErrorCode;
 import io.pgofflinebackup.postgres.ActiveSession;
 import io.pgofflinebackup.postgres.ClusterInspection;
+import io.pgofflinebackup.postgres.ConfigLocation;
+import io.pgofflinebackup.postgres.LinkedArea;
 import io.pgofflinebackup.postgres.PreviousRun;
 import io.pgofflinebackup.util.Bytes;
 import java.util.ArrayList;
@@ -43,10 +45,11 @@ public final class Preflight {
         }
         return new BackupPlan(in.hostname(), in.sshUser(), in.pgdataRealPath(), in.pgVersion().orElse(""),
                 in.pgBin(), in.postmasterAlive(), in.clusterState(), in.postmasterPid(), in.port(),
-                in.socketDirectory(), in.systemIdentifier(), Math.max(in.bytes(), 0), Math.max(in.files(), 0),
-                in.destRealPath(), in.destFreeBytes(), requiredBytes(Math.max(in.bytes(), 0)), in.get("db_user"),
+                in.socketDirectory(), in.systemIdentifier(), totalBytes(in), totalFiles(in),
+                in.destRealPath(), in.destFreeBytes(), requiredBytes(totalBytes(in)), in.get("db_user"),
                 in.sessionsKnown(), in.sessions(),
-                in.previousRuns(), List.copyOf(warnings), List.copyOf(problems));
+                in.previousRuns(), List.copyOf(warnings), List.copyOf(problems), in.linkedAreas(),
+                in.configFiles());
     }
 
     private static void checkCluster(BackupRequest request, ClusterInspection in, List<Problem> problems) {
@@ -95,21 +98,74 @@ public final class Preflight {
             return;
         }
         checkState(in, problems);
-        if (!in.tablespaces().isEmpty()) {
-            problems.add(new Problem(ErrorCode.UNSUPPORTED_LAYOUT, "the cluster has tablespaces ("
-                    + String.join(", ", in.tablespaces()) + "); this version copies PGDATA only and refuses rather "
-                    + "than take a backup that would lack their data"));
-        }
-        in.walLink().ifPresent(link -> problems.add(new Problem(ErrorCode.UNSUPPORTED_LAYOUT, "pg_wal is a link to "
-                + link + "; this version copies PGDATA only and refuses rather than take a backup without its WAL")));
-        if (in.hasNewlineNames()) {
-            problems.add(new Problem(ErrorCode.UNSUPPORTED_LAYOUT, "PGDATA holds a file whose name contains a line"
-                    + " break; PostgreSQL never creates one: look for a foreign file in " + pgdata));
+        checkLinkedAreas(in, problems);
+        checkConfig(in, problems);
+        if (!in.newlineName().isEmpty()) {
+            problems.add(new Problem(ErrorCode.UNSUPPORTED_LAYOUT, "PGDATA or a directory it links to holds a file"
+                    + " whose name contains a line break (" + in.newlineName().replace("\n", "\\n") + "); PostgreSQL"
+                    + " never creates one: look for a foreign file there"));
         }
         if (!in.unreadablePath().isEmpty()) {
             problems.add(new Problem(ErrorCode.OWNER_MISMATCH, "cannot read " + in.unreadablePath() + " as '"
-                    + in.sshUser() + "'; every file in PGDATA must be readable by the cluster owner"));
+                    + in.sshUser() + "'; every file in PGDATA, its tablespaces and WAL directory must be readable"
+                    + " by the cluster owner"));
         }
+    }
+
+    /**
+     * Tablespaces and an external WAL directory are copied beside data/; one that leads nowhere or
+     * back into PGDATA cannot be, and is reported now rather than found missing after a restore.
+     */
+    private static void checkLinkedAreas(ClusterInspection in, List<Problem> problems) {
+        String data = in.pgdataRealPath();
+        for (LinkedArea area : in.linkedAreas()) {
+            String what = area.describe() + " (" + area.link() + " in PGDATA)";
+            if (area.dangling()) {
+                problems.add(new Problem(ErrorCode.UNSUPPORTED_LAYOUT, what + " leads nowhere: " + area.location()
+                        + " does not exist, so " + (area.isTablespace() ? "the tablespace's files are missing and "
+                        + "its tables cannot be read" : "the cluster has no WAL and cannot start") + ". Put the "
+                        + "directory back (or fix the link) before backing up"));
+            } else if (data.equals(area.realPath()) || area.realPath().startsWith(data + "/")) {
+                problems.add(new Problem(ErrorCode.UNSUPPORTED_LAYOUT, what + " is inside PGDATA (" + area.realPath()
+                        + "), which PostgreSQL warns against: it would be copied twice and could not be restored as"
+                        + " a directory of its own. Move it out of PGDATA (ALTER TABLESPACE ... SET TABLESPACE, or "
+                        + "move the directory while the server is stopped and fix the link)"));
+            } else if (area.bytes() < 0) {
+                problems.add(new Problem(ErrorCode.UNSUPPORTED_LAYOUT, what + " leads to " + area.realPath()
+                        + ", which is not a directory we can read"));
+            }
+        }
+    }
+
+    /** Configuration outside PGDATA is copied too; one the cluster owner cannot read would be missed. */
+    private static void checkConfig(ClusterInspection in, List<Problem> problems) {
+        for (ConfigLocation config : in.configFiles()) {
+            if (!config.readable()) {
+                problems.add(new Problem(ErrorCode.OWNER_MISMATCH, "cannot read the configuration " + config.type()
+                        + " " + config.path() + " (" + config.setting() + ") as '" + in.sshUser() + "'; it lives "
+                        + "outside PGDATA and is backed up with it, so it must be readable by the cluster owner"));
+            }
+        }
+    }
+
+    /** Bytes of everything a backup copies: PGDATA, the directories it links to, configuration outside it. */
+    static long totalBytes(ClusterInspection in) {
+        long total = Math.max(in.bytes(), 0);
+        for (LinkedArea area : in.linkedAreas()) {
+            total += Math.max(area.bytes(), 0);
+        }
+        for (ConfigLocation config : in.configFiles()) {
+            total += config.bytes();
+        }
+        return total;
+    }
+
+    static long totalFiles(ClusterInspection in) {
+        long total = Math.max(in.files(), 0);
+        for (LinkedArea area : in.linkedAreas()) {
+            total += Math.max(area.files(), 0);
+        }
+        return total + in.configFiles().stream().filter(c -> c.type().equals("file")).count();
     }
 
     /** The binaries exist and are of the given major version; false (with a problem) if not. */
@@ -183,8 +239,16 @@ public final class Preflight {
                     + " is inside PGDATA " + data + " (after resolving links); choose one outside it"));
             return;
         }
-        long bytes = in.bytes();
-        if (bytes >= 0 && in.destFreeBytes() >= 0 && in.destFreeBytes() < requiredBytes(bytes)) {
+        for (LinkedArea area : in.linkedAreas()) {
+            String real = area.realPath();
+            if (!real.isEmpty() && (dest.equals(real) || dest.startsWith(real + "/"))) {
+                problems.add(new Problem(ErrorCode.DEST_INSIDE_PGDATA, "the backup directory " + dest + " is inside "
+                        + area.describe() + " (" + real + "), which is copied too; choose one outside it"));
+                return;
+            }
+        }
+        long bytes = totalBytes(in);
+        if (in.bytes() >= 0 && in.destFreeBytes() >= 0 && in.destFreeBytes() < requiredBytes(bytes)) {
             problems.add(new Problem(ErrorCode.NO_SPACE, "not enough space in " + dest + ": the copy needs "
                     + Bytes.human(bytes) + " plus a margin (" + Bytes.human(requiredBytes(bytes)) + " in all), "
                     + "but only " + Bytes.human(in.destFreeBytes()) + " are free"));

@@ -150,18 +150,53 @@ public final class ClusterInspection {
         return get("controldata_error");
     }
 
-    public List<String> tablespaces() {
-        return values.getOrDefault("tablespace", List.of()).stream()
-                .map(t -> t.replace('\u001f', ' ').replaceFirst(" ", " -> ")).toList();
+    /** Tablespaces and an external WAL directory, with the tablespaces' names where the catalog gave them. */
+    public List<LinkedArea> linkedAreas() {
+        Map<String, String> names = new LinkedHashMap<>();
+        for (String line : all("tablespace_name")) {
+            int sep = line.indexOf('\u001f');
+            if (sep > 0) {
+                names.put(line.substring(0, sep), line.substring(sep + 1));
+            }
+        }
+        return all("linked_area").stream().map(LinkedArea::parse)
+                .map(a -> a.isTablespace() && names.containsKey(a.oid()) ? a.withName(names.get(a.oid())) : a)
+                .toList();
     }
 
-    public Optional<String> walLink() {
-        String v = get("wal_link");
-        return v.isEmpty() ? Optional.empty() : Optional.of(v);
+    /** Configuration files and included directories outside PGDATA. */
+    public List<ConfigLocation> configFiles() {
+        return all("config").stream().map(ConfigLocation::parse).toList();
     }
 
-    public boolean hasNewlineNames() {
-        return flag("newline_names");
+    /** What inspect.sh found at each path a restore would write to, by path. */
+    public Map<String, TargetPath> targets() {
+        Map<String, TargetPath> targets = new LinkedHashMap<>();
+        for (String line : all("target")) {
+            TargetPath t = TargetPath.parse(line);
+            targets.put(t.path(), t);
+        }
+        return targets;
+    }
+
+    /** Directories that running clusters on the host use (their PGDATA and what it links to), to the PGDATA using each. */
+    public Map<String, String> liveDirectories() {
+        Map<String, String> dirs = new LinkedHashMap<>();
+        for (String dir : all("live_cluster")) {
+            dirs.put(dir, dir);
+        }
+        for (String line : all("live_area")) {
+            int sep = line.indexOf('\u001f');
+            if (sep > 0) {
+                dirs.put(line.substring(0, sep), line.substring(sep + 1));
+            }
+        }
+        return dirs;
+    }
+
+    /** A path with a line break in its name, in PGDATA or a directory it links to; empty if none. */
+    public String newlineName() {
+        return get("newline_names");
     }
 
     public String unreadablePath() {
@@ -194,6 +229,14 @@ public final class ClusterInspection {
 
     public long destFreeBytes() {
         return number("dest_free");
+    }
+
+    public String destDevice() {
+        return get("dest_device");
+    }
+
+    public String pgdataDevice() {
+        return get("pgdata_device");
     }
 
     public boolean destOnSameFileSystem() {

@@ -8,11 +8,12 @@ import io.pgofflinebackup.ssh.SshSession;
 import io.pgofflinebackup.util.RemoteScripts;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Runs inspect.sh on the host. It only reads; PostgreSQL keeps running. */
 public final class ClusterInspector {
-    private static final byte[] SCRIPT = RemoteScripts.script("inspect.sh");
+    private static final byte[] SCRIPT = RemoteScripts.withLib("inspect.sh");
 
     private final SshSession ssh;
     private final Duration timeout;
@@ -30,7 +31,15 @@ public final class ClusterInspector {
     /** @param versionHint major version to find binaries for when PGDATA has no PG_VERSION */
     public ClusterInspection inspect(String pgdata, String dest, String pgBin, String dbUser, String dbName,
             String versionHint) throws JobFailure {
-        String command = "sh -s -- " + ShellQuote.command(List.of(pgdata, dest, pgBin, dbUser, dbName, versionHint));
+        return inspect(pgdata, dest, pgBin, dbUser, dbName, versionHint, List.of());
+    }
+
+    /** @param targets paths a restore would write to, each inspected (see {@link TargetPath}) */
+    public ClusterInspection inspect(String pgdata, String dest, String pgBin, String dbUser, String dbName,
+            String versionHint, List<String> targets) throws JobFailure {
+        List<String> args = new ArrayList<>(List.of(pgdata, dest, pgBin, dbUser, dbName, versionHint));
+        args.addAll(targets);
+        String command = "sh -s -- " + ShellQuote.command(args);
         ExecResult result;
         try {
             result = ssh.exec(command, SCRIPT, timeout);

@@ -144,7 +144,7 @@ public final class RestoreJob {
         return new ClusterInspector(ssh, INSPECT_TIMEOUT).inspect(request.pgdata(), parent,
                 request.service().pgBin() == null ? "" : request.service().pgBin(),
                 request.service().dbUser() == null ? "" : request.service().dbUser(), request.service().dbName(),
-                backup.majorVersion());
+                backup.majorVersion(), RestorePreflight.targetPaths(request, backup));
     }
 
     private RestorePlan waitForSessions(SshSession ssh, VerifyReport backup, RestorePlan plan) throws JobFailure {
@@ -184,7 +184,8 @@ public final class RestoreJob {
         String parent = parentOf(request.pgdata());
         String base = Path.of(request.pgdata()).getFileName().toString();
         String dbUser = plan.dbUser().isEmpty() ? request.connection().target().user() : plan.dbUser();
-        return request.service().addTo(new RunnerParams(), request.pgdata(), plan.pgBin(), plan.running(), dbUser)
+        return plan.addLayoutTo(request.service().addTo(new RunnerParams(), request.pgdata(), plan.pgBin(),
+                        plan.running(), dbUser))
                 .put("backup", request.backup())
                 .put("aside", request.pgdata() + ".pre-restore-" + stamp)
                 .put("failed_aside", request.pgdata() + ".failed-restore-" + stamp)

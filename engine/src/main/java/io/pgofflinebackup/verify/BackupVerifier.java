@@ -53,6 +53,8 @@ public final class BackupVerifier {
         }
         return new VerifyReport(backupDir, out.get("status"), out.get("backup_id"), out.get("major_version"),
                 out.get("system_identifier"), out.get("pgdata"), Math.max(0, out.number("files")),
-                Math.max(0, out.number("bytes")), out.get("pg_verifybackup"), List.copyOf(problems));
+                Math.max(0, out.number("bytes")), out.get("pg_verifybackup"), List.copyOf(problems),
+                Math.max(0, out.number("data_bytes")), out.all("area").stream().map(BackupArea::parse).toList(),
+                out.all("config").stream().map(ConfigFile::parse).toList(), Math.max(0, out.number("config_bytes")));
     }
 }

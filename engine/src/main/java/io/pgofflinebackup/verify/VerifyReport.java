@@ -4,11 +4,20 @@ import java.util.List;
 
 /**
  * What verify.sh found. {@code status} is ok, failed, incomplete (a .partial directory) or
- * not_found; only ok means the backup may be used.
+ * not_found; only ok means the backup may be used. {@code bytes} counts every file of the backup;
+ * {@code dataBytes}, each area's and {@code configBytes} say how they divide.
  */
 public record VerifyReport(String backup, String status, String backupId, String majorVersion,
         String systemIdentifier, String pgdata, long files, long bytes, String pgVerifybackup,
-        List<VerifyProblem> problems) {
+        List<VerifyProblem> problems, long dataBytes, List<BackupArea> areas, List<ConfigFile> configFiles,
+        long configBytes) {
+
+    /** A report without the layout (data only), as verify.sh gave before tablespaces were backed up. */
+    public VerifyReport(String backup, String status, String backupId, String majorVersion, String systemIdentifier,
+            String pgdata, long files, long bytes, String pgVerifybackup, List<VerifyProblem> problems) {
+        this(backup, status, backupId, majorVersion, systemIdentifier, pgdata, files, bytes, pgVerifybackup, problems,
+                bytes, List.of(), List.of(), 0);
+    }
 
     public boolean valid() {
         return "ok".equals(status) && problems.isEmpty();

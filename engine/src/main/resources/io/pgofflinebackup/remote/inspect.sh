@@ -2,11 +2,13 @@
 # pg-offline-backup inspection: everything the pre-flight needs to know, read while PostgreSQL
 # keeps running. It changes nothing on the host.
 #
-# Usage: sh -s -- PGDATA DEST PG_BIN DB_USER DB_NAME [VERSION] < inspect.sh
+# Usage: sh -s -- PGDATA DEST PG_BIN DB_USER DB_NAME [VERSION [TARGET...]] < lib.sh inspect.sh
 #   PG_BIN, DB_USER may be empty (found from PG_VERSION / the owner's name). VERSION is the major
 #   version to find binaries for when PGDATA has no PG_VERSION (a restore into a new directory).
-# Output: "key=value" lines; "session=" and "run=" may repeat. Values with several fields use the
-# unit separator (0x1f) between fields. Paths arrive as arguments and are only ever quoted.
+#   Each TARGET is a path a restore would put a tablespace, WAL directory or file at.
+# Output: "key=value" lines; "session=", "run=", "linked_area=", "target=" and the like repeat.
+# Values with several fields use the unit separator (0x1f) between fields. Paths arrive as
+# arguments and are only ever quoted.
 
 set -u
 LC_ALL=C
@@ -16,9 +18,11 @@ PGDATA=$1
 DEST=$2
 PG_BIN=$3
 DB_USER=$4
+# shellcheck disable=SC2034  # read by pg_query (lib.sh)
 DB_NAME=$5
 VERSION_HINT=${6:-}
-US=$(printf '\037')
+shift 5
+[ "$#" = 0 ] || shift
 
 kv() { printf '%s=%s\n' "$1" "$2"; }
 
@@ -114,23 +118,65 @@ if [ -n "$PG_BIN" ] && [ -x "$PG_BIN/pg_controldata" ] && [ -f "$PGDATA/global/p
 fi
 
 # --- layout ---
-if [ -d "$PGDATA/pg_tblspc" ]; then
-    for entry in "$PGDATA"/pg_tblspc/*; do
-        [ -e "$entry" ] || [ -L "$entry" ] || continue
-        kv tablespace "$(basename "$entry")$US$(readlink -- "$entry")"
-    done
-fi
-[ -L "$PGDATA/pg_wal" ] && kv wal_link "$(readlink -- "$PGDATA/pg_wal")"
 nl='
 '
-if [ -r "$PGDATA" ]; then
-    odd=$(find "$PGDATA" -name "*$nl*" 2>/dev/null | head -n 1)
-    [ -n "$odd" ] && kv newline_names true
-    unreadable=$(find "$PGDATA" ! -readable 2>/dev/null | head -n 1)
+# find_problems DIR: a name with a line break, or an entry we could not read, below DIR.
+find_problems() {
+    odd=$(find "$1/" -name "*$nl*" 2>/dev/null | head -n 1)
+    [ -n "$odd" ] && kv newline_names "$odd"
+    unreadable=$(find "$1/" ! -readable 2>/dev/null | head -n 1)
     [ -n "$unreadable" ] && kv unreadable "$unreadable"
+}
+if [ -r "$PGDATA" ]; then
+    find_problems "$PGDATA"
     kv bytes "$(du -s -B1 --apparent-size "$PGDATA" 2>/dev/null | cut -f1)"
     kv files "$(find "$PGDATA" -type f 2>/dev/null | wc -l)"
+    # Tablespaces and an external pg_wal: area, link, location, real path (empty: leads nowhere), bytes, files.
+    linked_areas "$PGDATA" | while IFS="$TAB" read -r area link location real; do
+        if [ -n "$real" ] && [ -d "$real" ]; then
+            find_problems "$real"
+            kv linked_area "$area$US$link$US$location$US$real$US$(du -s -B1 --apparent-size "$real/" 2>/dev/null |
+                cut -f1)$US$(find "$real/" -type f 2>/dev/null | wc -l)"
+        else
+            kv linked_area "$area$US$link$US$location$US$real$US$US"
+        fi
+    done
 fi
+
+# --- where a restore would put things ---
+# target: path, exists, is a directory, is a link, real path, parent is a writable directory,
+# device and free bytes of the parent's file system (where a restore creates it), its first
+# entries ("/"-separated), its own device (another one than its parent's: a mount point).
+for target in "$@"; do
+    parent=$(dirname -- "$target")
+    exists=false; is_dir=false; is_link=false; real=; entries=; device=; free=; own_device=
+    [ -e "$target" ] || [ -L "$target" ] && exists=true
+    [ -d "$target" ] && is_dir=true
+    [ -L "$target" ] && is_link=true
+    [ "$exists" = true ] && real=$(realpath -e -- "$target" 2>/dev/null)
+    [ "$is_dir" = true ] && entries=$(find "$target/" -mindepth 1 -maxdepth 1 -printf '%f/' 2>/dev/null | head -c 4000)
+    [ -e "$target" ] && own_device=$(stat -c %d -- "$target")
+    parent_ok=false
+    [ -d "$parent" ] && [ -w "$parent" ] && [ -x "$parent" ] && parent_ok=true
+    if [ -d "$parent" ]; then
+        device=$(stat -c %d -- "$parent")
+        free=$(df -P -B1 -- "$parent" 2>/dev/null | awk 'NR == 2 { print $4 }')
+    fi
+    kv target "$target$US$exists$US$is_dir$US$is_link$US$real$US$parent_ok$US$device$US$free$US$entries$US$own_device"
+done
+
+# Clusters running on this host that we can see (our own user's): their data directories and the
+# directories they link to, which a restore must never move aside from under them.
+ps -e -o pid=,ppid=,comm= 2>/dev/null | awk '{ comm[$1] = $3; parent[$1] = $2 }
+    END { for (p in comm) if (comm[p] == "postgres" && comm[parent[p]] != "postgres") print p }' |
+    while read -r live; do
+        dir=$(readlink "/proc/$live/cwd" 2>/dev/null) || continue
+        [ -f "$dir/PG_VERSION" ] || continue
+        kv live_cluster "$dir"
+        linked_areas "$dir" | while IFS="$TAB" read -r _ _ _ real; do
+            [ -n "$real" ] && kv live_area "$real$US$dir"
+        done
+    done
 
 # --- destination ---
 if [ ! -e "$DEST" ]; then
@@ -162,21 +208,19 @@ else
 fi
 
 # --- sessions (only a running server has any) ---
-port=$(sed -n 4p "$PGDATA/postmaster.pid" 2>/dev/null)
-sock=$(sed -n 5p "$PGDATA/postmaster.pid" 2>/dev/null)
-[ -n "$sock" ] || sock=$(sed -n 6p "$PGDATA/postmaster.pid" 2>/dev/null)
-[ -n "$sock" ] && [ "$sock" != '*' ] || sock=127.0.0.1
 # The default role is the owner's name: initdb's bootstrap superuser unless told otherwise.
 [ -n "$DB_USER" ] || DB_USER=$(stat -c %U -- "$PGDATA" 2>/dev/null)
 kv db_user "$DB_USER"
 if [ -n "$pid" ] && [ -n "$DB_USER" ] && [ -n "$PG_BIN" ] && [ -x "$PG_BIN/psql" ]; then
+    tablespace_names 2>/dev/null | while IFS= read -r line; do
+        kv tablespace_name "$line"
+    done
     query="SELECT pid, usename, datname, application_name, coalesce(client_addr::text, 'local'),
                   coalesce(state, ''), to_char(backend_start, 'YYYY-MM-DD\"T\"HH24:MI:SS')
              FROM pg_stat_activity
             WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()
             ORDER BY backend_start"
-    if out=$("$PG_BIN/psql" -X -A -t -q -F "$US" -h "$sock" -p "$port" -U "$DB_USER" -d "$DB_NAME" \
-            -c "$query" < /dev/null 2>&1); then
+    if out=$(pg_query "$query" 2>&1); then
         kv sessions_known true
         printf '%s\n' "$out" | while IFS= read -r line; do
             [ -n "$line" ] && kv session "$(printf '%s' "$line" | tr -d '\n\r')"
@@ -185,5 +229,16 @@ if [ -n "$pid" ] && [ -n "$DB_USER" ] && [ -n "$PG_BIN" ] && [ -x "$PG_BIN/psql"
         kv sessions_known false
         kv sessions_error "$(printf '%s\n' "$out" | head -n 1)"
     fi
+fi
+# Configuration files outside PGDATA: setting, type, path, bytes, readable.
+if [ -d "$PGDATA" ] && [ -n "$version" ] && work=$(mktemp -d "${TMPDIR:-/tmp}/pgob-inspect.XXXXXX"); then
+    config_files "$work" 2>/dev/null | while IFS="$TAB" read -r setting type path; do
+        readable=false
+        [ -r "$path" ] && readable=true
+        size=0
+        [ "$type" = file ] && size=$(stat -c %s -- "$path" 2>/dev/null)
+        kv config "$setting$US$type$US$path$US$size$US$readable"
+    done
+    rm -rf "$work"
 fi
 kv end true

@@ -5,6 +5,7 @@
 # shellcheck disable=SC2034  # read by the scripts that source this file
 PGOB_LIB_LOADED=1
 TAB=$(printf '\t')
+US=$(printf '\037')
 
 now_ms() { date +%s%3N; }
 
@@ -66,52 +67,336 @@ checksum_files() {
         }' | LC_ALL=C sort
 }
 
-# The entries of a directory tree: "type<TAB>size<TAB>path<TAB>link target", sorted; directory
-# sizes (which differ between file systems) as 0. Extra arguments are paths to leave out.
+# --- what a backup holds ---------------------------------------------------------------------
+#
+# A backup is made of areas: "data" (PGDATA), "tablespaces/<oid>" (what PGDATA/pg_tblspc/<oid>
+# links to), "wal" (what PGDATA/pg_wal links to, when it is a link) and "config" (configuration
+# files outside PGDATA, under their absolute path). Inside the scripts an entry is named by its
+# key, "<area>/<path>"; people see the key without the "data/" in front.
+
+# area_find ROOT KIND KEEP_FORMAT OMIT_FORMAT: every entry below ROOT through find -printf, with
+# KEEP_FORMAT if a backup copies it, or OMIT_FORMAT (where "@" becomes the reason) if it leaves it
+# out. KIND "data" applies the rules for PGDATA's own top level too, "area" only those that hold
+# anywhere, "all" none. What is left out is what PostgreSQL documents as safe to omit (and
+# pg_basebackup omits), because the server removes, empties or rebuilds it when it starts; plus
+# special files, which only mean something to the process that made them. ROOT is entered with
+# cd, so a link to a directory is followed.
+area_find() {
+    af_root=$1
+    af_kind=$2
+    af_keep=$3
+    af_omit=$4
+    set --
+    if [ "$af_kind" = data ]; then
+        set -- \( -path ./postmaster.pid -o -path ./postmaster.opts \) -prune -printf "$(reason "$af_omit" server)" -o \
+            \( -path ./postgresql.auto.conf.tmp -o -path ./current_logfiles.tmp \) -prune \
+            -printf "$(reason "$af_omit" tempfile)" -o \
+            -path ./backup_manifest -prune -printf "$(reason "$af_omit" stale)" -o \
+            \( -path './pg_stat_tmp/*' -o -path './pg_dynshmem/*' -o -path './pg_notify/*' -o -path './pg_serial/*' \
+            -o -path './pg_snapshots/*' -o -path './pg_subtrans/*' \) -prune -printf "$(reason "$af_omit" reset)" -o
+    fi
+    if [ "$af_kind" != all ]; then
+        set -- "$@" -name 'pgsql_tmp*' -prune -printf "$(reason "$af_omit" temp)" -o \
+            -name 'pg_internal.init*' -prune -printf "$(reason "$af_omit" cache)" -o \
+            \( -type s -o -type p -o -type b -o -type c \) -printf "$(reason "$af_omit" special)" -o
+    fi
+    (cd "$af_root" && find . -mindepth 1 "$@" -printf "$af_keep")
+}
+
+reason() {
+    printf '%s' "$1" | sed "s/@/$2/"
+}
+
+# The words of area_find, said for people (the manifest's "omitted" list).
+REASONS_AWK='
+BEGIN {
+    why["server"] = "describes the server process that last ran from this data directory"
+    why["tempfile"] = "a half-written file of the server, replaced when it next writes it"
+    why["stale"] = "the manifest of the base backup this directory was once restored from, not of this backup"
+    why["reset"] = "emptied or rebuilt by PostgreSQL when it starts"
+    why["temp"] = "temporary files of queries, removed by PostgreSQL when it starts"
+    why["cache"] = "relation cache file, rebuilt by PostgreSQL when it starts"
+    why["special"] = "a socket, FIFO or device file: it only means something to a running process"
+}'
+
+# listing ROOT KIND: the entries a backup holds of ROOT (see area_find), as "type<TAB>size<TAB>
+# path<TAB>link target", sorted; directory sizes (which differ between file systems) as 0.
 listing() {
-    root=$1
-    shift
-    find "$root" -mindepth 1 -printf '%y\t%s\t%P\t%l\n' |
-        awk -F '\t' -v omit="$*" 'BEGIN { OFS = "\t"; n = split(omit, o, " "); for (i = 1; i <= n; i++) skip[o[i]] = 1 }
-            ($3 in skip) { next }
-            { if ($1 == "d") $2 = 0; print }' |
+    area_find "$1" "$2" '%y\t%s\t%P\t%l\n' '' |
+        awk -F '\t' 'BEGIN { OFS = "\t" } { if ($1 == "d") $2 = 0; print }' |
         LC_ALL=C sort
 }
 
-# The file entries of our manifest.json: "type<TAB>size<TAB>sha256<TAB>path<TAB>target", sorted by
-# path. Only call it on a manifest whose checksum was verified: it relies on our own line format.
+# prefixed AREA: puts "<area>/" in front of the path in column COLUMN (default 3) of every line.
+prefixed() {
+    awk -F '\t' -v area="$1" -v col="${2:-3}" 'BEGIN { OFS = "\t" } { $col = area "/" $col; print }'
+}
+
+# copy_area SOURCE DEST KIND LIST [EXCLUDE]: copies what a backup holds of SOURCE (see area_find)
+# into the existing directory DEST with tar: owner (as far as we may), modes, times to the
+# nanosecond, links and hard links kept. LIST is a scratch file for the names; EXCLUDE a path to
+# leave out as well (restore: global/pg_control, which is written last on its own). Names pass
+# NUL-separated, never through a shell or a pattern.
+copy_area() {
+    { printf '.\0'; area_find "$1" "$3" '%P\0' ''; } > "$4" || return 1
+    if [ -n "${5:-}" ]; then
+        tr '\0' '\n' < "$4" | grep -v -x -F -e "$5" | tr '\n' '\0' > "$4.kept" && mv "$4.kept" "$4" || return 1
+    fi
+    (tar -C "$1" --null --no-recursion -T "$4" --format=posix -cf - ; echo "$?" > "$4.rc") |
+        tar -C "$2" -xpf -
+    ca_rc=$?
+    [ "$ca_rc" = 0 ] && [ "$(cat "$4.rc")" = 0 ]
+}
+
+# The file entries of our manifest.json: "type<TAB>size<TAB>sha256<TAB>key<TAB>target", sorted by
+# key. Only call it on a manifest whose checksum was verified: it relies on our own line format.
+# Entries without an "area" (all of them before tablespaces were backed up) are in data.
+MANIFEST_FIELD_AWK='
+function field(line, key,    start, rest, i, c, out) {
+    start = index(line, "\"" key "\": ")
+    if (start == 0) return ""
+    rest = substr(line, start + length(key) + 4)
+    if (substr(rest, 1, 1) != "\"") { match(rest, /^[0-9]+/); return substr(rest, 1, RLENGTH) }
+    out = ""
+    for (i = 2; i <= length(rest); i++) {
+        c = substr(rest, i, 1)
+        if (c == "\\") { out = out c substr(rest, ++i, 1); continue }
+        if (c == "\"") break
+        out = out c
+    }
+    return unesc(out)
+}'
+
 manifest_entries() {
-    awk "$JSON_AWK"'
-        function field(line, key,    start, rest, i, c, out) {
-            start = index(line, "\"" key "\": ")
-            if (start == 0) return ""
-            rest = substr(line, start + length(key) + 4)
-            if (substr(rest, 1, 1) != "\"") { match(rest, /^[0-9]+/); return substr(rest, 1, RLENGTH) }
-            out = ""
-            for (i = 2; i <= length(rest); i++) {
-                c = substr(rest, i, 1)
-                if (c == "\\") { out = out c substr(rest, ++i, 1); continue }
-                if (c == "\"") break
-                out = out c
-            }
-            return unesc(out)
-        }
+    awk "$JSON_AWK$MANIFEST_FIELD_AWK"'
         /^    \{"path": / {
             t = field($0, "type")
             type = (t == "file") ? "f" : (t == "directory") ? "d" : (t == "symlink") ? "l" : "?"
             size = (type == "f") ? field($0, "size") : 0
-            printf "%s\t%s\t%s\t%s\t%s\n", type, size, field($0, "sha256"), field($0, "path"), field($0, "target")
+            area = field($0, "area")
+            if (area == "") area = "data"
+            printf "%s\t%s\t%s\t%s/%s\t%s\n", type, size, field($0, "sha256"), area, field($0, "path"), field($0, "target")
         }' "$1" | LC_ALL=C sort -t "$TAB" -k4,4
 }
 
-# pg_verifybackup BIN MANIFEST DATA: PostgreSQL's own check of a backup. pg_verifybackup hands the
-# WAL directory to pg_waldump through a shell, unescaped, so a path with quotes or $( ) would be
-# executed. It gets a link to the WAL directory under a name mktemp made (letters and digits only).
+# area_of(key): the area of an entry's key.
+AREA_OF_AWK='
+function area_of(key,    rest) {
+    if (key !~ /^tablespaces\//) return substr(key, 1, index(key, "/") - 1)
+    rest = substr(key, 13)
+    return "tablespaces/" substr(rest, 1, index(rest, "/") - 1)
+}'
+
+# The areas of a backup besides data and config: "area<TAB>link in PGDATA<TAB>original location<TAB>name"
+# (tablespaces, then an external pg_wal). Same trust rule as manifest_entries.
+manifest_areas() {
+    awk "$JSON_AWK$MANIFEST_FIELD_AWK"'
+        /^    \{"oid": / { printf "%s\tpg_tblspc/%s\t%s\t%s\n", field($0, "area"), field($0, "oid"), field($0, "location"), field($0, "name") }
+        /^  "walDirectory": \{/ { printf "%s\tpg_wal\t%s\t\n", field($0, "area"), field($0, "location") }' "$1"
+}
+
+# The configuration files of a backup: "setting<TAB>type<TAB>original path" (type file or directory).
+manifest_config() {
+    awk "$JSON_AWK$MANIFEST_FIELD_AWK"'
+        /^    \{"setting": / { printf "%s\t%s\t%s\n", field($0, "setting"), field($0, "type"), field($0, "original") }' "$1"
+}
+
+# pg_verifybackup BIN MANIFEST BACKUP: PostgreSQL's own check of a backup's data, tablespaces and
+# WAL. It reads a data directory whose pg_tblspc links lead to the tablespaces, so it gets one: a
+# directory of links to the entries of BACKUP/data, with pg_tblspc/<oid> leading to
+# BACKUP/tablespaces/<oid> (not to the live tablespace the copied link names) and pg_wal to
+# BACKUP/wal where WAL was outside PGDATA. It follows links as it reads. And pg_verifybackup hands
+# the WAL directory to pg_waldump through a shell, unescaped, so a path with quotes or $( ) would
+# be executed: every path it gets is under a name mktemp made (letters and digits only).
 pg_verifybackup_safely() {
-    wal_link_dir=$(mktemp -d "/tmp/pgob-wal.XXXXXXXX") || return 1
-    ln -s "$3/pg_wal" "$wal_link_dir/pg_wal" || { rm -rf "$wal_link_dir"; return 1; }
+    farm=$(mktemp -d "/tmp/pgob-verify.XXXXXXXX") || return 1
+    if ! verify_farm "$3" "$farm/data"; then
+        rm -rf "$farm"
+        return 1
+    fi
     vb_rc=0
-    "$1/pg_verifybackup" -q -m "$2" -w "$wal_link_dir/pg_wal" "$3" || vb_rc=$?
-    rm -rf "$wal_link_dir"
+    "$1/pg_verifybackup" -q -m "$2" -w "$farm/data/pg_wal" "$farm/data" || vb_rc=$?
+    rm -rf "$farm"
     return "$vb_rc"
+}
+
+verify_farm() {
+    mkdir "$2" "$2/pg_tblspc" || return 1
+    # Line breaks in names were refused before the copy, so names pass one per line.
+    (cd "$1/data" && find . -mindepth 1 -maxdepth 1 ! -name pg_tblspc ! -name pg_wal -printf '%P\n') > "$2.names" ||
+        return 1
+    while IFS= read -r vf_name; do
+        ln -s "$1/data/$vf_name" "$2/$vf_name" || return 1
+    done < "$2.names"
+    if [ -d "$1/wal" ]; then ln -s "$1/wal" "$2/pg_wal"; else ln -s "$1/data/pg_wal" "$2/pg_wal"; fi || return 1
+    [ -d "$1/data/pg_tblspc" ] || return 0
+    for vf_entry in "$1/data/pg_tblspc"/* "$1/data/pg_tblspc"/.*; do
+        vf_name=${vf_entry##*/}
+        case $vf_name in .|..) continue ;; esac
+        [ -e "$vf_entry" ] || [ -L "$vf_entry" ] || continue
+        if [ -d "$1/tablespaces/$vf_name" ]; then
+            ln -s "$1/tablespaces/$vf_name" "$2/pg_tblspc/$vf_name"
+        else
+            # An in-place tablespace (a directory inside pg_tblspc) was copied with the data.
+            ln -s "$vf_entry" "$2/pg_tblspc/$vf_name"
+        fi || return 1
+    done
+}
+
+# --- asking the running server -----------------------------------------------------------------
+
+# pg_query SQL: one query to the server running from $PGDATA (port and socket from postmaster.pid),
+# as $DB_USER on $DB_NAME, with $PG_BIN/psql; unaligned, tuples only, fields separated by US.
+pg_query() {
+    pq_port=$(sed -n 4p "$PGDATA/postmaster.pid" 2>/dev/null)
+    pq_sock=$(sed -n 5p "$PGDATA/postmaster.pid" 2>/dev/null)
+    [ -n "$pq_sock" ] || pq_sock=$(sed -n 6p "$PGDATA/postmaster.pid" 2>/dev/null)
+    [ -n "$pq_sock" ] && [ "$pq_sock" != '*' ] || pq_sock=127.0.0.1
+    PGCONNECT_TIMEOUT=10 "$PG_BIN/psql" -X -A -t -q -F "$US" -h "$pq_sock" -p "$pq_port" -U "$DB_USER" \
+        -d "$DB_NAME" -c "$1" < /dev/null
+}
+
+# The directories outside PGDATA that PGDATA links to: "area<TAB>link<TAB>location<TAB>real path"
+# for each pg_tblspc/<oid> link and a pg_wal link; the real path is empty when the link leads
+# nowhere. An in-place tablespace (a directory in pg_tblspc) is part of PGDATA and not listed.
+linked_areas() {
+    if [ -d "$1/pg_tblspc" ]; then
+        for la_entry in "$1/pg_tblspc"/*; do
+            [ -L "$la_entry" ] || continue
+            la_oid=${la_entry##*/}
+            printf 'tablespaces/%s\tpg_tblspc/%s\t%s\t%s\n' "$la_oid" "$la_oid" "$(link_location "$la_entry")" \
+                "$(realpath -e -- "$la_entry" 2>/dev/null)"
+        done
+    fi
+    if [ -L "$1/pg_wal" ]; then
+        printf 'wal\tpg_wal\t%s\t%s\n' "$(link_location "$1/pg_wal")" "$(realpath -e -- "$1/pg_wal" 2>/dev/null)"
+    fi
+}
+
+# Where a link says it leads, as an absolute path (a relative link is read from its directory).
+link_location() {
+    ll_target=$(readlink -- "$1")
+    case $ll_target in
+        /*) printf '%s' "$ll_target" ;;
+        *) realpath -m -- "$(dirname -- "$1")/$ll_target" ;;
+    esac
+}
+
+# Names of the tablespaces from the catalog: "oid<US>name" (control characters as "?").
+tablespace_names() {
+    pg_query "SELECT oid, regexp_replace(spcname, '[[:cntrl:]]', '?', 'g') FROM pg_tablespace"
+}
+
+# --- configuration outside PGDATA ------------------------------------------------------------
+
+# config_files WORK: the configuration files of the cluster at $PGDATA that live outside it, as
+# "setting<TAB>type<TAB>real path" lines (type file or directory), using WORK as scratch space.
+# The running server says where its files are (pg_settings, and pg_file_settings for every file
+# that set something); a stopped one is read from postmaster.opts (Debian starts it with -c
+# config_file=...) and the files themselves. include, include_if_exists and include_dir lines are
+# followed in every file found, so a file or directory that only exists to be included is not
+# missed; beside a postgresql.conf outside PGDATA, the files postgresql-common keeps there
+# (start.conf, pg_ctl.conf, environment) come along.
+config_files() {
+    cf_work=$1
+    : > "$cf_work/config.found"
+    cf_known=false
+    if [ -n "$(live_server_pid)" ] && [ -n "$DB_USER" ] &&
+        pg_query "SELECT name, setting FROM pg_settings WHERE name IN ('config_file', 'hba_file', 'ident_file')" \
+            > "$cf_work/config.settings" 2> "$cf_work/config.err"; then
+        tr "$US" "$TAB" < "$cf_work/config.settings" >> "$cf_work/config.found"
+        cf_known=true
+        # Only superusers (and pg_read_all_settings) may read pg_file_settings; the include lines below cover the rest.
+        if pg_query "SELECT DISTINCT sourcefile FROM pg_file_settings WHERE sourcefile IS NOT NULL" \
+            > "$cf_work/config.sources" 2>> "$cf_work/config.err"; then
+            sed "s/^/include$TAB/" "$cf_work/config.sources" >> "$cf_work/config.found"
+        fi
+    fi
+    if [ "$cf_known" = false ]; then
+        cf_conf=$(sed -n 's/.*"\(-c\)" "config_file=\([^"]*\)".*/\2/p; s/.*"--config[-_]file=\([^"]*\)".*/\1/p' \
+            "$PGDATA/postmaster.opts" 2>/dev/null | head -n 1)
+        [ -n "$cf_conf" ] || cf_conf=$PGDATA/postgresql.conf
+        printf 'config_file\t%s\n' "$cf_conf" >> "$cf_work/config.found"
+        for cf_setting in hba_file ident_file; do
+            cf_value=$(conf_value "$cf_conf" "$cf_setting")
+            [ -n "$cf_value" ] || cf_value=$PGDATA/$( [ "$cf_setting" = hba_file ] && echo pg_hba.conf || echo pg_ident.conf)
+            printf '%s\t%s\n' "$cf_setting" "$cf_value" >> "$cf_work/config.found"
+        done
+    fi
+    cf_conf=$(sed -n "s/^config_file$TAB//p" "$cf_work/config.found" | head -n 1)
+    for cf_sibling in start.conf pg_ctl.conf environment; do
+        [ -f "$(dirname -- "$cf_conf")/$cf_sibling" ] &&
+            printf 'postgresql-common\t%s\n' "$(dirname -- "$cf_conf")/$cf_sibling" >> "$cf_work/config.found"
+    done
+    # Follow include lines until no new file turns up (bounded: a loop of includes cannot run away).
+    cf_round=0
+    cp "$cf_work/config.found" "$cf_work/config.todo"
+    while [ -s "$cf_work/config.todo" ] && [ "$cf_round" -lt 10 ]; do
+        cf_round=$((cf_round + 1))
+        : > "$cf_work/config.next"
+        while IFS="$TAB" read -r _ cf_file; do
+            [ -f "$cf_file" ] || continue
+            conf_includes "$cf_file" >> "$cf_work/config.next"
+        done < "$cf_work/config.todo"
+        awk -F '\t' 'FNR == NR { seen[$2] = 1; next } !($2 in seen) { seen[$2] = 1; print }' \
+            "$cf_work/config.found" "$cf_work/config.next" > "$cf_work/config.todo"
+        cat "$cf_work/config.todo" >> "$cf_work/config.found"
+    done
+    cf_pgdata=$(realpath -e -- "$PGDATA")
+    while IFS="$TAB" read -r cf_setting cf_path; do
+        cf_real=$(realpath -e -- "$cf_path" 2>/dev/null) || continue
+        case $cf_real/ in "$cf_pgdata"/*) continue ;; esac
+        if [ -d "$cf_real" ]; then cf_type='directory'; else cf_type='file'; fi
+        printf '%s\t%s\t%s\n' "$cf_setting" "$cf_type" "$cf_real"
+    done < "$cf_work/config.found" | awk -F '\t' '!seen[$3]++'
+}
+
+# The pid of a live postmaster of $PGDATA, or nothing.
+live_server_pid() {
+    lsp_pid=$(sed -n 1p "$PGDATA/postmaster.pid" 2>/dev/null)
+    case $lsp_pid in ''|*[!0-9]*) return 0 ;; esac
+    case $(ps -o comm= -p "$lsp_pid" 2>/dev/null) in postgres|postmaster) printf '%s\n' "$lsp_pid" ;; esac
+}
+
+# conf_value FILE NAME: the last value FILE gives NAME (postgresql.conf syntax), as an absolute path.
+conf_value() {
+    awk -v name="$2" '
+        { line = $0; sub(/#.*/, "", line) }
+        line ~ "^[ \t]*" name "[ \t]*(=[ \t]*)?" {
+            sub("^[ \t]*" name "[ \t]*(=[ \t]*)?", "", line); sub(/[ \t]*$/, "", line)
+            if (line ~ /^'\''/) { line = substr(line, 2); sub(/'\''.*/, "", line) }
+            value = line
+        }
+        END { if (value != "") print value }' "$1" 2>/dev/null | absolute_from "$1"
+}
+
+# conf_includes FILE: the files and directories FILE includes, as "setting<TAB>absolute path"; for
+# include_dir also each *.conf file in the directory (the ones PostgreSQL reads).
+conf_includes() {
+    awk '
+        { line = $0; sub(/#.*/, "", line) }
+        match(line, /^[ \t]*(include_if_exists|include_dir|include)[ \t]*(=[ \t]*)?/) {
+            kind = line; sub(/^[ \t]*/, "", kind); sub(/[ \t=].*/, "", kind)
+            rest = substr(line, RLENGTH + 1); sub(/[ \t]*$/, "", rest)
+            if (rest ~ /^'\''/) { rest = substr(rest, 2); sub(/'\''.*/, "", rest) }
+            if (rest != "") printf "%s\t%s\n", kind, rest
+        }' "$1" 2>/dev/null |
+        while IFS="$TAB" read -r ci_kind ci_path; do
+            ci_path=$(printf '%s\n' "$ci_path" | absolute_from "$1")
+            printf '%s\t%s\n' "$ci_kind" "$ci_path"
+            if [ "$ci_kind" = include_dir ] && [ -d "$ci_path" ]; then
+                find "$ci_path/" -mindepth 1 -maxdepth 1 -name '*.conf' ! -name '.*' -type f -printf "include_dir\t%p\n"
+            fi
+        done
+}
+
+# Reads a path per line and prints it absolute, a relative one taken from the directory of file $1.
+absolute_from() {
+    ab_dir=$(dirname -- "$1")
+    while IFS= read -r ab_path; do
+        case $ab_path in
+            /*) printf '%s\n' "$ab_path" ;;
+            *) printf '%s\n' "$ab_dir/$ab_path" ;;
+        esac
+    done
 }

@@ -27,6 +27,55 @@ MODE=${2:-backup}
 
 after_failure() { restore_service; }
 
+# What lies outside PGDATA and belongs to the cluster, found again right before the stop (the
+# pre-flight looked too, but the cluster may have changed since): RUN_DIR/areas.tsv holds
+# "area<TAB>link<TAB>location<TAB>name" for each tablespace and an external pg_wal. Names come
+# from the catalog, so only while PostgreSQL runs. Anything that cannot be backed up whole ends
+# the run here, before the stop.
+discover_layout() {
+    linked_areas "$PGDATA" > "$RUN_DIR/linked.tsv"
+    : > "$RUN_DIR/names.tsv"
+    if [ "$WAS_RUNNING" = true ] && [ -s "$RUN_DIR/linked.tsv" ]; then
+        # The role that proves the server serves may be unset; the catalog is readable by the owner's role too.
+        serving_user=$DB_USER
+        [ -n "$DB_USER" ] || DB_USER=$(stat -c %U -- "$PGDATA")
+        tablespace_names > "$RUN_DIR/names.raw" 2>> "$LOG" ||
+            log "cannot read the tablespace names from the catalog; the manifest records them without names"
+        DB_USER=$serving_user
+        tr "$US" "$TAB" < "$RUN_DIR/names.raw" > "$RUN_DIR/names.tsv"
+    fi
+    serving_user=$DB_USER
+    [ -n "$DB_USER" ] || DB_USER=$(stat -c %U -- "$PGDATA")
+    config_files "$RUN_DIR" > "$RUN_DIR/config.tsv"
+    DB_USER=$serving_user
+    while IFS="$TAB" read -r _ type path; do
+        [ "$type" = directory ] || [ -r "$path" ] || fail OWNER_MISMATCH "cannot read the configuration file $path as $(id -un)"
+    done < "$RUN_DIR/config.tsv"
+    pgdata_real=$(realpath -e -- "$PGDATA")
+    while IFS="$TAB" read -r area link location real; do
+        if [ -z "$real" ]; then
+            fail UNSUPPORTED_LAYOUT "$PGDATA/$link leads to $location, which does not exist: the files of that $(area_kind "$area") are missing"
+        fi
+        if [ ! -d "$real" ]; then
+            fail UNSUPPORTED_LAYOUT "$PGDATA/$link leads to $real, which is not a directory"
+        fi
+        case $real/ in
+            "$pgdata_real"/*) fail UNSUPPORTED_LAYOUT "$PGDATA/$link leads to $real, inside PGDATA: it would be copied twice and cannot be restored as a separate directory" ;;
+        esac
+    done < "$RUN_DIR/linked.tsv"
+    awk -F '\t' 'BEGIN { OFS = "\t" }
+        FNR == NR { name[$1] = $2; next }
+        { oid = $1; sub(/^tablespaces\//, "", oid); print $1, $2, $3, ($1 ~ /^tablespaces\//) ? name[oid] : "" }' \
+        "$RUN_DIR/names.tsv" "$RUN_DIR/linked.tsv" > "$RUN_DIR/areas.tsv"
+}
+
+area_kind() {
+    case $1 in
+        wal) printf 'WAL directory' ;;
+        *) printf 'tablespace' ;;
+    esac
+}
+
 # --- the run ---------------------------------------------------------------------------------
 
 PARTIAL=$(param partial)
@@ -64,6 +113,7 @@ take_lock "$DEST"
 log "runner started on $(hostname) as $(id -un) (pid $$)"
 
 check_unchanged
+discover_layout
 if [ "$WAS_RUNNING" = true ]; then
     start_watchdog
     stop_and_prove
@@ -90,34 +140,68 @@ event "control system_id=$SYSTEM_ID checkpoint=$CHECKPOINT redo=$REDO timeline=$
 # --- copy ---
 PHASE=copy
 TOTAL=$(du -s -B1 --apparent-size "$PGDATA" | cut -f1)
+while IFS="$TAB" read -r area link _; do
+    TOTAL=$((TOTAL + $(du -s -B1 --apparent-size "$PGDATA/$link/" | cut -f1)))
+done < "$RUN_DIR/areas.tsv"
 event "phase copy total=$TOTAL"
-log "copying $PGDATA ($TOTAL bytes) to $PARTIAL/data"
 COPY_START=$(now_ms)
-mkdir -m 700 "$PARTIAL/data" || fail COPY_FAILED "cannot create $PARTIAL/data"
 (
     # $$ is the runner: a runner killed outright must not leave this loop behind.
     while sleep 1 && kill -0 $$ 2>/dev/null; do
         printf '%s progress bytes=%s total=%s\n' "$(now_ms)" \
-            "$(du -s -B1 --apparent-size "$PARTIAL/data" 2>/dev/null | cut -f1)" "$TOTAL" >> "$STATE"
+            "$(du -s -B1 --apparent-size "$PARTIAL" 2>/dev/null | cut -f1)" "$TOTAL" >> "$STATE"
     done
 ) < /dev/null > /dev/null 2>&1 &
 PROGRESS=$!
-copy_rc=0
-run_child cp -a "$PGDATA/." "$PARTIAL/data/" || copy_rc=$?
+: > "$RUN_DIR/omitted.tsv"
+# copy_one AREA SOURCE KIND: one area into the partial directory; what is left out is noted.
+copy_one() {
+    log "copying $2 to $PARTIAL/$1"
+    { mkdir -p "$PARTIAL/$1" && chmod 700 "$PARTIAL/$1"; } || fail COPY_FAILED "cannot create $PARTIAL/$1"
+    area_find "$2" "$3" '' '%P\t@\n' | prefixed "$1" 1 >> "$RUN_DIR/omitted.tsv"
+    copy_rc=0
+    run_child copy_area "$2" "$PARTIAL/$1" "$3" "$RUN_DIR/copy.names" || copy_rc=$?
+    check_abort
+    [ "$copy_rc" = 0 ] || fail COPY_FAILED "copying $2 failed (status $copy_rc, see the messages above)"
+}
+copy_one data "$PGDATA" data
+while IFS="$TAB" read -r area link _; do
+    copy_one "$area" "$PGDATA/$link" area
+done < "$RUN_DIR/areas.tsv"
+# Configuration outside PGDATA, each file under its absolute path in config/.
+while IFS="$TAB" read -r setting type path; do
+    [ -n "$path" ] || continue
+    log "copying $path ($setting) to $PARTIAL/config$path"
+    if [ "$type" = directory ]; then
+        mkdir -p "$PARTIAL/config$path"
+    else
+        mkdir -p "$PARTIAL/config$(dirname -- "$path")" && cp -p -- "$path" "$PARTIAL/config$path"
+    fi || fail COPY_FAILED "cannot copy the configuration file $path"
+done < "$RUN_DIR/config.tsv"
 stop_bg "$PROGRESS"
 PROGRESS=
-check_abort
-[ "$copy_rc" = 0 ] || fail COPY_FAILED "cp exited with status $copy_rc (see the messages above)"
-# Never part of a backup: they describe the server process that ran from the source.
-rm -f "$PARTIAL/data/postmaster.pid" "$PARTIAL/data/postmaster.opts"
 COPY_END=$(now_ms)
 
 # --- verify (still stopped, so the source cannot change under us) ---
 PHASE=verify
 event "phase verify"
-# Omitted files are left out of the source side; directory sizes do not count.
-listing "$PGDATA" postmaster.pid postmaster.opts > "$RUN_DIR/source.list"
-listing "$PARTIAL/data" > "$RUN_DIR/copy.list"
+# Each area of the copy against its source, less what the backup leaves out; directory sizes do not count.
+{
+    listing "$PGDATA" data | prefixed data
+    while IFS="$TAB" read -r area link _; do
+        listing "$PGDATA/$link" area | prefixed "$area"
+    done < "$RUN_DIR/areas.tsv"
+} > "$RUN_DIR/source.list"
+{
+    listing "$PARTIAL/data" all | prefixed data
+    while IFS="$TAB" read -r area _; do
+        listing "$PARTIAL/$area" all | prefixed "$area"
+    done < "$RUN_DIR/areas.tsv"
+} > "$RUN_DIR/copy.list"
+while IFS="$TAB" read -r _ type path; do
+    [ "$type" = file ] || continue
+    cmp -s -- "$path" "$PARTIAL/config$path" || fail VERIFY_FAILED "the copy of $path differs from it"
+done < "$RUN_DIR/config.tsv"
 if ! cmp -s "$RUN_DIR/source.list" "$RUN_DIR/copy.list"; then
     log "the copy differs from the source (first differences, '<' source, '>' copy):"
     diff "$RUN_DIR/source.list" "$RUN_DIR/copy.list" | head -n 20 >> "$LOG"
@@ -125,10 +209,14 @@ if ! cmp -s "$RUN_DIR/source.list" "$RUN_DIR/copy.list"; then
 fi
 FILES=$(awk -F '\t' '$1 == "f"' "$RUN_DIR/copy.list" | wc -l)
 BYTES=$(awk -F '\t' '$1 == "f" { s += $2 } END { printf "%.0f", s }' "$RUN_DIR/copy.list")
+if [ -d "$PARTIAL/config" ]; then
+    FILES=$((FILES + $(find "$PARTIAL/config" -type f | wc -l)))
+    BYTES=$((BYTES + $(find "$PARTIAL/config" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f", s }')))
+fi
 check_abort
 VERIFY_END=$(now_ms)
 event "verified files=$FILES bytes=$BYTES"
-log "verified: $FILES files, $BYTES bytes, every file present with the size it has in PGDATA"
+log "verified: $FILES files, $BYTES bytes, every file present with the size it has in PGDATA$([ -s "$RUN_DIR/areas.tsv" ] && printf ' and the directories it links to')"
 
 # --- start ---
 SERVING_AT=
@@ -151,15 +239,32 @@ if [ -n "$SERVING_AT" ]; then DOWNTIME=$((SERVING_AT - STOP_AT)); else DOWNTIME=
 
 # SHA-256 of every file of the still copy (PostgreSQL serves again meanwhile: this is no downtime).
 log "computing SHA-256 checksums of the copy"
-checksum_files "$PARTIAL/data" > "$RUN_DIR/sha256.tsv" || fail RECORD_FAILED "cannot compute the checksums"
-TZ=UTC find "$PARTIAL/data" -mindepth 1 -printf '%y\t%s\t%T@\t%m\t%P\t%l\t%TY-%Tm-%Td %TH:%TM:%TS\n' |
-    LC_ALL=C sort -t "$TAB" -k5,5 > "$RUN_DIR/files.tsv"
+# record_lists: RUN_DIR/sha256.tsv "key<TAB>hash" and RUN_DIR/files.tsv "type<TAB>size<TAB>mtime<TAB>
+# mode<TAB>area<TAB>path<TAB>target<TAB>date" for every area, sorted by key.
+record_lists() {
+    : > "$RUN_DIR/sha256.unsorted"
+    : > "$RUN_DIR/files.unsorted"
+    for area in data $(cut -f 1 "$RUN_DIR/areas.tsv") $([ -d "$PARTIAL/config" ] && echo config); do
+        checksum_files "$PARTIAL/$area" | prefixed "$area" 1 >> "$RUN_DIR/sha256.unsorted" || return 1
+        TZ=UTC find "$PARTIAL/$area" -mindepth 1 \
+            -printf "%y\t%s\t%T@\t%m\t$area\t%P\t%l\t%TY-%Tm-%Td %TH:%TM:%TS\n" >> "$RUN_DIR/files.unsorted" || return 1
+    done
+    LC_ALL=C sort -t "$TAB" -k1,1 "$RUN_DIR/sha256.unsorted" > "$RUN_DIR/sha256.tsv" &&
+        awk -F '\t' 'BEGIN { OFS = "\t" } { print $5 "/" $6, $0 }' "$RUN_DIR/files.unsorted" |
+        LC_ALL=C sort -t "$TAB" -k1,1 | cut -f 2- > "$RUN_DIR/files.tsv"
+}
+record_lists || fail RECORD_FAILED "cannot compute the checksums"
+
+# The WAL of the copy: pg_wal itself, or the copy of the directory it linked to.
+WAL_COPY=$PARTIAL/data/pg_wal
+[ -d "$PARTIAL/wal" ] && WAL_COPY=$PARTIAL/wal
 
 # PostgreSQL's own backup_manifest, beside data/ (inside it, it would confuse later tools), so that
 # the stock pg_verifybackup can check the backup, WAL included: the WAL range runs from the REDO
 # location of the shutdown checkpoint to the end of that record, where pg_waldump finds no more WAL.
+# Tablespace files are listed as PostgreSQL sees them, below pg_tblspc/<oid>/.
 write_pg_manifest() {
-    end_lsn=$("$PG_BIN/pg_waldump" -p "$PARTIAL/data/pg_wal" -t "$TIMELINE" -s "$REDO" 2>&1 >/dev/null |
+    end_lsn=$("$PG_BIN/pg_waldump" -p "$WAL_COPY" -t "$TIMELINE" -s "$REDO" 2>&1 >/dev/null |
         sed -n 's/.*invalid record length at \([0-9A-F]*\/[0-9A-F]*\).*/\1/p' | head -n 1)
     [ -n "$end_lsn" ] || return 1
     manifest_version=1
@@ -170,9 +275,13 @@ write_pg_manifest() {
         printf '"Files": [\n'
         awk -F '\t' "$JSON_AWK"'
             FNR == NR { sha[$1] = $2; next }
-            $1 == "f" && $5 !~ /^pg_wal\// {
+            {
+                if ($1 != "f") next
+                if ($5 == "data") { if ($6 ~ /^pg_wal\//) next; path = $6 }
+                else if ($5 ~ /^tablespaces\//) path = "pg_tblspc/" substr($5, 13) "/" $6
+                else next
                 if (n++) printf ",\n"
-                printf "{ \"Path\": \"%s\", \"Size\": %s, \"Last-Modified\": \"%s GMT\", \"Checksum-Algorithm\": \"SHA256\", \"Checksum\": \"%s\" }", esc($5), $2, substr($7, 1, 19), sha[$5]
+                printf "{ \"Path\": \"%s\", \"Size\": %s, \"Last-Modified\": \"%s GMT\", \"Checksum-Algorithm\": \"SHA256\", \"Checksum\": \"%s\" }", esc(path), $2, substr($8, 1, 19), sha[$5 "/" $6]
             }' "$RUN_DIR/sha256.tsv" "$RUN_DIR/files.tsv"
         # pg_verifybackup follows a symbolic link to a file and expects it listed as that file.
         (cd "$PARTIAL/data" && find . -type l -xtype f ! -path './pg_wal/*' -print) | sed 's|^\./||' |
@@ -196,7 +305,7 @@ if [ "$PG_VERSION" -ge 13 ] && [ -x "$PG_BIN/pg_waldump" ]; then
     write_pg_manifest || fail RECORD_FAILED "cannot find the end of the shutdown checkpoint with pg_waldump"
     if [ -x "$PG_BIN/pg_verifybackup" ]; then
         log "checking the copy with pg_verifybackup"
-        if pg_verifybackup_safely "$PG_BIN" "$PARTIAL/backup_manifest" "$PARTIAL/data" >> "$LOG" 2>&1; then
+        if pg_verifybackup_safely "$PG_BIN" "$PARTIAL/backup_manifest" "$PARTIAL" >> "$LOG" 2>&1; then
             PG_VERIFYBACKUP=passed
         else
             fail VERIFY_FAILED "pg_verifybackup found the copy inconsistent with its checksums (see above)"
@@ -206,7 +315,7 @@ fi
 
 {
     printf '{\n'
-    printf '  "formatVersion": 1,\n'
+    printf '  "formatVersion": 2,\n'
     printf '  "tool": {"name": "pg-offline-backup", "version": %s},\n' "$(js "$(param tool_version)")"
     printf '  "backupId": %s,\n' "$(js "$(param id)")"
     printf '  "kind": "offline-full",\n'
@@ -220,7 +329,36 @@ fi
     printf '    "wasRunning": %s, "stopMode": %s},\n' "$WAS_RUNNING" "$(js "$STOP_MODE")"
     printf '  "layout": {"data": "data", "pgManifest": %s},\n' \
         "$([ -f "$PARTIAL/backup_manifest" ] && echo '"backup_manifest"' || echo null)"
-    printf '  "omitted": ["postmaster.pid", "postmaster.opts"],\n'
+    # One line per tablespace, per WAL directory and per omitted entry: restore.sh reads them back.
+    printf '  "tablespaces": [\n'
+    awk -F '\t' "$JSON_AWK"'
+        $1 ~ /^tablespaces\// {
+            if (n++) printf ",\n"
+            printf "    {\"oid\": \"%s\", \"name\": %s, \"location\": \"%s\", \"area\": \"%s\"}", substr($1, 13),
+                ($4 == "" ? "null" : "\"" esc($4) "\""), esc($3), $1
+        }
+        END { if (n) printf "\n" }' "$RUN_DIR/areas.tsv"
+    printf '  ],\n'
+    awk -F '\t' "$JSON_AWK"'
+        $1 == "wal" { printf "  \"walDirectory\": {\"location\": \"%s\", \"area\": \"wal\"},\n", esc($3); found = 1 }
+        END { if (!found) printf "  \"walDirectory\": null,\n" }' "$RUN_DIR/areas.tsv"
+    printf '  "config": [\n'
+    awk -F '\t' "$JSON_AWK"'
+        $3 != "" {
+            if (n++) printf ",\n"
+            printf "    {\"setting\": \"%s\", \"type\": \"%s\", \"original\": \"%s\", \"area\": \"config\"}", $1, $2, esc($3)
+        }
+        END { if (n) printf "\n" }' "$RUN_DIR/config.tsv"
+    printf '  ],\n'
+    printf '  "omitted": [\n'
+    LC_ALL=C sort "$RUN_DIR/omitted.tsv" | awk -F '\t' "$JSON_AWK$REASONS_AWK"'
+        {
+            key = $1; sub(/^data\//, "", key)
+            if (n++) printf ",\n"
+            printf "    {\"omitted\": \"%s\", \"reason\": \"%s\"}", esc(key), why[$2]
+        }
+        END { if (n) printf "\n" }'
+    printf '  ],\n'
     printf '  "totals": {"files": %s, "bytes": %s},\n' "$FILES" "$BYTES"
     printf '  "phases": [\n'
     java_phases=$(param java_phases)
@@ -236,15 +374,17 @@ fi
     printf ',\n    {"name": "checksums", "startMillis": %s, "endMillis": %s}' "$RECORD_START" "$(now_ms)"
     printf '\n  ],\n'
     printf '  "downtimeMillis": %s,\n' "$DOWNTIME"
-    printf '  "verification": {"method": "file list, total bytes and each file size of the copy against PGDATA, while PostgreSQL was stopped", "passed": true, "files": %s, "bytes": %s, "checksums": "sha256", "pgVerifybackup": "%s"},\n' "$FILES" "$BYTES" "$PG_VERIFYBACKUP"
+    printf '  "verification": {"method": "file list, total bytes and each file size of the copy against PGDATA and the directories it links to, while PostgreSQL was stopped", "passed": true, "files": %s, "bytes": %s, "checksums": "sha256", "pgVerifybackup": "%s"},\n' "$FILES" "$BYTES" "$PG_VERIFYBACKUP"
     printf '  "files": [\n'
     awk -F '\t' "$JSON_AWK"'
         FNR == NR { sha[$1] = $2; next }
         {
             type = ($1 == "f") ? "file" : ($1 == "d") ? "directory" : ($1 == "l") ? "symlink" : "other"
-            line = sprintf("    {\"path\": \"%s\", \"type\": \"%s\", \"mode\": \"%04d\"", esc($5), type, $4)
-            if ($1 == "f") line = line sprintf(", \"size\": %s, \"mtime\": \"%s\", \"sha256\": \"%s\"", $2, $3, sha[$5])
-            if ($1 == "l") line = line sprintf(", \"target\": \"%s\"", esc($6))
+            line = sprintf("    {\"path\": \"%s\"", esc($6))
+            if ($5 != "data") line = line sprintf(", \"area\": \"%s\"", $5)
+            line = line sprintf(", \"type\": \"%s\", \"mode\": \"%04d\"", type, $4)
+            if ($1 == "f") line = line sprintf(", \"size\": %s, \"mtime\": \"%s\", \"sha256\": \"%s\"", $2, $3, sha[$5 "/" $6])
+            if ($1 == "l") line = line sprintf(", \"target\": \"%s\"", esc($7))
             if (n++) printf ",\n"
             printf "%s}", line
         }

@@ -1,13 +1,18 @@
 #!/bin/sh
 # pg-offline-backup verify: re-reads a backup on the host and checks it against its manifest.json.
 # It only reads. Usage (lib.sh is sent ahead of this script on stdin, or lies beside it):
-#   verify.sh BACKUP_DIR MODE [DATA_DIR] [PG_BIN]
+#   verify.sh BACKUP_DIR MODE [DATA_DIR] [PG_BIN] [AREA_MAP]
 #     MODE      checksums (every file's SHA-256 too) or sizes (list, types and sizes only)
-#     DATA_DIR  the directory to compare with the manifest (default BACKUP_DIR/data), e.g. a
+#     DATA_DIR  the directory to compare with the manifest's data (default BACKUP_DIR/data), e.g. a
 #               freshly restored PGDATA
 #     PG_BIN    where pg_verifybackup is; when given and DATA_DIR is the backup's own, it runs too
-# Output: key=value lines; "problem=" repeats as kind<US>path<US>detail. The manifest's paths are
-# only ever compared as strings with what is on disk: they never name a file to open.
+#     AREA_MAP  with DATA_DIR: a file of "area<TAB>link<TAB>directory" lines saying where each
+#               tablespace or WAL area was restored (and so where its link in DATA_DIR leads);
+#               areas it does not name (configuration) are not compared
+# Output: key=value lines; "problem=" repeats as kind<US>path<US>detail, "area=" as
+# area<US>link<US>original location<US>name<US>bytes, "config=" as setting<US>type<US>original path.
+# The manifest's paths are only ever compared as strings with what is on disk: they never name a
+# file to open.
 
 set -u
 LC_ALL=C
@@ -19,6 +24,7 @@ BACKUP=$1
 MODE=$2
 DATA=${3:-}
 PG_BIN=${4:-}
+AREA_MAP=${5:-}
 OWN_DATA=false
 [ -n "$DATA" ] || { DATA=$BACKUP/data; OWN_DATA=true; }
 US=$(printf '\037')
@@ -69,47 +75,87 @@ if [ ! -d "$DATA" ]; then
 fi
 
 manifest_entries "$MANIFEST" > "$WORK/manifest.tsv"
+manifest_areas "$MANIFEST" > "$WORK/areas.tsv"
+manifest_config "$MANIFEST" > "$WORK/config.tsv"
+# What each area holds, for the restore's pre-flight: where it goes and how much room it needs.
+awk -F '\t' -v us="$US" "$AREA_OF_AWK"'
+    FILENAME == ARGV[1] { if ($1 == "f") bytes[area_of($4)] += $2; next }
+    { printf "area=%s%s%s%s%s%s%s%s%.0f\n", $1, us, $2, us, $3, us, $4, us, bytes[$1] }
+    END { printf "data_bytes=%.0f\nconfig_bytes=%.0f\n", bytes["data"], bytes["config"] }' \
+    "$WORK/manifest.tsv" "$WORK/areas.tsv"
+awk -F '\t' -v us="$US" '{ printf "config=%s%s%s%s%s\n", $1, us, $2, us, $3 }' "$WORK/config.tsv"
+
+# The areas to compare, "area<TAB>directory<TAB>kind" (kind as for area_find), and the link
+# targets to expect instead of those the manifest recorded, "key<TAB>target".
+: > "$WORK/expected_links.tsv"
 if [ "$OWN_DATA" = true ]; then
-    listing "$DATA" > "$WORK/actual.tsv"
+    printf 'data\t%s\tall\n' "$DATA" > "$WORK/compare.tsv"
+    while IFS="$TAB" read -r area _; do
+        printf '%s\t%s\tall\n' "$area" "$BACKUP/$area"
+    done < "$WORK/areas.tsv" >> "$WORK/compare.tsv"
+    if cut -f 4 "$WORK/manifest.tsv" | grep -q '^config/'; then
+        printf 'config\t%s\tall\n' "$BACKUP/config" >> "$WORK/compare.tsv"
+    fi
 else
     # A restored PGDATA gets the original's postmaster.opts, and a running one a postmaster.pid.
-    listing "$DATA" postmaster.pid postmaster.opts > "$WORK/actual.tsv"
+    printf 'data\t%s\tdata\n' "$DATA" > "$WORK/compare.tsv"
+    if [ -n "$AREA_MAP" ]; then
+        while IFS="$TAB" read -r area link dir; do
+            printf '%s\t%s\tarea\n' "$area" "$dir" >> "$WORK/compare.tsv"
+            printf 'data/%s\t%s\n' "$link" "$dir" >> "$WORK/expected_links.tsv"
+        done < "$AREA_MAP"
+    fi
 fi
+: > "$WORK/actual.tsv"
 : > "$WORK/sums.tsv"
-if [ "$MODE" = checksums ]; then
-    checksum_files "$DATA" > "$WORK/sums.tsv"
-fi
+while IFS="$TAB" read -r area dir kind; do
+    if [ ! -d "$dir" ]; then
+        problem missing "$dir" "the directory of $area does not exist"
+        continue
+    fi
+    listing "$dir" "$kind" | prefixed "$area" >> "$WORK/actual.tsv"
+    if [ "$MODE" = checksums ]; then
+        checksum_files "$dir" | prefixed "$area" 1 >> "$WORK/sums.tsv"
+    fi
+done < "$WORK/compare.tsv" > "$WORK/missing_areas"
+cat "$WORK/missing_areas"
+# Entries of areas that are not compared (a restore's configuration) are not expected on disk.
+awk -F '\t' "$AREA_OF_AWK"'
+    FNR == NR { compared[$1] = 1; next }
+    area_of($4) in compared' "$WORK/compare.tsv" "$WORK/manifest.tsv" > "$WORK/expected.tsv"
 
 awk -F '\t' -v us="$US" -v mode="$MODE" '
+    function shown(key) { sub(/^data\//, "", key); return key }
     FILENAME == ARGV[1] { type[$4] = $1; size[$4] = $2; sha[$4] = $3; target[$4] = $5; next }
     FILENAME == ARGV[2] { sum[$1] = $2; next }
+    FILENAME == ARGV[3] { target[$1] = $2; next }
     {
         path = $3
-        if (!(path in type)) { print "problem=extra" us path us "on disk but not in the manifest"; next }
+        if (!(path in type)) { print "problem=extra" us shown(path) us "on disk but not in the manifest"; next }
         seen[path] = 1
-        if (type[path] != $1) { print "problem=type" us path us "type " $1 " on disk, " type[path] " in the manifest"; next }
+        if (type[path] != $1) { print "problem=type" us shown(path) us "type " $1 " on disk, " type[path] " in the manifest"; next }
         if ($1 == "f" && size[path] != $2) {
-            print "problem=size" us path us $2 " bytes on disk, " size[path] " in the manifest"; next
+            print "problem=size" us shown(path) us $2 " bytes on disk, " size[path] " in the manifest"; next
         }
         if ($1 == "f" && mode == "checksums" && sha[path] != "" && sum[path] != sha[path]) {
-            print "problem=checksum" us path us "SHA-256 differs from the manifest"
+            print "problem=checksum" us shown(path) us "SHA-256 differs from the manifest"
         }
-        if ($1 == "l" && target[path] != $4) { print "problem=target" us path us "link points elsewhere" }
+        if ($1 == "l" && target[path] != $4) { print "problem=target" us shown(path) us "link points elsewhere" }
     }
     END {
         for (path in type) {
-            if (!(path in seen)) print "problem=missing" us path us "in the manifest but not on disk"
+            if (!(path in seen)) print "problem=missing" us shown(path) us "in the manifest but not on disk"
             if (type[path] == "f") { files++; bytes += size[path] }
         }
         printf "files=%d\nbytes=%.0f\n", files, bytes
-    }' "$WORK/manifest.tsv" "$WORK/sums.tsv" "$WORK/actual.tsv" > "$WORK/result"
+    }' "$WORK/expected.tsv" "$WORK/sums.tsv" "$WORK/expected_links.tsv" "$WORK/actual.tsv" > "$WORK/result"
 cat "$WORK/result"
 
 # PostgreSQL's own tool, where the backup has a backup_manifest, checks the WAL range too.
 VERIFYBACKUP=skipped
 if [ "$OWN_DATA" = true ] && [ "$MODE" = checksums ] && [ -n "$PG_BIN" ] && [ -x "$PG_BIN/pg_verifybackup" ] &&
     [ -f "$BACKUP/backup_manifest" ]; then
-    if out=$(pg_verifybackup_safely "$PG_BIN" "$BACKUP/backup_manifest" "$DATA" 2>&1); then
+    if out=$(pg_verifybackup_safely "$PG_BIN" "$BACKUP/backup_manifest" "$BACKUP" 2>&1); then
         VERIFYBACKUP=passed
     else
         VERIFYBACKUP=failed
@@ -120,7 +166,7 @@ if [ "$OWN_DATA" = true ] && [ "$MODE" = checksums ] && [ -n "$PG_BIN" ] && [ -x
 fi
 kv pg_verifybackup "$VERIFYBACKUP"
 
-if grep -q '^problem=' "$WORK/result" || [ "$VERIFYBACKUP" = failed ]; then
+if grep -q '^problem=' "$WORK/result" "$WORK/missing_areas" || [ "$VERIFYBACKUP" = failed ]; then
     finish failed
 fi
 finish ok

@@ -67,10 +67,36 @@ class PreflightTest {
     }
 
     @Test
-    void tablespacesAndAnExternalWalDirectoryAreRefusedRatherThanMissed() {
-        BackupPlan plan = plan(request(), "tablespace=16400\u001f/srv/ts1", "wal_link=/srv/wal");
-        assertThat(codes(plan)).containsExactly(ErrorCode.UNSUPPORTED_LAYOUT, ErrorCode.UNSUPPORTED_LAYOUT);
-        assertThat(plan.problems().get(0).message()).contains("16400 -> /srv/ts1");
+    void tablespacesAndAnExternalWalDirectoryAreCopiedAndCountedInTheSpaceNeeded() {
+        BackupPlan plan = plan(request(), "linked_area=tablespaces/16400\u001fpg_tblspc/16400\u001f/srv/ts1\u001f/srv/ts1"
+                + "\u001f5000000\u001f10\nlinked_area=wal\u001fpg_wal\u001f/srv/wal\u001f/srv/wal\u001f2000000\u001f3",
+                "tablespace_name=16400\u001fbig_disk");
+        assertThat(plan.ok()).as(plan.problems().toString()).isTrue();
+        assertThat(plan.bytes()).isEqualTo(8_000_000);
+        assertThat(plan.files()).isEqualTo(913);
+        assertThat(plan.linkedAreas()).extracting(a -> a.describe())
+                .containsExactly("tablespace 16400 (big_disk) at /srv/ts1", "the WAL directory /srv/wal");
+    }
+
+    @Test
+    void aTablespaceThatLeadsNowhereOrIntoPgdataIsReportedBeforeAnyDowntime() {
+        BackupPlan dangling = plan(request(),
+                "linked_area=tablespaces/16400\u001fpg_tblspc/16400\u001f/srv/gone\u001f\u001f\u001f");
+        assertThat(codes(dangling)).containsExactly(ErrorCode.UNSUPPORTED_LAYOUT);
+        assertThat(dangling.problems().get(0).message()).contains("16400", "/srv/gone", "does not exist");
+        BackupPlan inside = plan(request(), "linked_area=tablespaces/16401\u001fpg_tblspc/16401\u001f/srv/pg/data/ts"
+                + "\u001f/srv/pg/data/ts\u001f100\u001f1");
+        assertThat(codes(inside)).containsExactly(ErrorCode.UNSUPPORTED_LAYOUT);
+        assertThat(inside.problems().get(0).message()).contains("inside PGDATA");
+        BackupPlan wal = plan(request(), "linked_area=wal\u001fpg_wal\u001f/srv/wal\u001f\u001f\u001f");
+        assertThat(wal.problems().get(0).message()).contains("WAL", "cannot start");
+    }
+
+    @Test
+    void aBackupDirectoryInsideATablespaceIsRefused() {
+        BackupPlan plan = plan(request(), "linked_area=tablespaces/16400\u001fpg_tblspc/16400\u001f/backup/ts\u001f"
+                + "/backup\u001f100\u001f1");
+        assertThat(codes(plan)).containsExactly(ErrorCode.DEST_INSIDE_PGDATA);
     }
 
     @Test

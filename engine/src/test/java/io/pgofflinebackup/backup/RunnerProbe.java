@@ -16,9 +16,9 @@ public final class RunnerProbe {
     private RunnerProbe() {
     }
 
-    /** Waits for the backup runner's cp process to exist and freezes it; returns its pid. */
+    /** Waits for the backup runner's tar process to exist and freezes it; returns its pid. */
     public static long freezeCopy(Path dest, Duration timeout) throws Exception {
-        return freeze(dest, "cp", timeout);
+        return freeze(dest, "tar", timeout);
     }
 
     /**

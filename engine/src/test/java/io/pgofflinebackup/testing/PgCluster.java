@@ -26,25 +26,52 @@ public final class PgCluster implements AutoCloseable {
      *                         live only in postmaster.opts (as for a DBA who runs pg_ctl by hand); when
      *                         false they are written into postgresql.conf
      * @param pgbenchScale     {@code pgbench -i} scale after start; 0 for an empty cluster
+     * @param tablespaces      names of tablespaces to create after start, each in {@code <dir>/ts/<name>}
+     * @param separateWal      initdb {@code --waldir <dir>/wal}: pg_wal is a link to a directory outside PGDATA
+     * @param externalConfig   Debian style: postgresql.conf, pg_hba.conf and pg_ident.conf live in
+     *                         {@code <dir>/etc} (which also has {@code conf.d/} included with
+     *                         {@link #EXTERNAL_SETTING}), and the server is started with
+     *                         {@code -c config_file=<dir>/etc/postgresql.conf}
      */
-    public record Options(boolean dataChecksums, boolean startWithOptions, int pgbenchScale) {
+    public record Options(boolean dataChecksums, boolean startWithOptions, int pgbenchScale, List<String> tablespaces,
+            boolean separateWal, boolean externalConfig) {
+
+        public Options {
+            tablespaces = List.copyOf(tablespaces);
+        }
 
         public static Options defaults() {
-            return new Options(true, true, 1);
+            return new Options(true, true, 1, List.of(), false, false);
         }
 
         public Options withDataChecksums(boolean value) {
-            return new Options(value, startWithOptions, pgbenchScale);
+            return new Options(value, startWithOptions, pgbenchScale, tablespaces, separateWal, externalConfig);
         }
 
         public Options withStartWithOptions(boolean value) {
-            return new Options(dataChecksums, value, pgbenchScale);
+            return new Options(dataChecksums, value, pgbenchScale, tablespaces, separateWal, externalConfig);
         }
 
         public Options withPgbenchScale(int value) {
-            return new Options(dataChecksums, startWithOptions, value);
+            return new Options(dataChecksums, startWithOptions, value, tablespaces, separateWal, externalConfig);
+        }
+
+        public Options withTablespaces(String... names) {
+            return new Options(dataChecksums, startWithOptions, pgbenchScale, List.of(names), separateWal,
+                    externalConfig);
+        }
+
+        public Options withSeparateWal(boolean value) {
+            return new Options(dataChecksums, startWithOptions, pgbenchScale, tablespaces, value, externalConfig);
+        }
+
+        public Options withExternalConfig(boolean value) {
+            return new Options(dataChecksums, startWithOptions, pgbenchScale, tablespaces, separateWal, value);
         }
     }
+
+    /** A custom setting that an external configuration sets in {@code conf.d/custom.conf}: name and value. */
+    public static final String[] EXTERNAL_SETTING = {"pgob.marker", "from-external-config"};
 
     private static final Duration PG_CTL_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration QUERY_TIMEOUT = Duration.ofMinutes(2);
@@ -93,10 +120,24 @@ public final class PgCluster implements AutoCloseable {
         cluster.temporarySocketDir = !socketDir.startsWith(dir);
         return initialise(cluster, () -> {
             cluster.initdb();
+            if (options.externalConfig()) {
+                cluster.moveConfigurationOut();
+            }
             if (!options.startWithOptions()) {
                 cluster.writeConnectionSettings();
             }
             cluster.start();
+            for (String name : options.tablespaces()) {
+                Path location = cluster.tablespaceLocation(name);
+                try {
+                    Files.createDirectories(location);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Cannot create " + location, e);
+                }
+                owner.chownToUser(location.getParent());
+                owner.chownToUser(location);
+                cluster.query("CREATE TABLESPACE " + name + " LOCATION '" + location + "'");
+            }
             if (options.pgbenchScale() > 0) {
                 cluster.pgbenchInit(options.pgbenchScale());
             }
@@ -170,14 +211,35 @@ public final class PgCluster implements AutoCloseable {
         return owner.name();
     }
 
+    /** Where a tablespace made by {@link Options#tablespaces()} lives. */
+    public Path tablespaceLocation(String name) {
+        return directory.resolve("ts").resolve(name);
+    }
+
+    /** Where pg_wal leads with {@link Options#separateWal()}. */
+    public Path walDirectory() {
+        return directory.resolve("wal");
+    }
+
+    /** Where postgresql.conf and the others live with {@link Options#externalConfig()}. */
+    public Path configDirectory() {
+        return directory.resolve("etc");
+    }
+
     /** Starts the cluster the same way as at creation, waiting until it accepts connections. */
     public void start() {
         List<String> command = new ArrayList<>(List.of(pgCtl(), "start", "-D", pgdata.toString(), "-w", "-t", "60",
                 // Without -l the postmaster inherits pg_ctl's output and callers reading it never see EOF.
                 "-l", serverLog.toString()));
+        List<String> serverOptions = new ArrayList<>();
+        if (options.externalConfig()) {
+            serverOptions.add("-c config_file='" + configDirectory().resolve("postgresql.conf") + "'");
+        }
         if (options.startWithOptions()) {
-            command.addAll(List.of("-o", "-p " + port + " -c listen_addresses='' -c unix_socket_directories='"
-                    + socketDir + "'"));
+            serverOptions.add("-p " + port + " -c listen_addresses='' -c unix_socket_directories='" + socketDir + "'");
+        }
+        if (!serverOptions.isEmpty()) {
+            command.addAll(List.of("-o", String.join(" ", serverOptions)));
         }
         ProcessResult result = owner.runAs(command, PG_CTL_TIMEOUT);
         if (!result.succeeded()) {
@@ -327,7 +389,31 @@ public final class PgCluster implements AutoCloseable {
         if (options.dataChecksums()) {
             command.add("--data-checksums");
         }
+        if (options.separateWal()) {
+            command.addAll(List.of("--waldir", walDirectory().toString()));
+        }
         owner.runAs(command, PG_CTL_TIMEOUT).orThrow();
+    }
+
+    /** Moves the configuration files to {@code <dir>/etc}, the way postgresql-common lays out a cluster. */
+    private void moveConfigurationOut() {
+        Path etc = configDirectory();
+        try {
+            Files.createDirectories(etc.resolve("conf.d"));
+            for (String name : List.of("postgresql.conf", "pg_hba.conf", "pg_ident.conf")) {
+                Files.move(pgdata.resolve(name), etc.resolve(name));
+            }
+            Files.writeString(etc.resolve("postgresql.conf"), "\n# pg-offline-backup test fixture: Debian layout\n"
+                    + "data_directory = '" + pgdata + "'\n"
+                    + "hba_file = '" + etc.resolve("pg_hba.conf") + "'\n"
+                    + "ident_file = '" + etc.resolve("pg_ident.conf") + "'\n"
+                    + "include_dir = 'conf.d'\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+            Files.writeString(etc.resolve("conf.d/custom.conf"), EXTERNAL_SETTING[0] + " = '" + EXTERNAL_SETTING[1]
+                    + "'\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot move the configuration of " + this + " to " + etc, e);
+        }
+        ProcessRunner.run(List.of("chown", "-R", owner.name(), etc.toString()), Duration.ofSeconds(30));
     }
 
     private void writeConnectionSettings() {
@@ -335,8 +421,10 @@ public final class PgCluster implements AutoCloseable {
                 + "port = " + port + "\n"
                 + "listen_addresses = ''\n"
                 + "unix_socket_directories = '" + socketDir + "'\n";
+        Path conf = options.externalConfig() ? configDirectory().resolve("postgresql.conf")
+                : pgdata.resolve("postgresql.conf");
         try {
-            Files.writeString(pgdata.resolve("postgresql.conf"), settings, StandardCharsets.UTF_8,
+            Files.writeString(conf, settings, StandardCharsets.UTF_8,
                     StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write postgresql.conf of " + this, e);
