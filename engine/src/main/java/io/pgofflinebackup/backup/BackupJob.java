@@ -3,7 +3,6 @@ package io.pgofflinebackup.backup;
 import io.pgofflinebackup.ErrorCode;
 import io.pgofflinebackup.JobFailure;
 import io.pgofflinebackup.ToolVersion;
-import io.pgofflinebackup.postgres.ActiveSession;
 import io.pgofflinebackup.postgres.ClusterInspection;
 import io.pgofflinebackup.postgres.ClusterInspector;
 import io.pgofflinebackup.postgres.PreviousRun;

@@ -170,6 +170,15 @@ public final class Preflight {
 
     /** The binaries exist and are of the given major version; false (with a problem) if not. */
     public static boolean checkBinaries(ClusterInspection in, String version, List<Problem> problems) {
+        return checkBinaries(in, version, "the cluster", ErrorCode.MISSING_BINARIES, problems);
+    }
+
+    /**
+     * @param whose what has that version, for the message ("the cluster", "the backup")
+     * @param mismatch the code for binaries of another major version
+     */
+    public static boolean checkBinaries(ClusterInspection in, String version, String whose, ErrorCode mismatch,
+            List<Problem> problems) {
         if (!in.missingBinaries().isEmpty()) {
             String where = in.pgBin().isEmpty() ? "the usual places for PostgreSQL " + version
                     + " (/usr/lib/postgresql/" + version + "/bin, /usr/pgsql-" + version + "/bin) or the PATH"
@@ -181,9 +190,9 @@ public final class Preflight {
         }
         String binVersion = in.pgCtlVersion().replaceAll("^[^0-9]*([0-9]+).*$", "$1");
         if (!binVersion.equals(version)) {
-            problems.add(new Problem(ErrorCode.MISSING_BINARIES, "the cluster is PostgreSQL " + version
-                    + " but " + in.pgBin() + "/pg_ctl is '" + in.pgCtlVersion() + "'; give --pg-bin with the "
-                    + "version " + version + " binaries"));
+            problems.add(new Problem(mismatch, whose + " is PostgreSQL " + version + " but " + in.pgBin()
+                    + "/pg_ctl is '" + in.pgCtlVersion() + "'; give --pg-bin with the version " + version
+                    + " binaries"));
             return false;
         }
         return true;

@@ -49,12 +49,7 @@ final class RestorePreflight {
             checkTarget(request, in, root, problems);
         }
         if (!backup.majorVersion().isEmpty()) {
-            Preflight.checkBinaries(in, backup.majorVersion(), problems);
-            problems.replaceAll(p -> p.code() == ErrorCode.MISSING_BINARIES && p.message().contains("pg_ctl is")
-                    ? new Problem(ErrorCode.VERSION_MISMATCH, "the backup is of PostgreSQL " + backup.majorVersion()
-                            + ", but the binaries found are '" + in.pgCtlVersion() + "'; give --pg-bin with the"
-                            + " version " + backup.majorVersion() + " binaries")
-                    : p);
+            Preflight.checkBinaries(in, backup.majorVersion(), "the backup", ErrorCode.VERSION_MISMATCH, problems);
         }
         List<RestoreArea> areas = placements(request, backup, problems);
         checkAreas(request, areas, in, problems);
