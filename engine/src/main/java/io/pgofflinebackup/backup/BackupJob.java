@@ -29,7 +29,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class BackupJob {
     private static final Duration INSPECT_TIMEOUT = Duration.ofMinutes(10);
-    private static final Duration SESSION_POLL = Duration.ofSeconds(2);
 
     private final BackupRequest request;
     private final Clock clock;
@@ -245,16 +244,14 @@ public final class BackupJob {
     }
 
     private BackupPlan waitForSessions(SshSession ssh, BackupPlan plan) throws JobFailure {
-        if (request.activeSessions().kind() != ActiveSessionPolicy.Kind.WAIT || plan.sessions().isEmpty()) {
+        ActiveSessionPolicy policy = request.activeSessions();
+        if (policy.kind() != ActiveSessionPolicy.Kind.WAIT || plan.sessions().isEmpty()) {
             return plan;
         }
-        long deadline = System.nanoTime() + request.activeSessions().maxWait().toNanos();
         log.info(plan.sessions().size() + " client session(s) connected; waiting up to "
-                + Durations.format(request.activeSessions().maxWait()) + " for them to end");
-        while (!plan.sessions().isEmpty() && System.nanoTime() < deadline && !abortRequested.get()) {
-            sleep(SESSION_POLL);
-            plan = Preflight.evaluate(request, runInspection(ssh));
-        }
+                + Durations.format(policy.maxWait()) + " for them to end");
+        plan = policy.awaitNoSessions(plan, p -> !p.sessions().isEmpty(),
+                () -> Preflight.evaluate(request, runInspection(ssh)), abortRequested);
         if (plan.sessions().isEmpty()) {
             log.info("no client sessions left");
         }
@@ -334,13 +331,5 @@ public final class BackupJob {
                     + " that is never taken for a backup";
         }
         return new JobFailure(code, message, running, null);
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -154,18 +154,9 @@ public final class RestoreJob {
             return plan;
         }
         log.info("client sessions connected; waiting up to " + policy + " for them to end");
-        long deadline = System.nanoTime() + policy.maxWait().toNanos();
-        while (System.nanoTime() < deadline && !abortRequested.get()
-                && plan.problems().stream().anyMatch(p -> p.code() == ErrorCode.ACTIVE_SESSIONS)) {
-            try {
-                Thread.sleep(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                abortRequested.set(true);
-            }
-            plan = RestorePreflight.evaluate(request, backup, inspect(ssh, backup));
-        }
-        return plan;
+        return policy.awaitNoSessions(plan,
+                p -> p.problems().stream().anyMatch(problem -> problem.code() == ErrorCode.ACTIVE_SESSIONS),
+                () -> RestorePreflight.evaluate(request, backup, inspect(ssh, backup)), abortRequested);
     }
 
     private RunnerHandle prepare(SshSession ssh, String stamp) throws JobFailure, IOException {
