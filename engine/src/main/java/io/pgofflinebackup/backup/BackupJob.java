@@ -204,6 +204,17 @@ public final class BackupJob {
         log.phase("connect", "connecting to " + request.target().display());
         SshSession ssh = request.connection().connector(log::warn).connect();
         log.info("connected; host key verified (" + describePolicy() + ")");
+        if (request.sudo()) {
+            try {
+                log.info("--sudo: " + SudoAccess.become(ssh, List.of(request.pgdata())));
+            } catch (JobFailure | IOException | RuntimeException e) {
+                ssh.close();
+                if (e instanceof JobFailure failure) {
+                    throw failure;
+                }
+                throw new JobFailure(ErrorCode.CONNECTION_FAILED, "checking sudo failed: " + e.getMessage(), e);
+            }
+        }
         return ssh;
     }
 
@@ -221,7 +232,7 @@ public final class BackupJob {
     }
 
     private ClusterInspection runInspection(SshSession ssh) throws JobFailure {
-        return new ClusterInspector(ssh, INSPECT_TIMEOUT).inspect(request.pgdata(), request.dest(),
+        return new ClusterInspector(ssh, INSPECT_TIMEOUT).withSudo(request.sudo()).inspect(request.pgdata(), request.dest(),
                 request.pgBin() == null ? "" : request.pgBin(), request.dbUser() == null ? "" : request.dbUser(),
                 request.dbName());
     }
@@ -234,6 +245,7 @@ public final class BackupJob {
                 + (plan.running() ? "running (pid " + plan.postmasterPid() + ", port " + plan.port() + ")"
                         : "not running, cluster state '" + plan.clusterState() + "'")
                 + "; " + plan.files() + " files, " + Bytes.human(plan.bytes()));
+        log.info("service: " + plan.service().describe());
         if (plan.dest() != null && !plan.dest().isEmpty()) {
             log.info("destination " + plan.dest() + ": " + Bytes.human(plan.destFreeBytes()) + " free, "
                     + Bytes.human(plan.requiredBytes()) + " needed");
@@ -291,6 +303,7 @@ public final class BackupJob {
     private RunnerParams params(BackupPlan plan, RemoteRun run, long connectStart, long inspectEnd) {
         return request.service().addTo(new RunnerParams(), plan.pgdata(), plan.pgBin(), plan.running(),
                         plan.running() && plan.sessionsKnown() ? plan.dbUser() : "")
+                .putAll(plan.service().addTo(new RunnerParams(), request.sudo()))
                 .put("id", run.id())
                 .put("partial", run.partialDir())
                 .put("final", run.finalDir())

@@ -16,11 +16,14 @@ import java.util.Objects;
  * @param stopCommand user-given command that stops PostgreSQL (with startCommand), or null for pg_ctl
  * @param dbUser role used to list sessions and prove the server serves; null means the PGDATA owner's name
  * @param serverLog file pg_ctl sends the server's output to when it starts it; null for a default
+ * @param serviceManager how PostgreSQL is stopped and started (see {@link ServiceSettings})
+ * @param sudo act through {@code sudo -n} (see {@link ServiceSettings})
  */
 public record BackupRequest(SshTarget target, SshCredentials credentials, HostKeyPolicy hostKeyPolicy,
         String pgdata, String dest, String pgBin, StopMode stopMode, Duration stopTimeout, Duration startTimeout,
         ActiveSessionPolicy activeSessions, Duration maxDowntime, String stopCommand, String startCommand,
-        String dbUser, String dbName, String serverLog, Duration connectTimeout, Duration reconnectTimeout) {
+        String dbUser, String dbName, String serverLog, Duration connectTimeout, Duration reconnectTimeout,
+        ServiceManager serviceManager, boolean sudo) {
 
     public BackupRequest {
         Objects.requireNonNull(target, "target");
@@ -35,6 +38,7 @@ public record BackupRequest(SshTarget target, SshCredentials credentials, HostKe
         Objects.requireNonNull(dbName, "dbName");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(reconnectTimeout, "reconnectTimeout");
+        serviceManager = serviceManager == null ? ServiceManager.AUTO : serviceManager;
     }
 
     public static Builder builder() {
@@ -51,7 +55,7 @@ public record BackupRequest(SshTarget target, SshCredentials credentials, HostKe
 
     public ServiceSettings service() {
         return new ServiceSettings(pgBin, stopMode, stopTimeout, startTimeout, activeSessions, maxDowntime,
-                stopCommand, startCommand, dbUser, dbName, serverLog);
+                stopCommand, startCommand, dbUser, dbName, serverLog, serviceManager, sudo);
     }
 
     /** Checks what can be checked without the host; throws IllegalArgumentException saying what is wrong. */
@@ -94,7 +98,7 @@ public record BackupRequest(SshTarget target, SshCredentials credentials, HostKe
             return new BackupRequest(c.target(), c.credentials(), c.hostKeyPolicy(), pgdata, dest, s.pgBin(),
                     s.stopMode(), s.stopTimeout(), s.startTimeout(), s.activeSessions(), s.maxDowntime(),
                     s.stopCommand(), s.startCommand(), s.dbUser(), s.dbName(), s.serverLog(), c.connectTimeout(),
-                    c.reconnectTimeout());
+                    c.reconnectTimeout(), s.manager(), s.sudo());
         }
     }
 }

@@ -28,6 +28,8 @@ public abstract class JobSettingsBuilder<B extends JobSettingsBuilder<B>> {
     private String dbUser;
     private String dbName = "postgres";
     private String serverLog;
+    private ServiceManager serviceManager = ServiceManager.AUTO;
+    private boolean sudo;
 
     protected abstract B self();
 
@@ -107,12 +109,22 @@ public abstract class JobSettingsBuilder<B extends JobSettingsBuilder<B>> {
         return self();
     }
 
+    public B serviceManager(ServiceManager value) {
+        serviceManager = value;
+        return self();
+    }
+
+    public B sudo(boolean value) {
+        sudo = value;
+        return self();
+    }
+
     protected ConnectionSettings connection() {
         return new ConnectionSettings(target, credentials, hostKeyPolicy, connectTimeout, reconnectTimeout);
     }
 
     protected ServiceSettings service() {
         return new ServiceSettings(pgBin, stopMode, stopTimeout, startTimeout, activeSessions, maxDowntime,
-                stopCommand, startCommand, dbUser, dbName, serverLog);
+                stopCommand, startCommand, dbUser, dbName, serverLog, serviceManager, sudo);
     }
 }

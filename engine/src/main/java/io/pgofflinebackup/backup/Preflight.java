@@ -6,6 +6,7 @@ import io.pgofflinebackup.postgres.ClusterInspection;
 import io.pgofflinebackup.postgres.ConfigLocation;
 import io.pgofflinebackup.postgres.LinkedArea;
 import io.pgofflinebackup.postgres.PreviousRun;
+import io.pgofflinebackup.postgres.StopMode;
 import io.pgofflinebackup.util.Bytes;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +30,10 @@ public final class Preflight {
     public static BackupPlan evaluate(BackupRequest request, ClusterInspection in) {
         List<Problem> problems = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
-        checkCluster(request, in, problems);
+        ServiceChoice service = ServiceChoice.choose(request.service(), in, problems);
+        checkCluster(request, service, in, problems);
+        service.checkSudo(request.sudo(), in, problems);
+        serviceWarnings(request.service(), service, warnings);
         checkDestination(in, problems, warnings);
         checkSessions(request.activeSessions(), in, problems, warnings);
         for (PreviousRun run : in.previousRuns()) {
@@ -49,10 +53,19 @@ public final class Preflight {
                 in.destRealPath(), in.destFreeBytes(), requiredBytes(totalBytes(in)), in.get("db_user"),
                 in.sessionsKnown(), in.sessions(),
                 in.previousRuns(), List.copyOf(warnings), List.copyOf(problems), in.linkedAreas(),
-                in.configFiles());
+                in.configFiles(), service);
     }
 
-    private static void checkCluster(BackupRequest request, ClusterInspection in, List<Problem> problems) {
+    /** What the chosen manager does differently from what was asked. */
+    public static void serviceWarnings(ServiceSettings settings, ServiceChoice service, List<String> warnings) {
+        if (service.manager() == ServiceManager.SYSTEMD && settings.stopMode() != StopMode.FAST) {
+            warnings.add("--stop-mode " + settings.stopMode().pgCtlName() + " is not passed on: systemctl stop "
+                    + service.unit() + " stops PostgreSQL the way the unit's ExecStop says");
+        }
+    }
+
+    private static void checkCluster(BackupRequest request, ServiceChoice service, ClusterInspection in,
+            List<Problem> problems) {
         checkTools(in, problems);
         String pgdata = request.pgdata();
         if (!in.pgdataExists()) {
@@ -72,10 +85,10 @@ public final class Preflight {
                     + "cluster; connect as '" + in.pgdataOwner() + "'"));
             return;
         }
-        if (root && !request.customServiceCommands()) {
+        if (root && service.manager() == ServiceManager.PG_CTL) {
             problems.add(new Problem(ErrorCode.OWNER_MISMATCH, "logged in as root, but PostgreSQL's pg_ctl refuses to"
-                    + " run as root; connect as the cluster owner '" + in.pgdataOwner() + "', or give "
-                    + "--stop-command and --start-command"));
+                    + " run as root; connect as the cluster owner '" + in.pgdataOwner() + "' (or give --sudo to act as"
+                    + " it), or give --stop-command and --start-command"));
             return;
         }
         if (!in.pgdataReadable()) {

@@ -14,10 +14,13 @@ import java.util.Objects;
  * @param stopCommand user-given command that stops PostgreSQL (with startCommand), or null for pg_ctl
  * @param dbUser role used to list sessions and prove the server serves; null means the PGDATA owner's name
  * @param serverLog file pg_ctl sends the server's output to when it starts it; null for a default
+ * @param manager how PostgreSQL is stopped and started; {@link ServiceManager#AUTO} finds out on the host
+ * @param sudo act through {@code sudo -n}: become the cluster owner when logged in as someone else,
+ *             and run systemctl as root
  */
 public record ServiceSettings(String pgBin, StopMode stopMode, Duration stopTimeout, Duration startTimeout,
         ActiveSessionPolicy activeSessions, Duration maxDowntime, String stopCommand, String startCommand,
-        String dbUser, String dbName, String serverLog) {
+        String dbUser, String dbName, String serverLog, ServiceManager manager, boolean sudo) {
 
     public ServiceSettings {
         Objects.requireNonNull(stopMode, "stopMode");
@@ -25,6 +28,7 @@ public record ServiceSettings(String pgBin, StopMode stopMode, Duration stopTime
         Objects.requireNonNull(startTimeout, "startTimeout");
         Objects.requireNonNull(activeSessions, "activeSessions");
         Objects.requireNonNull(dbName, "dbName");
+        manager = manager == null ? ServiceManager.AUTO : manager;
     }
 
     public boolean customServiceCommands() {
@@ -41,6 +45,13 @@ public record ServiceSettings(String pgBin, StopMode stopMode, Duration stopTime
         }
         if ((stopCommand == null) != (startCommand == null)) {
             throw new IllegalArgumentException("--stop-command and --start-command go together: give both or neither");
+        }
+        if (manager == ServiceManager.CUSTOM && stopCommand == null) {
+            throw new IllegalArgumentException("--service custom needs --stop-command and --start-command");
+        }
+        if (stopCommand != null && manager != ServiceManager.AUTO && manager != ServiceManager.CUSTOM) {
+            throw new IllegalArgumentException("--stop-command and --start-command are the custom service manager;"
+                    + " they cannot go with --service " + manager);
         }
         if (stopCommand != null) {
             oneLine("--stop-command", stopCommand);

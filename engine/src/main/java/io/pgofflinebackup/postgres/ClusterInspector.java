@@ -17,10 +17,17 @@ public final class ClusterInspector {
 
     private final SshSession ssh;
     private final Duration timeout;
+    private boolean sudo;
 
     public ClusterInspector(SshSession ssh, Duration timeout) {
         this.ssh = ssh;
         this.timeout = timeout;
+    }
+
+    /** With --sudo the inspection also asks sudo whether the runner may run systemctl for the unit it finds. */
+    public ClusterInspector withSudo(boolean value) {
+        sudo = value;
+        return this;
     }
 
     public ClusterInspection inspect(String pgdata, String dest, String pgBin, String dbUser, String dbName)
@@ -39,7 +46,7 @@ public final class ClusterInspector {
             String versionHint, List<String> targets) throws JobFailure {
         List<String> args = new ArrayList<>(List.of(pgdata, dest, pgBin, dbUser, dbName, versionHint));
         args.addAll(targets);
-        String command = "sh -s -- " + ShellQuote.command(args);
+        String command = (sudo ? "PGOB_SUDO=true " : "") + "sh -s -- " + ShellQuote.command(args);
         ExecResult result;
         try {
             result = ssh.exec(command, SCRIPT, timeout);

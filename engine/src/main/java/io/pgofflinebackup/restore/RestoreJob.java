@@ -6,6 +6,7 @@ import io.pgofflinebackup.backup.ActiveSessionPolicy;
 import io.pgofflinebackup.backup.Problem;
 import io.pgofflinebackup.backup.ProgressListener;
 import io.pgofflinebackup.backup.RunnerInfo;
+import io.pgofflinebackup.backup.SudoAccess;
 import io.pgofflinebackup.postgres.ClusterInspection;
 import io.pgofflinebackup.postgres.ClusterInspector;
 import io.pgofflinebackup.runner.JobLog;
@@ -69,6 +70,9 @@ public final class RestoreJob {
             check();
             try (SshSession ssh = request.connection().connector(log::warn).connect()) {
                 log.info("connected to " + request.connection().target().display());
+                if (request.service().sudo()) {
+                    log.info("--sudo: " + SudoAccess.become(ssh, List.of(request.pgdata(), request.backup())));
+                }
                 plan = preflight(ssh);
                 host = plan.host();
                 String stamp = STAMP.format(clock.instant());
@@ -134,6 +138,7 @@ public final class RestoreJob {
             throw new JobFailure(first.code(), message.append(". Nothing was changed").toString(), plan.running(),
                     null);
         }
+        log.info("service: " + plan.service().describe());
         log.info("target " + request.pgdata() + ": " + (plan.targetExists() ? (plan.running() ? "running" : "not"
                 + " running") + ", will be moved aside and kept" : "does not exist yet"));
         return plan;
@@ -141,7 +146,7 @@ public final class RestoreJob {
 
     private ClusterInspection inspect(SshSession ssh, VerifyReport backup) throws JobFailure {
         String parent = parentOf(request.pgdata());
-        return new ClusterInspector(ssh, INSPECT_TIMEOUT).inspect(request.pgdata(), parent,
+        return new ClusterInspector(ssh, INSPECT_TIMEOUT).withSudo(request.service().sudo()).inspect(request.pgdata(), parent,
                 request.service().pgBin() == null ? "" : request.service().pgBin(),
                 request.service().dbUser() == null ? "" : request.service().dbUser(), request.service().dbName(),
                 backup.majorVersion(), RestorePreflight.targetPaths(request, backup));
@@ -176,7 +181,8 @@ public final class RestoreJob {
         String base = Path.of(request.pgdata()).getFileName().toString();
         String dbUser = plan.dbUser().isEmpty() ? request.connection().target().user() : plan.dbUser();
         return plan.addLayoutTo(request.service().addTo(new RunnerParams(), request.pgdata(), plan.pgBin(),
-                        plan.running(), dbUser))
+                        plan.running(), dbUser).putAll(plan.service().addTo(new RunnerParams(),
+                        request.service().sudo())))
                 .put("backup", request.backup())
                 .put("aside", request.pgdata() + ".pre-restore-" + stamp)
                 .put("failed_aside", request.pgdata() + ".failed-restore-" + stamp)

@@ -3,6 +3,8 @@ package io.pgofflinebackup.restore;
 import io.pgofflinebackup.ErrorCode;
 import io.pgofflinebackup.backup.Preflight;
 import io.pgofflinebackup.backup.Problem;
+import io.pgofflinebackup.backup.ServiceChoice;
+import io.pgofflinebackup.backup.ServiceManager;
 import io.pgofflinebackup.postgres.ClusterInspection;
 import io.pgofflinebackup.postgres.PreviousRun;
 import io.pgofflinebackup.util.Bytes;
@@ -40,10 +42,14 @@ final class RestorePreflight {
                     + " is not writable by '" + in.sshUser() + "': the current data directory is moved aside there,"
                     + " never deleted"));
         }
+        ServiceChoice service = ServiceChoice.choose(request.service(), in, problems);
+        service.checkSudo(request.service().sudo(), in, problems);
+        Preflight.serviceWarnings(request.service(), service, warnings);
         boolean root = in.sshUid() == 0;
-        if (root && !request.service().customServiceCommands()) {
+        if (root && service.manager() == ServiceManager.PG_CTL) {
             problems.add(new Problem(ErrorCode.OWNER_MISMATCH, "logged in as root, but pg_ctl refuses to run as root;"
-                    + " connect as the cluster owner, or give --stop-command and --start-command"));
+                    + " connect as the cluster owner (or give --sudo to act as it), or give --stop-command and "
+                    + "--start-command"));
         }
         if (exists) {
             checkTarget(request, in, root, problems);
@@ -64,7 +70,7 @@ final class RestorePreflight {
         }
         return new RestorePlan(in.hostname(), backup, exists, in.postmasterAlive(), in.pgBin(), in.get("db_user"),
                 in.sessionsKnown(), in.pgdataOwnerUid(), in.sshUid(), List.copyOf(warnings), List.copyOf(problems),
-                List.copyOf(areas), restoreConfig);
+                List.copyOf(areas), restoreConfig, service);
     }
 
     /** The paths the restore would write to besides PGDATA, for the inspection to look at. */

@@ -20,6 +20,12 @@ public final class RunnerParams {
         return this;
     }
 
+    /** Adds every value of {@code other}. */
+    public RunnerParams putAll(RunnerParams other) {
+        values.putAll(other.values);
+        return this;
+    }
+
     public byte[] toBytes() {
         StringBuilder out = new StringBuilder();
         values.forEach((k, v) -> out.append(k).append('=').append(v).append('\n'));

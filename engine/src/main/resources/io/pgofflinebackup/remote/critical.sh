@@ -103,14 +103,50 @@ pidfile_line() {
     sed -n "${1}p" "$PGDATA/postmaster.pid" 2>/dev/null
 }
 
+# as_root COMMAND...: a command that needs root (systemctl), through "sudo -n" when the job was
+# given --sudo: never a password prompt; a missing sudoers rule fails at once (and was probed by
+# the pre-flight).
+as_root() {
+    if [ "$SUDO" = true ] && [ "$(id -u)" != 0 ]; then
+        sudo -n -- "$@"
+    else
+        "$@"
+    fi
+}
+
+# Stops PostgreSQL through the service manager the pre-flight chose (SERVICE). Whatever the manager,
+# prove_stopped decides afterwards whether it really stopped.
 stop_cluster() {
-    if [ -n "$STOP_COMMAND" ]; then
+    if [ "$SERVICE" = custom ] && [ -n "$STOP_COMMAND" ]; then
         log "stopping PostgreSQL with the given stop command"
         run_child sh -c "$STOP_COMMAND"
         return $?
     fi
-    log "stopping PostgreSQL: pg_ctl stop -m $STOP_MODE (waiting up to ${STOP_TIMEOUT}s)"
-    run_child "$PG_BIN/pg_ctl" stop -D "$PGDATA" -m "$STOP_MODE" -w -t "$STOP_TIMEOUT"
+    case $SERVICE in
+        pg_ctlcluster)
+            log "stopping PostgreSQL: pg_ctlcluster -m $STOP_MODE $SERVICE_VERSION $SERVICE_CLUSTER stop (waiting up to ${STOP_TIMEOUT}s)"
+            run_child pg_ctlcluster -m "$STOP_MODE" "$SERVICE_VERSION" "$SERVICE_CLUSTER" stop -- -t "$STOP_TIMEOUT"
+            ;;
+        systemd)
+            log "stopping PostgreSQL: $(sudo_word)systemctl stop $SERVICE_UNIT (the unit decides the shutdown mode)"
+            run_child as_root systemctl stop "$SERVICE_UNIT"
+            ;;
+        *)
+            log "stopping PostgreSQL: pg_ctl stop -m $STOP_MODE (waiting up to ${STOP_TIMEOUT}s)"
+            run_child "$PG_BIN/pg_ctl" stop -D "$PGDATA" -m "$STOP_MODE" -w -t "$STOP_TIMEOUT"
+            ;;
+    esac
+}
+
+# Finishes a shutdown in fast mode with pg_ctl itself, whatever the manager: the last word when the
+# manager's own stop did not end the postmaster. The start that follows goes through the manager again.
+stop_fast_with_pg_ctl() {
+    log "finishing the shutdown: pg_ctl stop -m fast"
+    run_child "$PG_BIN/pg_ctl" stop -D "$PGDATA" -m fast -w -t "$STOP_TIMEOUT"
+}
+
+sudo_word() {
+    if [ "$SUDO" = true ] && [ "$(id -u)" != 0 ]; then printf 'sudo -n '; fi
 }
 
 # Waits until no postmaster is alive and pg_control says the cluster was shut down cleanly.
@@ -132,12 +168,25 @@ prove_stopped() {
     done
 }
 
+# Starts PostgreSQL through the chosen service manager; prove_serving decides whether it serves.
 start_cluster() {
-    if [ -n "$START_COMMAND" ]; then
+    if [ "$SERVICE" = custom ] && [ -n "$START_COMMAND" ]; then
         log "starting PostgreSQL with the given start command"
         run_child sh -c "$START_COMMAND"
         return $?
     fi
+    case $SERVICE in
+        pg_ctlcluster)
+            log "starting PostgreSQL: pg_ctlcluster $SERVICE_VERSION $SERVICE_CLUSTER start"
+            run_child pg_ctlcluster "$SERVICE_VERSION" "$SERVICE_CLUSTER" start -- -t "$START_TIMEOUT"
+            return $?
+            ;;
+        systemd)
+            log "starting PostgreSQL: $(sudo_word)systemctl start $SERVICE_UNIT"
+            run_child as_root systemctl start "$SERVICE_UNIT"
+            return $?
+            ;;
+    esac
     mkdir -p "$(dirname "$SERVER_LOG")"
     if [ -f "$PGDATA/postmaster.opts" ]; then
         # pg_ctl restart on a stopped cluster starts it with the command line it last ran with
@@ -206,9 +255,7 @@ restore_service() {
                 # cannot be told to stop shutting down; finish it with a fast shutdown so that it
                 # can be started again.
                 log "PostgreSQL is still shutting down; finishing the shutdown in fast mode before starting it again"
-                STOP_COMMAND=''
-                STOP_MODE=fast
-                stop_cluster
+                stop_fast_with_pg_ctl
                 ;;
             *)
                 # The stop never took effect: it still runs and only needs to prove it serves.
@@ -285,6 +332,16 @@ START_TIMEOUT=$(param start_timeout)
 MAX_DOWNTIME=$(param max_downtime)
 STOP_COMMAND=$(param stop_command)
 START_COMMAND=$(param start_command)
+# The service manager the pre-flight chose: pg_ctl, pg_ctlcluster (SERVICE_VERSION, SERVICE_CLUSTER),
+# systemd (SERVICE_UNIT) or custom (the two commands); params of older clients name none.
+SERVICE=$(param service)
+SERVICE_VERSION=$(param service_version)
+SERVICE_CLUSTER=$(param service_cluster)
+SERVICE_UNIT=$(param service_unit)
+SUDO=$(param sudo)
+if [ -z "$SERVICE" ]; then
+    if [ -n "$STOP_COMMAND" ]; then SERVICE=custom; else SERVICE=pg_ctl; fi
+fi
 WAS_RUNNING=$(param was_running)
 DB_USER=$(param db_user)
 DB_NAME=$(param db_name)

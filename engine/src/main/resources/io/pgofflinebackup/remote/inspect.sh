@@ -109,6 +109,57 @@ else
 fi
 [ -f "$PGDATA/postmaster.opts" ] && kv postmaster_opts true
 
+# --- how the service is managed (the pre-flight decides; this only reports) ---
+# Debian's postgresql-common: a cluster pg_lsclusters lists whose configured data directory is
+# PGDATA ("version<US>name"). Its configuration lives in $PG_CLUSTER_CONF_ROOT (default
+# /etc/postgresql)/<version>/<name>, where PgCommon finds the data directory too.
+if command -v pg_lsclusters > /dev/null 2>&1; then
+    kv pg_lsclusters true
+    if [ -d "$PGDATA" ]; then
+        debian_clusters "$(realpath -e -- "$PGDATA")" | while IFS="$TAB" read -r dc_version dc_name; do
+            kv debian_cluster "$dc_version$US$dc_name"
+        done
+    fi
+fi
+# systemd: the unit whose cgroup holds the postmaster (from /proc, or from systemctl status, which
+# is asked only where /proc says nothing), reported as "systemd_unit" only if the unit's main
+# process is the postmaster itself. A postmaster started by hand inside some other service (a CI
+# runner, a login session) is in that service's cgroup too, and that service must never be stopped.
+alive=false
+case $pid in ''|*[!0-9]*) ;; *) case $(ps -o comm= -p "$pid" 2>/dev/null) in postgres|postmaster) alive=true ;; esac ;; esac
+if [ "$alive" = true ] && command -v systemctl > /dev/null 2>&1; then
+    kv systemctl true
+    unit=$(awk -F ':' '{
+            n = split($3, part, "/")
+            if (part[2] != "system.slice") next
+            for (i = n; i > 2; i--) if (part[i] ~ /\.service$/) { print part[i]; exit }
+        }' "/proc/$pid/cgroup" 2>/dev/null)
+    how=cgroup
+    if [ -z "$unit" ]; then
+        unit=$(systemctl status --no-pager --lines=0 "$pid" 2>/dev/null < /dev/null | head -n 1 |
+            sed 's/^[^A-Za-z0-9_@.:\\-]*//' | awk '$1 ~ /\.service$/ { print $1 }')
+        how=status
+    fi
+    if [ -n "$unit" ]; then
+        main=$(systemctl show --property=MainPID --value "$unit" 2>/dev/null < /dev/null)
+        if [ "$main" = "$pid" ]; then
+            kv systemd_unit "$unit$US$how"
+            if [ "${PGOB_SUDO:-}" = true ]; then
+                # --sudo: the runner will call "sudo -n systemctl stop|start UNIT"; ask sudo now whether it may.
+                for action in stop start; do
+                    if answer=$(sudo -n -l systemctl "$action" "$unit" 2>&1 < /dev/null); then
+                        kv sudo_systemctl "$action${US}ok"
+                    else
+                        kv sudo_systemctl "$action$US$(printf '%s\n' "$answer" | head -n 1)"
+                    fi
+                done
+            fi
+        else
+            kv systemd_unit_other "$unit$US$main"
+        fi
+    fi
+fi
+
 if [ -n "$PG_BIN" ] && [ -x "$PG_BIN/pg_controldata" ] && [ -f "$PGDATA/global/pg_control" ]; then
     control=$("$PG_BIN/pg_controldata" -D "$PGDATA" 2>&1)
     kv cluster_state "$(printf '%s\n' "$control" | sed -n 's/^Database cluster state: *//p')"

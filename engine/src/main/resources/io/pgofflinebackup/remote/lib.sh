@@ -293,7 +293,8 @@ tablespace_names() {
 # "setting<TAB>type<TAB>real path" lines (type file or directory), using WORK as scratch space.
 # The running server says where its files are (pg_settings, and pg_file_settings for every file
 # that set something); a stopped one is read from postmaster.opts (Debian starts it with -c
-# config_file=...) and the files themselves. include, include_if_exists and include_dir lines are
+# config_file=...) or, without that, from the postgresql-common cluster whose data directory it
+# is, and the files themselves. include, include_if_exists and include_dir lines are
 # followed in every file found, so a file or directory that only exists to be included is not
 # missed; beside a postgresql.conf outside PGDATA, the files postgresql-common keeps there
 # (start.conf, pg_ctl.conf, environment) come along.
@@ -315,6 +316,13 @@ config_files() {
     if [ "$cf_known" = false ]; then
         cf_conf=$(sed -n 's/.*"\(-c\)" "config_file=\([^"]*\)".*/\2/p; s/.*"--config[-_]file=\([^"]*\)".*/\1/p' \
             "$PGDATA/postmaster.opts" 2>/dev/null | head -n 1)
+        if [ -z "$cf_conf" ]; then
+            # A stopped Debian cluster started by pg_ctlcluster last time has its configuration in
+            # the conf root, which names PGDATA as its data_directory.
+            cf_debian=$(debian_clusters "$(realpath -e -- "$PGDATA")" | head -n 1)
+            [ -n "$cf_debian" ] &&
+                cf_conf=${PG_CLUSTER_CONF_ROOT:-/etc/postgresql}/$(printf '%s' "$cf_debian" | tr "$TAB" /)/postgresql.conf
+        fi
         [ -n "$cf_conf" ] || cf_conf=$PGDATA/postgresql.conf
         printf 'config_file\t%s\n' "$cf_conf" >> "$cf_work/config.found"
         for cf_setting in hba_file ident_file; do
@@ -349,6 +357,20 @@ config_files() {
         if [ -d "$cf_real" ]; then cf_type='directory'; else cf_type='file'; fi
         printf '%s\t%s\t%s\n' "$cf_setting" "$cf_type" "$cf_real"
     done < "$cf_work/config.found" | awk -F '\t' '!seen[$3]++'
+}
+
+# debian_clusters REAL_PGDATA: the postgresql-common clusters whose data directory is REAL_PGDATA, as
+# "version<TAB>name" lines. PgCommon takes the data directory from data_directory in the
+# cluster's postgresql.conf, or else from the "pgdata" link beside it.
+debian_clusters() {
+    command -v pg_lsclusters > /dev/null 2>&1 || return 0
+    pg_lsclusters -h 2>/dev/null < /dev/null | while read -r dc_version dc_name _; do
+        case $dc_version$dc_name in *[!A-Za-z0-9_.@+-]*|'') continue ;; esac
+        dc_conf=${PG_CLUSTER_CONF_ROOT:-/etc/postgresql}/$dc_version/$dc_name
+        dc_dir=$(conf_value "$dc_conf/postgresql.conf" data_directory)
+        [ -n "$dc_dir" ] || dc_dir=$dc_conf/pgdata
+        [ "$(realpath -e -- "$dc_dir" 2>/dev/null)" = "$1" ] && printf '%s\t%s\n' "$dc_version" "$dc_name"
+    done
 }
 
 # The pid of a live postmaster of $PGDATA, or nothing.

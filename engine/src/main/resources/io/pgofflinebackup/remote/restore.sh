@@ -76,7 +76,7 @@ rollback() {
     log "rolling back: the restored copy goes to $FAILED_ASIDE and the original data directory comes back"
     if [ -n "$(live_postmaster)" ]; then
         stop_cluster
-        [ -z "$(live_postmaster)" ] || { STOP_COMMAND=''; STOP_MODE=fast; stop_cluster; }
+        [ -z "$(live_postmaster)" ] || stop_fast_with_pg_ctl
     fi
     if [ -n "$(live_postmaster)" ]; then
         rollback_failed "the restored cluster could not be stopped"
