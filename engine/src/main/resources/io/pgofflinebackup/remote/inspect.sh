@@ -121,43 +121,44 @@ if command -v pg_lsclusters > /dev/null 2>&1; then
         done
     fi
 fi
-# systemd: the unit whose cgroup holds the postmaster (from /proc, or from systemctl status, which
-# is asked only where /proc says nothing), reported as "systemd_unit" only if the unit's main
-# process is the postmaster itself. A postmaster started by hand inside some other service (a CI
-# runner, a login session) is in that service's cgroup too, and that service must never be stopped.
+# systemd: the unit whose cgroup holds the postmaster, from /proc and else from systemctl status,
+# reported as "systemd_unit" only if that unit's main process is the postmaster itself. A
+# postmaster started by hand inside some other service (a CI runner, a login session) is in that
+# service's cgroup too, and that service must never be stopped: it is reported as "systemd_unit_other".
 alive=false
 case $pid in ''|*[!0-9]*) ;; *) case $(ps -o comm= -p "$pid" 2>/dev/null) in postgres|postmaster) alive=true ;; esac ;; esac
 if [ "$alive" = true ] && command -v systemctl > /dev/null 2>&1; then
     kv systemctl true
-    unit=$(awk -F ':' '{
-            n = split($3, part, "/")
-            if (part[2] != "system.slice") next
-            for (i = n; i > 2; i--) if (part[i] ~ /\.service$/) { print part[i]; exit }
-        }' "/proc/$pid/cgroup" 2>/dev/null)
-    how=cgroup
-    if [ -z "$unit" ]; then
-        unit=$(systemctl status --no-pager --lines=0 "$pid" 2>/dev/null < /dev/null | head -n 1 |
-            sed 's/^[^A-Za-z0-9_@.:\\-]*//' | awk '$1 ~ /\.service$/ { print $1 }')
-        how=status
-    fi
-    if [ -n "$unit" ]; then
-        main=$(systemctl show --property=MainPID --value "$unit" 2>/dev/null < /dev/null)
-        if [ "$main" = "$pid" ]; then
-            kv systemd_unit "$unit$US$how"
-            if [ "${PGOB_SUDO:-}" = true ]; then
-                # --sudo: the runner will call "sudo -n systemctl stop|start UNIT"; ask sudo now whether it may.
-                for action in stop start; do
-                    if answer=$(sudo -n -l systemctl "$action" "$unit" 2>&1 < /dev/null); then
-                        kv sudo_systemctl "$action${US}ok"
-                    else
-                        kv sudo_systemctl "$action$US$(printf '%s\n' "$answer" | head -n 1)"
-                    fi
-                done
-            fi
+    for how in cgroup status; do
+        if [ "$how" = cgroup ]; then
+            unit=$(awk -F ':' '{
+                    n = split($3, part, "/")
+                    if (part[2] != "system.slice") next
+                    for (i = n; i > 2; i--) if (part[i] ~ /\.service$/) { print part[i]; exit }
+                }' "/proc/$pid/cgroup" 2>/dev/null)
         else
-            kv systemd_unit_other "$unit$US$main"
+            unit=$(systemctl status --no-pager --lines=0 "$pid" 2>/dev/null < /dev/null | head -n 1 |
+                sed 's/^[^A-Za-z0-9_@.:\\-]*//' | awk '$1 ~ /\.service$/ { print $1 }')
         fi
-    fi
+        [ -n "$unit" ] || continue
+        main=$(systemctl show --property=MainPID --value "$unit" 2>/dev/null < /dev/null)
+        if [ "$main" != "$pid" ]; then
+            kv systemd_unit_other "$unit$US$main"
+            continue
+        fi
+        kv systemd_unit "$unit$US$how"
+        if [ "${PGOB_SUDO:-}" = true ]; then
+            # --sudo: the runner will call "sudo -n systemctl stop|start UNIT"; ask sudo now whether it may.
+            for action in stop start; do
+                if answer=$(sudo -n -l systemctl "$action" "$unit" 2>&1 < /dev/null); then
+                    kv sudo_systemctl "$action${US}ok"
+                else
+                    kv sudo_systemctl "$action$US$(printf '%s\n' "$answer" | head -n 1)"
+                fi
+            done
+        fi
+        break
+    done
 fi
 
 if [ -n "$PG_BIN" ] && [ -x "$PG_BIN/pg_controldata" ] && [ -f "$PGDATA/global/pg_control" ]; then

@@ -9,7 +9,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * A private OpenSSH server on a loopback address, owned by this JVM as a child process.
@@ -31,12 +33,16 @@ public final class SshServer implements AutoCloseable {
     private final String passphrase;
     private final String password;
     private final String hostKeyFingerprint;
+    private final Map<String, String> environment;
+    private final List<OpsUser> extraUsers;
     private volatile int port;
     private volatile Process process;
     private boolean closed;
 
     private SshServer(TestUser user, String host, Path directory, String passphrase, String password,
-                      String hostKeyFingerprint) {
+                      String hostKeyFingerprint, Map<String, String> environment, List<OpsUser> extraUsers) {
+        this.environment = Map.copyOf(environment);
+        this.extraUsers = List.copyOf(extraUsers);
         this.user = user;
         this.host = host;
         this.directory = directory;
@@ -50,6 +56,16 @@ public final class SshServer implements AutoCloseable {
     }
 
     public static SshServer start(TestUser user, String listenAddress) {
+        return start(user, listenAddress, Map.of(), List.of());
+    }
+
+    /**
+     * @param environment variables sshd sets in every session (sshd_config SetEnv, which overrides PATH
+     *                    too), e.g. a private PG_CLUSTER_CONF_ROOT or a PATH with fake commands first
+     * @param extraUsers  further accounts that may log in with {@link #clientKey()}
+     */
+    public static SshServer start(TestUser user, String listenAddress, Map<String, String> environment,
+                                  List<OpsUser> extraUsers) {
         Path dir = TestUser.newWorkDir("sshd");
         try {
             keygen(dir.resolve("ssh_host_ed25519_key"), "ed25519", "");
@@ -69,7 +85,8 @@ public final class SshServer implements AutoCloseable {
             String fingerprint = ProcessRunner.run(List.of("ssh-keygen", "-lf",
                     dir.resolve("ssh_host_ed25519_key.pub").toString()), TOOL_TIMEOUT).orThrow().stdout().split(" ")[1];
             Files.createFile(dir.resolve("sshd.log"));
-            SshServer server = new SshServer(user, listenAddress, dir, passphrase, password, fingerprint);
+            SshServer server = new SshServer(user, listenAddress, dir, passphrase, password, fingerprint,
+                    environment, extraUsers);
             try {
                 server.launch();
             } catch (IOException | RuntimeException e) {
@@ -241,6 +258,13 @@ public final class SshServer implements AutoCloseable {
             writeKnownHosts();
             // sshd reads authorized_keys as the user; everything else stays usable by the user too.
             user.chownToUser(directory);
+            for (OpsUser extra : extraUsers) {
+                // sshd reads a user's authorized keys with that user's rights.
+                Path keys = directory.resolve("authorized_keys_" + extra.name());
+                Files.copy(directory.resolve("id_ed25519.pub"), keys, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                ProcessRunner.run(List.of("chown", extra.name(), keys.toString()), TOOL_TIMEOUT).orThrow();
+                Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rw-------"));
+            }
             ProcessRunner.run(List.of(SSHD, "-t", "-f", config.toString()), TOOL_TIMEOUT).orThrow();
             long logSize = Files.size(log());
             process = new ProcessBuilder(SSHD, "-D", "-e", "-f", config.toString())
@@ -293,7 +317,7 @@ public final class SshServer implements AutoCloseable {
                 "HostKey " + directory.resolve("ssh_host_rsa_key"),
                 "PidFile " + directory.resolve("sshd.pid"),
                 // Outside the home directory, so StrictModes would reject the world-writable parents of /tmp & co.
-                "AuthorizedKeysFile " + directory.resolve("authorized_keys"),
+                "AuthorizedKeysFile " + directory.resolve("authorized_keys") + " " + directory.resolve("authorized_keys_%u"),
                 "StrictModes no",
                 // Without PAM, accounts must not be locked ('!'), which TestUser takes care of.
                 "UsePAM no",
@@ -301,12 +325,14 @@ public final class SshServer implements AutoCloseable {
                 "PasswordAuthentication " + (user.testsRunAsRoot() ? "yes" : "no"),
                 "KbdInteractiveAuthentication no",
                 "PermitRootLogin no",
-                "AllowUsers " + user.name(),
+                "AllowUsers " + user.name() + extraUsers.stream().map(u -> " " + u.name()).collect(Collectors.joining()),
                 "LogLevel VERBOSE",
                 "MaxStartups 100",
                 "MaxSessions 100",
                 "ClientAliveInterval 5",
                 "Subsystem sftp /usr/lib/openssh/sftp-server",
+                environment.isEmpty() ? "" : "SetEnv " + environment.entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue()).sorted().collect(Collectors.joining(" ")),
                 "");
         Path file = directory.resolve("sshd_config");
         Files.writeString(file, config, StandardCharsets.UTF_8);

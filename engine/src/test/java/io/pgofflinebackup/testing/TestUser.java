@@ -268,7 +268,7 @@ public final class TestUser {
     }
 
     /** Serialises account changes across threads and JVMs (useradd, usermod and chpasswd lock /etc/shadow). */
-    private static <T> T withMachineLock(Supplier<T> action) {
+    static <T> T withMachineLock(Supplier<T> action) {
         MACHINE_LOCK_IN_JVM.lock();
         try {
             Files.createDirectories(MACHINE_DIR, PosixFilePermissions.asFileAttribute(
