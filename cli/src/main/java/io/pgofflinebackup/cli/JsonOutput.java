@@ -10,6 +10,8 @@ import io.pgofflinebackup.backup.BackupPlan;
 import io.pgofflinebackup.backup.BackupResult;
 import io.pgofflinebackup.backup.Problem;
 import io.pgofflinebackup.postgres.ActiveSession;
+import io.pgofflinebackup.postgres.ConfigLocation;
+import io.pgofflinebackup.postgres.LinkedArea;
 import io.pgofflinebackup.postgres.PreviousRun;
 import io.pgofflinebackup.restore.RestoreResult;
 import io.pgofflinebackup.verify.VerifyProblem;
@@ -66,6 +68,34 @@ final class JsonOutput {
         root.put("dest", plan.dest());
         root.put("destFreeBytes", plan.destFreeBytes());
         root.put("requiredBytes", plan.requiredBytes());
+        ObjectNode service = root.putObject("service");
+        service.put("manager", plan.service().manager().word());
+        service.put("description", plan.service().describe());
+        if (!plan.service().unit().isEmpty()) {
+            service.put("unit", plan.service().unit());
+        }
+        if (!plan.service().cluster().isEmpty()) {
+            service.put("version", plan.service().version());
+            service.put("cluster", plan.service().cluster());
+        }
+        ArrayNode areas = root.putArray("linkedAreas");
+        for (LinkedArea a : plan.linkedAreas()) {
+            ObjectNode n = areas.addObject();
+            n.put("area", a.area());
+            n.put("link", a.link());
+            n.put("location", a.location());
+            n.put("realPath", a.realPath());
+            n.put("bytes", a.bytes());
+            n.put("files", a.files());
+        }
+        ArrayNode configs = root.putArray("configFiles");
+        for (ConfigLocation c : plan.configFiles()) {
+            ObjectNode n = configs.addObject();
+            n.put("setting", c.setting());
+            n.put("type", c.type());
+            n.put("path", c.path());
+            n.put("bytes", c.bytes());
+        }
         ArrayNode sessions = root.putArray("sessions");
         for (ActiveSession s : plan.sessions()) {
             ObjectNode n = sessions.addObject();

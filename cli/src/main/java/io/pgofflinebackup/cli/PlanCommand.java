@@ -6,6 +6,8 @@ import io.pgofflinebackup.backup.BackupPlan;
 import io.pgofflinebackup.backup.BackupRequest;
 import io.pgofflinebackup.backup.Problem;
 import io.pgofflinebackup.postgres.ActiveSession;
+import io.pgofflinebackup.postgres.ConfigLocation;
+import io.pgofflinebackup.postgres.LinkedArea;
 import io.pgofflinebackup.postgres.PreviousRun;
 import io.pgofflinebackup.util.Bytes;
 import java.io.PrintStream;
@@ -60,6 +62,15 @@ final class PlanCommand implements Callable<Integer> {
         out.println("  would copy " + plan.files() + " files, " + Bytes.human(plan.bytes()) + " to " + plan.dest()
                 + " (" + Bytes.human(plan.destFreeBytes()) + " free, " + Bytes.human(plan.requiredBytes())
                 + " needed)");
+        out.println("  service: " + plan.service().describe());
+        for (LinkedArea area : plan.linkedAreas()) {
+            out.println("  " + area.describe() + (area.dangling() ? " (leads nowhere)" : ", linked from "
+                    + area.link() + ": " + area.files() + " files, " + Bytes.human(Math.max(area.bytes(), 0))));
+        }
+        for (ConfigLocation config : plan.configFiles()) {
+            out.println("  configuration " + config.type() + " outside PGDATA: " + config.path() + " ("
+                    + config.setting() + ")");
+        }
         for (ActiveSession s : plan.sessions()) {
             out.println("  session: " + s.describe());
         }

@@ -2,6 +2,7 @@ package io.pgofflinebackup.cli;
 
 import io.pgofflinebackup.backup.ActiveSessionPolicy;
 import io.pgofflinebackup.backup.JobSettingsBuilder;
+import io.pgofflinebackup.backup.ServiceManager;
 import io.pgofflinebackup.postgres.StopMode;
 import io.pgofflinebackup.util.Durations;
 import picocli.CommandLine.Option;
@@ -32,6 +33,17 @@ final class ServiceOptions {
             description = "Abandon the copy and bring PostgreSQL back when it has been down this long.")
     String maxDowntime;
 
+    @Option(names = "--service", defaultValue = "auto", paramLabel = "auto|pg_ctl|pg_ctlcluster|systemd|custom",
+            description = "How PostgreSQL is stopped and started (default: ${DEFAULT-VALUE}: the systemd unit whose "
+                    + "main process is the postmaster, else the pg_lsclusters cluster of PGDATA, else pg_ctl; "
+                    + "custom: --stop-command and --start-command).")
+    String service;
+
+    @Option(names = "--sudo",
+            description = "Act through sudo -n (never a password prompt): as the cluster owner when logged in as "
+                    + "someone else (sudoers: LOGIN ALL=(OWNER) NOPASSWD: /bin/sh), and systemctl as root.")
+    boolean sudo;
+
     @Option(names = "--stop-command", paramLabel = "CMD", description = "Command that stops PostgreSQL (with --start-command).")
     String stopCommand;
 
@@ -61,6 +73,8 @@ final class ServiceOptions {
                     .activeSessions(ActiveSessionPolicy.parse(activeSessions))
                     .maxDowntime(maxDowntime == null ? null : Durations.parse(maxDowntime))
                     .serviceCommands(stopCommand, startCommand)
+                    .serviceManager(ServiceManager.parse(service))
+                    .sudo(sudo)
                     .dbUser(dbUser)
                     .dbName(dbName)
                     .serverLog(serverLog);

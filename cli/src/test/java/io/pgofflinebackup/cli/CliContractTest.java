@@ -185,6 +185,55 @@ class CliContractTest {
     }
 
     @Test
+    void anUnknownServiceManagerIsRefused() {
+        Path dest = newDest();
+        List<String> args = line("backup", target(sshd), keyAuth(sshd), cluster(pg, dest),
+                List.of("--service", "upstart", "--json"));
+        JsonNode error = assertRefused(args, dest, "BAD_INPUT").json().path("error");
+        assertThat(error.path("message").asText()).contains("--service", "auto, pg_ctl, pg_ctlcluster, systemd, custom",
+                "upstart");
+    }
+
+    @Test
+    void serviceCustomWithoutCommandsIsRefused() {
+        Path dest = newDest();
+        List<String> args = line("backup", target(sshd), keyAuth(sshd), cluster(pg, dest),
+                List.of("--service", "custom", "--json"));
+        JsonNode error = assertRefused(args, dest, "BAD_INPUT").json().path("error");
+        assertThat(error.path("message").asText()).contains("--service custom needs --stop-command and --start-command");
+    }
+
+    @Test
+    void stopAndStartCommandsWithAnotherServiceManagerAreRefused() {
+        Path dest = newDest();
+        List<String> args = line("backup", target(sshd), keyAuth(sshd), cluster(pg, dest),
+                List.of("--service", "systemd", "--stop-command", "true", "--start-command", "true", "--json"));
+        JsonNode error = assertRefused(args, dest, "BAD_INPUT").json().path("error");
+        assertThat(error.path("message").asText()).contains("cannot go with --service systemd");
+    }
+
+    @Test
+    void aServiceManagerThatIsNotThereIsRefusedBeforeDowntime() {
+        Path dest = newDest();
+        List<String> args = line("backup", target(sshd), keyAuth(sshd), cluster(pg, dest),
+                List.of("--service", "pg_ctlcluster", "--json"));
+        JsonNode error = assertRefused(args, dest, "SERVICE_NOT_FOUND").json().path("error");
+        assertThat(error.path("message").asText()).contains("--service pg_ctlcluster", "no cluster whose data directory");
+    }
+
+    @Test
+    void planSaysWhichServiceManagerItChoseAndWhy() {
+        Path dest = newDest();
+        CliRun run = CliRun.inProcess(line("plan", target(sshd), keyAuth(sshd), cluster(pg, dest), List.of("--json")));
+        assertThat(run.exitCode()).as("%s", run).isZero();
+        JsonNode service = run.json().path("service");
+        assertThat(service.path("manager").asText()).isEqualTo("pg_ctl");
+        assertThat(service.path("description").asText()).startsWith("pg_ctl (");
+        assertThat(run.json().path("linkedAreas").isArray()).isTrue();
+        assertThat(run.json().path("configFiles").isArray()).isTrue();
+    }
+
+    @Test
     void passwordOnTheCommandLineIsRefused() {
         Path dest = newDest();
         // There is no such option, on purpose: the password would be visible in the process list.
