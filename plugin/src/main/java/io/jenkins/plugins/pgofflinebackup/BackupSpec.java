@@ -2,6 +2,7 @@ package io.jenkins.plugins.pgofflinebackup;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import io.pgofflinebackup.backup.BackupRequest;
+import io.pgofflinebackup.backup.ServiceManager;
 import io.pgofflinebackup.postgres.StopMode;
 import io.pgofflinebackup.ssh.HostKeyPolicy;
 import io.pgofflinebackup.ssh.SshCredentials;
@@ -19,7 +20,8 @@ record BackupSpec(String host, int port, String credentialsId, String pgdata, St
         @CheckForNull Duration startTimeout, @CheckForNull String activeSessions, @CheckForNull Duration maxDowntime,
         @CheckForNull String stopCommand, @CheckForNull String startCommand, @CheckForNull String dbUser,
         @CheckForNull String dbName, @CheckForNull String serverLog, @CheckForNull Duration connectTimeout,
-        @CheckForNull Duration reconnectTimeout) implements Serializable {
+        @CheckForNull Duration reconnectTimeout, @CheckForNull ServiceManager serviceManager,
+        boolean sudo) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -45,7 +47,8 @@ record BackupSpec(String host, int port, String credentialsId, String pgdata, St
     static BackupSpec of(Connection c, String pgdata, String dest, ServiceSpec s) {
         return new BackupSpec(c.host(), c.port(), c.credentialsId(), pgdata, dest, s.pgBin(), s.stopMode(),
                 s.stopTimeout(), s.startTimeout(), s.activeSessions(), s.maxDowntime(), s.stopCommand(),
-                s.startCommand(), s.dbUser(), s.dbName(), s.serverLog(), c.connectTimeout(), c.reconnectTimeout());
+                s.startCommand(), s.dbUser(), s.dbName(), s.serverLog(), c.connectTimeout(), c.reconnectTimeout(),
+                s.service(), s.sudo());
     }
 
     Connection connection() {
@@ -54,7 +57,7 @@ record BackupSpec(String host, int port, String credentialsId, String pgdata, St
 
     ServiceSpec service() {
         return new ServiceSpec(pgBin, stopMode, stopTimeout, startTimeout, activeSessions, maxDowntime, stopCommand,
-                startCommand, dbUser, dbName, serverLog);
+                startCommand, dbUser, dbName, serverLog, serviceManager, sudo);
     }
 
     /** The engine request, built where the engine runs, with the secrets that never travel in a spec. */

@@ -118,6 +118,21 @@ final class FormSupport {
         return result;
     }
 
+    static ListBoxModel serviceItems(@CheckForNull Item item, @CheckForNull String current) {
+        ListBoxModel result = new ListBoxModel();
+        if (!mayConfigure(item)) {
+            String value = Text.blankToNull(current);
+            result.add(value == null ? "auto" : value, value == null ? "" : value);
+            return result;
+        }
+        result.add(Messages.Service_auto(), "");
+        result.add(Messages.Service_pg_ctl(), "pg_ctl");
+        result.add(Messages.Service_pg_ctlcluster(), "pg_ctlcluster");
+        result.add(Messages.Service_systemd(), "systemd");
+        result.add(Messages.Service_custom(), "custom");
+        return result;
+    }
+
     /** SSH private keys and user name with password: the two kinds the engine can log in with. */
     static CredentialsMatcher supported() {
         return CredentialsMatchers.anyOf(CredentialsMatchers.instanceOf(SSHUserPrivateKey.class),

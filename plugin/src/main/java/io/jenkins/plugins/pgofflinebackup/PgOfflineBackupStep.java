@@ -62,6 +62,8 @@ public final class PgOfflineBackupStep extends Step implements BackupParameters 
     private String pgBin;
     @CheckForNull
     private String serverLog;
+    private String service;
+    private boolean sudo;
     @CheckForNull
     private String connectTimeout;
     @CheckForNull
@@ -240,6 +242,27 @@ public final class PgOfflineBackupStep extends Step implements BackupParameters 
 
     @Override
     @CheckForNull
+    public String getService() {
+        return service;
+    }
+
+    @DataBoundSetter
+    public void setService(@CheckForNull String service) {
+        this.service = Text.blankToNull(service);
+    }
+
+    @Override
+    public boolean isSudo() {
+        return sudo;
+    }
+
+    @DataBoundSetter
+    public void setSudo(boolean sudo) {
+        this.sudo = sudo;
+    }
+
+    @Override
+    @CheckForNull
     public String getConnectTimeout() {
         return connectTimeout;
     }
@@ -299,6 +322,17 @@ public final class PgOfflineBackupStep extends Step implements BackupParameters 
         public FormValidation doCheckCredentialsId(@AncestorInPath Item item, @QueryParameter String value,
                 @QueryParameter String host, @QueryParameter String port) {
             return FormSupport.checkCredentialsId(item, value, host, port);
+        }
+
+        @POST
+        public ListBoxModel doFillServiceItems(@AncestorInPath Item item, @QueryParameter String service) {
+            return FormSupport.serviceItems(item, service);
+        }
+
+        @POST
+        public FormValidation doCheckService(@AncestorInPath Item item, @QueryParameter String value,
+                @QueryParameter String stopCommand) {
+            return FormSupport.check(item, () -> Validation.service(value, stopCommand));
         }
 
         @POST

@@ -40,6 +40,12 @@ public interface ServiceParameters extends ConnectionParameters {
     @CheckForNull
     String getServerLog();
 
+    /** auto, pg_ctl, pg_ctlcluster, systemd or custom; null for auto. */
+    @CheckForNull
+    String getService();
+
+    boolean isSudo();
+
     @CheckForNull
     String getReconnectTimeout();
 }

@@ -3,6 +3,7 @@ package io.jenkins.plugins.pgofflinebackup;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import io.pgofflinebackup.backup.ActiveSessionPolicy;
 import io.pgofflinebackup.backup.JobSettingsBuilder;
+import io.pgofflinebackup.backup.ServiceManager;
 import io.pgofflinebackup.postgres.StopMode;
 import java.io.Serializable;
 import java.time.Duration;
@@ -14,7 +15,8 @@ import java.time.Duration;
 record ServiceSpec(@CheckForNull String pgBin, @CheckForNull StopMode stopMode, @CheckForNull Duration stopTimeout,
         @CheckForNull Duration startTimeout, @CheckForNull String activeSessions, @CheckForNull Duration maxDowntime,
         @CheckForNull String stopCommand, @CheckForNull String startCommand, @CheckForNull String dbUser,
-        @CheckForNull String dbName, @CheckForNull String serverLog) implements Serializable {
+        @CheckForNull String dbName, @CheckForNull String serverLog, @CheckForNull ServiceManager service,
+        boolean sudo) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -36,6 +38,10 @@ record ServiceSpec(@CheckForNull String pgBin, @CheckForNull StopMode stopMode, 
         if (dbName != null) {
             builder.dbName(dbName);
         }
+        if (service != null) {
+            builder.serviceManager(service);
+        }
+        builder.sudo(sudo);
         return builder;
     }
 

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.pgofflinebackup;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
+import io.pgofflinebackup.backup.ServiceManager;
 import io.pgofflinebackup.postgres.StopMode;
 import io.pgofflinebackup.util.Durations;
 import java.time.Duration;
@@ -64,6 +65,7 @@ final class SpecParser {
         String dbUser = text(p.getDbUser());
         String dbName = text(p.getDbName());
         String serverLog = text(p.getServerLog());
+        String service = text(p.getService());
         check(Validation.optionalPath(Messages.Field_pgBin(), pgBin));
         String stopModeProblem = Validation.stopMode(stopMode);
         check(stopModeProblem);
@@ -77,9 +79,12 @@ final class SpecParser {
         check(Validation.oneLine(Messages.Field_dbUser(), dbUser));
         check(Validation.oneLine(Messages.Field_dbName(), dbName));
         check(Validation.optionalPath(Messages.Field_serverLog(), serverLog));
+        String serviceProblem = Validation.service(service, stopCommand);
+        check(serviceProblem);
         return new ServiceSpec(pgBin, stopMode == null || stopModeProblem != null ? null : StopMode.parse(stopMode),
                 stopTimeout, startTimeout, sessionsProblem == null ? activeSessions : null, maxDowntime, stopCommand,
-                startCommand, dbUser, dbName, serverLog);
+                startCommand, dbUser, dbName, serverLog,
+                service == null || serviceProblem != null ? null : ServiceManager.parse(service), p.isSudo());
     }
 
     /** @throws IllegalArgumentException naming every problem noted, worded for the user */

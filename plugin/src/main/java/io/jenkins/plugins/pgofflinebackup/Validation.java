@@ -2,6 +2,7 @@ package io.jenkins.plugins.pgofflinebackup;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import io.pgofflinebackup.backup.ActiveSessionPolicy;
+import io.pgofflinebackup.backup.ServiceManager;
 import io.pgofflinebackup.postgres.StopMode;
 import io.pgofflinebackup.util.Durations;
 import java.nio.file.Path;
@@ -165,6 +166,29 @@ final class Validation {
         }
         if ((command == null) != (Text.blankToNull(other) == null)) {
             return Messages.Validation_serviceCommandsTogether();
+        }
+        return null;
+    }
+
+    /** A known service manager, and custom exactly when stop and start commands are given. */
+    @CheckForNull
+    static String service(@CheckForNull String value, @CheckForNull String stopCommand) {
+        String word = Text.blankToNull(value);
+        if (word == null) {
+            return null;
+        }
+        ServiceManager manager;
+        try {
+            manager = ServiceManager.parse(word);
+        } catch (IllegalArgumentException e) {
+            return Messages.Validation_service(ServiceManager.allowed());
+        }
+        boolean commands = Text.blankToNull(stopCommand) != null;
+        if (manager == ServiceManager.CUSTOM && !commands) {
+            return Messages.Validation_serviceCustomNeedsCommands();
+        }
+        if (commands && manager != ServiceManager.CUSTOM && manager != ServiceManager.AUTO) {
+            return Messages.Validation_serviceCommandsAreCustom(manager.word());
         }
         return null;
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgofflinebackup.backup.ActiveSessionPolicy;
 import io.pgofflinebackup.backup.BackupRequest;
+import io.pgofflinebackup.backup.ServiceManager;
 import io.pgofflinebackup.postgres.StopMode;
 import io.pgofflinebackup.ssh.HostKeyPolicy;
 import io.pgofflinebackup.ssh.SshCredentials;
@@ -41,6 +42,8 @@ class BackupSpecTest {
         step.setDbName("app");
         step.setPgBin("/usr/lib/postgresql/16/bin");
         step.setServerLog("/var/log/postgresql/restart.log");
+        step.setService("custom");
+        step.setSudo(true);
         step.setConnectTimeout("45s");
         step.setReconnectTimeout("10m");
         return step;
@@ -71,6 +74,8 @@ class BackupSpecTest {
         assertEquals("/var/log/postgresql/restart.log", request.serverLog());
         assertEquals(Duration.ofSeconds(45), request.connectTimeout());
         assertEquals(Duration.ofMinutes(10), request.reconnectTimeout());
+        assertEquals(ServiceManager.CUSTOM, request.serviceManager());
+        assertTrue(request.sudo());
         request.validate();
         assertEquals("db1-ssh", spec.credentialsId());
     }
@@ -154,6 +159,25 @@ class BackupSpecTest {
     }
 
     @Test
+    void theServiceManagerIsCheckedAgainstTheCommands() {
+        PgOfflineBackupStep unknown = new PgOfflineBackupStep("db1", "id", "/data", "/backup");
+        unknown.setService("upstart");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> BackupSpec.of(unknown, UnaryOperator.identity()))
+                .getMessage().contains("auto, pg_ctl, pg_ctlcluster, systemd, custom"));
+        PgOfflineBackupStep customAlone = new PgOfflineBackupStep("db1", "id", "/data", "/backup");
+        customAlone.setService("custom");
+        assertThrows(IllegalArgumentException.class, () -> BackupSpec.of(customAlone, UnaryOperator.identity()));
+        PgOfflineBackupStep systemdWithCommands = fullStep();
+        systemdWithCommands.setService("systemd");
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> BackupSpec.of(systemdWithCommands, UnaryOperator.identity())).getMessage().contains("systemd"));
+        PgOfflineBackupStep systemd = new PgOfflineBackupStep("db1", "id", "/data", "/backup");
+        systemd.setService("systemd");
+        assertEquals(ServiceManager.SYSTEMD, BackupSpec.of(systemd, UnaryOperator.identity())
+                .toRequest("postgres", KEY, POLICY).serviceManager());
+    }
+
+    @Test
     void builderMapsExactlyLikeTheStep() {
         PgOfflineBackupStep step = fullStep();
         PgOfflineBackupBuilder builder = new PgOfflineBackupBuilder(step.getHost(), step.getCredentialsId(),
@@ -171,6 +195,8 @@ class BackupSpecTest {
         builder.setDbName(step.getDbName());
         builder.setPgBin(step.getPgBin());
         builder.setServerLog(step.getServerLog());
+        builder.setService(step.getService());
+        builder.setSudo(step.isSudo());
         builder.setConnectTimeout(step.getConnectTimeout());
         builder.setReconnectTimeout(step.getReconnectTimeout());
 

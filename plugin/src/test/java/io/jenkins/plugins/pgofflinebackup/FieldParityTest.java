@@ -53,7 +53,7 @@ class FieldParityTest {
         assertEquals(step, fields(PgOfflineBackupBuilder.class));
         assertEquals(Set.of("host", "credentialsId", "pgdata", "dest", "port", "hostKeyVerification", "stopMode",
                 "stopTimeout", "startTimeout", "activeSessions", "maxDowntime", "stopCommand", "startCommand", "dbUser",
-                "dbName", "pgBin", "serverLog", "connectTimeout", "reconnectTimeout"), step);
+                "dbName", "pgBin", "serverLog", "service", "sudo", "connectTimeout", "reconnectTimeout"), step);
     }
 
     @Test
@@ -62,7 +62,7 @@ class FieldParityTest {
         assertEquals(step, fields(PgOfflineRestoreBuilder.class));
         assertEquals(Set.of("host", "credentialsId", "backup", "backupJob", "pgdata", "confirm", "port",
                 "hostKeyVerification", "stopMode", "stopTimeout", "startTimeout", "activeSessions", "maxDowntime",
-                "stopCommand", "startCommand", "dbUser", "dbName", "pgBin", "serverLog", "connectTimeout",
+                "stopCommand", "startCommand", "dbUser", "dbName", "pgBin", "serverLog", "service", "sudo", "connectTimeout",
                 "reconnectTimeout"), step);
         Set<String> shared = new TreeSet<>(fields(PgOfflineBackupStep.class));
         shared.removeAll(Set.of("dest"));

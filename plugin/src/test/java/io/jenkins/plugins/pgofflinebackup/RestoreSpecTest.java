@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgofflinebackup.backup.ActiveSessionPolicy;
 import io.pgofflinebackup.postgres.StopMode;
+import io.pgofflinebackup.backup.ServiceManager;
 import io.pgofflinebackup.restore.RestoreRequest;
 import io.pgofflinebackup.ssh.HostKeyPolicy;
 import io.pgofflinebackup.ssh.SshCredentials;
@@ -38,6 +39,8 @@ class RestoreSpecTest {
         step.setDbName("app");
         step.setPgBin("/usr/lib/postgresql/16/bin");
         step.setServerLog("/var/log/postgresql/restart.log");
+        step.setService("custom");
+        step.setSudo(true);
         step.setConnectTimeout("45s");
         step.setReconnectTimeout("10m");
         return step;
@@ -70,6 +73,8 @@ class RestoreSpecTest {
         assertEquals("app", request.service().dbName());
         assertEquals("/usr/lib/postgresql/16/bin", request.service().pgBin());
         assertEquals("/var/log/postgresql/restart.log", request.service().serverLog());
+        assertEquals(ServiceManager.CUSTOM, request.service().manager());
+        assertTrue(request.service().sudo());
         request.validate();
     }
 
@@ -191,6 +196,8 @@ class RestoreSpecTest {
         builder.setDbName(step.getDbName());
         builder.setPgBin(step.getPgBin());
         builder.setServerLog(step.getServerLog());
+        builder.setService(step.getService());
+        builder.setSudo(step.isSudo());
         builder.setConnectTimeout(step.getConnectTimeout());
         builder.setReconnectTimeout(step.getReconnectTimeout());
 
