@@ -60,6 +60,65 @@ class PreflightTest {
     }
 
     @Test
+    void autoTakesTheSystemdUnitOfThePostmasterBeforeTheDebianClusterAndPgCtlLast() {
+        String debian = "debian_cluster=15\u001fmain";
+        String unit = "systemd_unit=postgresql@15-main.service\u001fcgroup";
+        BackupPlan both = plan(request(), debian + "\n" + unit);
+        assertThat(both.service().manager()).isEqualTo(ServiceManager.SYSTEMD);
+        assertThat(both.service().unit()).isEqualTo("postgresql@15-main.service");
+        assertThat(both.service().describe()).isEqualTo("systemd unit postgresql@15-main.service (found by "
+                + "/proc/42/cgroup; its main process is the postmaster)");
+        BackupPlan onlyDebian = plan(request(), debian);
+        assertThat(onlyDebian.service().describe()).isEqualTo("pg_ctlcluster 15 main (found by pg_lsclusters)");
+        assertThat(plan(request()).service().manager()).isEqualTo(ServiceManager.PG_CTL);
+    }
+
+    @Test
+    void aUnitThatOnlyHoldsThePostmasterInItsCgroupIsNeverStopped() {
+        BackupPlan plan = plan(request(), "systemd_unit_other=actions-runner.service\u001f7");
+        assertThat(plan.ok()).isTrue();
+        assertThat(plan.service().manager()).isEqualTo(ServiceManager.PG_CTL);
+        assertThat(plan.service().describe()).contains("actions-runner.service", "left alone");
+        BackupPlan insisted = plan(request().serviceManager(ServiceManager.SYSTEMD),
+                "systemd_unit_other=actions-runner.service\u001f7");
+        assertThat(codes(insisted)).containsExactly(ErrorCode.SERVICE_NOT_FOUND);
+    }
+
+    @Test
+    void aNamedManagerTheHostLacksIsRefusedBeforeDowntime() {
+        BackupPlan plan = plan(request().serviceManager(ServiceManager.PG_CTLCLUSTER), "pg_lsclusters=true");
+        assertThat(codes(plan)).containsExactly(ErrorCode.SERVICE_NOT_FOUND);
+        assertThat(plan.problems().get(0).message()).contains("pg_lsclusters lists no cluster whose data directory is"
+                + " /srv/pg/data");
+        assertThat(codes(plan(request().serviceManager(ServiceManager.SYSTEMD))))
+                .containsExactly(ErrorCode.SERVICE_NOT_FOUND);
+    }
+
+    @Test
+    void namesThatWouldReadAsOptionsAreNotPassedToTheManager() {
+        assertThat(codes(plan(request(), "debian_cluster=15\u001f-main"))).containsExactly(ErrorCode.SERVICE_NOT_FOUND);
+        assertThat(codes(plan(request(), "systemd_unit=--now.service\u001fstatus")))
+                .containsExactly(ErrorCode.SERVICE_NOT_FOUND);
+    }
+
+    @Test
+    void rootMayUseAServiceManagerThatIsNotPgCtl() {
+        assertThat(plan(request(), "ssh_uid=0", "ssh_user=root", "debian_cluster=15\u001fmain").ok()).isTrue();
+    }
+
+    @Test
+    void withSudoAMissingSystemctlRuleIsRefusedNamingTheLineToAdd() {
+        BackupPlan plan = plan(request().sudo(true), "systemd_unit=postgresql@15-main.service\u001fstatus",
+                "sudo_systemctl=stop\u001fsudo: a password is required\nsudo_systemctl=start\u001fok");
+        assertThat(codes(plan)).containsExactly(ErrorCode.SUDO_NOT_ALLOWED);
+        assertThat(plan.problems().get(0).message()).contains("'systemctl stop postgresql@15-main.service'",
+                "sudo: a password is required", "postgres ALL=(root) NOPASSWD: /usr/bin/systemctl stop "
+                + "postgresql@15-main.service, /usr/bin/systemctl start postgresql@15-main.service");
+        assertThat(plan(request().sudo(true), "systemd_unit=postgresql@15-main.service\u001fstatus",
+                "sudo_systemctl=stop\u001fok\nsudo_systemctl=start\u001fok").ok()).isTrue();
+    }
+
+    @Test
     void binariesOfAnotherMajorVersionAreRefused() {
         BackupPlan plan = plan(request(), "pg_ctl_version=pg_ctl (PostgreSQL) 16.4");
         assertThat(codes(plan)).containsExactly(ErrorCode.MISSING_BINARIES);
