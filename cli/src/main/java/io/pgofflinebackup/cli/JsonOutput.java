@@ -137,6 +137,13 @@ final class JsonOutput {
         root.put("restoredFrom", result.restoredFrom());
         root.put("pgdata", result.pgdata());
         root.put("movedAsideTo", result.movedAsideTo());
+        ArrayNode moved = root.putArray("alsoMovedAside");
+        for (RestoreResult.MovedAside m : result.alsoMovedAside()) {
+            ObjectNode n = moved.addObject();
+            n.put("what", m.what());
+            n.put("original", m.original());
+            n.put("aside", m.aside());
+        }
         root.put("rolledBack", result.rolledBack());
         root.put("failedRestoreAt", result.failedRestoreAt());
         root.put("downtimeMillis", result.downtimeMillis());

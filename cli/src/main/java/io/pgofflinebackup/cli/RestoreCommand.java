@@ -90,6 +90,11 @@ final class RestoreCommand implements Callable<Integer> {
                 out.println("  the previous data directory is kept at " + result.movedAsideTo()
                         + " (remove it by hand once satisfied)");
             }
+            for (RestoreResult.MovedAside m : result.alsoMovedAside()) {
+                out.println("  " + (m.what().equals("config") ? "the configuration file " : m.what().equals("wal")
+                        ? "the WAL directory " : "the tablespace directory ") + m.original() + " is kept at "
+                        + m.aside());
+            }
             out.println("  log: " + result.logPath());
             return;
         }

@@ -27,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -90,7 +91,7 @@ public final class RestoreJob {
                         request.service().startTimeout().plus(request.service().stopTimeout()).plusSeconds(120),
                         abortRequested).follow();
                 removeScripts(ssh, handle);
-                return result(outcome, plan, stamp, handle);
+                return result(outcome, plan, stamp, handle, outcome.ok() ? movedAside(ssh, handle) : List.of());
             }
         } catch (JobFailure failure) {
             int exit = handle == null ? 2 : failure.exitCode();
@@ -191,13 +192,28 @@ public final class RestoreJob {
                 .put("lock", parent + "/." + base + ".pg-offline-backup.lock");
     }
 
-    private RestoreResult result(RunnerOutcome outcome, RestorePlan plan, String stamp, RunnerHandle handle) {
+    /** The tablespaces, WAL directory and configuration files the runner moved aside (moved-aside.tsv). */
+    private List<RestoreResult.MovedAside> movedAside(SshSession ssh, RunnerHandle handle) throws IOException {
+        ExecResult listed = ssh.exec("cat -- " + ShellQuote.quote(handle.runDir() + "/moved-aside.tsv"), null,
+                Duration.ofSeconds(30));
+        List<RestoreResult.MovedAside> moved = new ArrayList<>();
+        for (String line : listed.stdout().split("\n")) {
+            String[] f = line.split("\t", -1);
+            if (f.length == 3) {
+                moved.add(new RestoreResult.MovedAside(f[0], f[1], f[2]));
+            }
+        }
+        return moved;
+    }
+
+    private RestoreResult result(RunnerOutcome outcome, RestorePlan plan, String stamp, RunnerHandle handle,
+            List<RestoreResult.MovedAside> moved) {
         String logPath = handle.logPaths().get(0);
         if (outcome.ok()) {
             String aside = outcome.done().getOrDefault("moved_aside", "");
             return new RestoreResult(true, plan.host(), request.backup(), request.pgdata(),
                     aside.isEmpty() ? null : aside, null, false, outcome.doneNumber("downtime"), Boolean.TRUE, null,
-                    null, logPath, log.warnings(), 0);
+                    null, logPath, log.warnings(), 0, moved);
         }
         boolean rolledBack = "true".equals(outcome.end().get("rolled_back"));
         String failedAt = outcome.end().get("failed_restore");

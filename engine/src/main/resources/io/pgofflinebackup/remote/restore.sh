@@ -322,13 +322,19 @@ STOP_AT=$(sed -n 's/^\([0-9]*\) phase stop$/\1/p' "$STATE" | head -n 1)
 DOWNTIME=0
 [ -n "$STOP_AT" ] && DOWNTIME=$(( $(now_ms) - STOP_AT ))
 log "restore complete; the original data directory stays at $ASIDE until you remove it"
-while IFS="$TAB" read -r _ _ target; do
+# What else was moved aside, for the client's result: "what<TAB>original<TAB>where it is now".
+: > "$RUN_DIR/moved-aside.tsv"
+while IFS="$TAB" read -r area _ target; do
     if [ -e "$target.pre-restore-$STAMP" ] || [ -L "$target.pre-restore-$STAMP" ]; then
         log "the directory that was at $target stays at $target.pre-restore-$STAMP until you remove it"
+        printf '%s\t%s\t%s\n' "$area" "$target" "$target.pre-restore-$STAMP" >> "$RUN_DIR/moved-aside.tsv"
     fi
 done < "$RUN_DIR/areas.tsv"
 while IFS="$TAB" read -r action path; do
-    [ "$action" = moved ] && log "the configuration file that was at $path stays at $path.pre-restore-$STAMP"
+    if [ "$action" = moved ]; then
+        log "the configuration file that was at $path stays at $path.pre-restore-$STAMP"
+        printf 'config\t%s\t%s\n' "$path" "$path.pre-restore-$STAMP" >> "$RUN_DIR/moved-aside.tsv"
+    fi
 done < "$RUN_DIR/config.actions"
 rm -f "$RUN_DIR/copy.names" "$RUN_DIR/copy.names.rc" "$RUN_DIR/areas.tsv" "$RUN_DIR/config.tsv"
 event "done files=$FILES bytes=$BYTES downtime=$DOWNTIME moved_aside=$([ "$TARGET_EXISTS" = true ] && printf '%s' "$ASIDE")"

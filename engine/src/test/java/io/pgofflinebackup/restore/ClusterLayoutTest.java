@@ -183,6 +183,19 @@ class ClusterLayoutTest {
         assertThat(RealHostSupport.entries(cluster.tablespaceLocation("ts_one").getParent()))
                 .anyMatch(n -> n.startsWith("ts_one.pre-restore-")).anyMatch(n -> n.startsWith("ts_two.pre-restore-"));
         assertThat(RealHostSupport.entries(cluster.directory())).anyMatch(n -> n.startsWith("wal.pre-restore-"));
+        // ... and the result says where each of them is.
+        assertThat(result.alsoMovedAside()).extracting(RestoreResult.MovedAside::what, RestoreResult.MovedAside::original)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("tablespaces/" + oid(cluster, "ts_one"),
+                                cluster.tablespaceLocation("ts_one").toString()),
+                        org.assertj.core.groups.Tuple.tuple("tablespaces/" + oid(cluster, "ts_two"),
+                                cluster.tablespaceLocation("ts_two").toString()),
+                        org.assertj.core.groups.Tuple.tuple("wal", cluster.walDirectory().toString()),
+                        org.assertj.core.groups.Tuple.tuple("config", custom.toRealPath().toString()));
+        assertThat(result.alsoMovedAside()).allSatisfy(m -> {
+            assertThat(m.aside()).startsWith(m.original() + ".pre-restore-");
+            assertThat(Path.of(m.aside())).exists();
+        });
     }
 
     @Test
