@@ -179,6 +179,7 @@ if [ "$MODE" = recover ]; then
 fi
 
 take_lock "$PGDATA"
+take_cluster_lock restore "$STAMP"
 log "restore runner started on $(hostname) as $(id -un) (pid $$): $BACKUP -> $PGDATA"
 check_unchanged
 start_watchdog

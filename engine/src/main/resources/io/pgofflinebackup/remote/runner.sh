@@ -109,6 +109,7 @@ fi
 
 # One run per destination at a time.
 take_lock "$DEST"
+take_cluster_lock backup "$(param id)"
 
 log "runner started on $(hostname) as $(id -un) (pid $$)"
 
