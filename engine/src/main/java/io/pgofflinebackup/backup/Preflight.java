@@ -98,6 +98,12 @@ public final class Preflight {
             return;
         }
         checkState(in, problems);
+        if (in.postmasterAlive() && !in.get("config_error").isEmpty()) {
+            problems.add(new Problem(ErrorCode.CONFIG_INVALID, "the configuration on disk has an error that the running"
+                    + " server has not read yet, so PostgreSQL would not start again after the backup: "
+                    + in.get("config_error").strip() + ". Fix the file (postgres -C config_file -D " + pgdata
+                    + " shows the error), then run the backup again"));
+        }
         checkLinkedAreas(in, problems);
         checkConfig(in, problems);
         if (!in.newlineName().isEmpty()) {

@@ -457,6 +457,12 @@ stop_and_prove() {
     log "PostgreSQL is down and pg_control says '$STATE_AT_COPY'"
 }
 
+# Whether the file system of a directory has (almost) no room left for us: less than 1 MiB.
+destination_full() {
+    df_avail=$(df -P -B1 -- "$1" 2>/dev/null | awk 'NR == 2 { print $4 }')
+    [ -n "$df_avail" ] && [ "$df_avail" -lt 1048576 ]
+}
+
 # Fails if an abort or the maximum downtime interrupted what just ran.
 check_abort() {
     if [ -n "$ABORT" ]; then

@@ -163,6 +163,12 @@ copy_one() {
     copy_rc=0
     run_child copy_area "$2" "$PARTIAL/$1" "$3" "$RUN_DIR/copy.names" || copy_rc=$?
     check_abort
+    if [ "$copy_rc" != 0 ] && destination_full "$PARTIAL"; then
+        # The state and the log live on that file system too: our own incomplete copy goes, so that
+        # the failure can still be recorded.
+        rm -rf "${PARTIAL:?}/$1"
+        fail COPY_FAILED "copying $2 failed: the destination $DEST is full (no space left on device); its incomplete copy was removed. Free space there or choose another destination"
+    fi
     [ "$copy_rc" = 0 ] || fail COPY_FAILED "copying $2 failed (status $copy_rc, see the messages above)"
 }
 copy_one data "$PGDATA" data

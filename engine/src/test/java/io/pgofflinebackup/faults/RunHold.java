@@ -78,7 +78,7 @@ final class RunHold {
         throw new AssertionError("no phase " + phase + " below " + dir + " within " + timeout + ":\n" + state(dir));
     }
 
-    /** Waits for the runner's tar that reads {@code source} (the creating side) and SIGSTOPs it. */
+    /** Waits for the runner's tar that reads below {@code source} (the creating side) and SIGSTOPs it. */
     static long freezeTarReading(Path dir, Path source, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
@@ -88,7 +88,7 @@ final class RunHold {
                         .flatMap(ProcessHandle::descendants)
                         .filter(p -> {
                             String cmd = Procs.cmdline(p.pid());
-                            return cmd.startsWith("tar -C " + source + " ") && cmd.contains(" -cf ");
+                            return cmd.startsWith("tar -C " + source) && cmd.contains(" -cf ");
                         }).findFirst();
                 if (tar.isPresent() && Procs.signal(tar.get().pid(), "STOP")) {
                     return tar.get().pid();
