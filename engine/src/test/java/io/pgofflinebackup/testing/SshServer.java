@@ -31,12 +31,14 @@ public final class SshServer implements AutoCloseable {
     private final String passphrase;
     private final String password;
     private final String hostKeyFingerprint;
+    private final List<String> extraConfig;
     private volatile int port;
     private volatile Process process;
     private boolean closed;
 
     private SshServer(TestUser user, String host, Path directory, String passphrase, String password,
-                      String hostKeyFingerprint) {
+                      String hostKeyFingerprint, List<String> extraConfig) {
+        this.extraConfig = List.copyOf(extraConfig);
         this.user = user;
         this.host = host;
         this.directory = directory;
@@ -50,6 +52,11 @@ public final class SshServer implements AutoCloseable {
     }
 
     public static SshServer start(TestUser user, String listenAddress) {
+        return start(user, listenAddress, List.of());
+    }
+
+    /** @param extraConfig sshd_config lines added to the usual ones (e.g. to offer only weak algorithms) */
+    public static SshServer start(TestUser user, String listenAddress, List<String> extraConfig) {
         Path dir = TestUser.newWorkDir("sshd");
         try {
             keygen(dir.resolve("ssh_host_ed25519_key"), "ed25519", "");
@@ -69,7 +76,8 @@ public final class SshServer implements AutoCloseable {
             String fingerprint = ProcessRunner.run(List.of("ssh-keygen", "-lf",
                     dir.resolve("ssh_host_ed25519_key.pub").toString()), TOOL_TIMEOUT).orThrow().stdout().split(" ")[1];
             Files.createFile(dir.resolve("sshd.log"));
-            SshServer server = new SshServer(user, listenAddress, dir, passphrase, password, fingerprint);
+            SshServer server = new SshServer(user, listenAddress, dir, passphrase, password, fingerprint,
+                    extraConfig);
             try {
                 server.launch();
             } catch (IOException | RuntimeException e) {
@@ -307,6 +315,7 @@ public final class SshServer implements AutoCloseable {
                 "MaxSessions 100",
                 "ClientAliveInterval 5",
                 "Subsystem sftp /usr/lib/openssh/sftp-server",
+                String.join("\n", extraConfig),
                 "");
         Path file = directory.resolve("sshd_config");
         Files.writeString(file, config, StandardCharsets.UTF_8);
