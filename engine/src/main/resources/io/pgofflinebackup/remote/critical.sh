@@ -370,6 +370,27 @@ lock_claim() {
         "$(proc_start "$$")" "$(hostname)" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$PGDATA" > "$1/holder"
 }
 
+cluster_key() {
+    realpath -m -- "$PGDATA" | sha256sum | cut -c 1-32
+}
+
+# release_lock_of_dead_run ID: a recovering run gives back the cluster lock its dead runner held
+# (if the holder is that run and its pid is gone), so that no stale lock outlives a recovered run.
+release_lock_of_dead_run() {
+    rdl_dir=$(lock_home) || return 0
+    rdl_lock=$rdl_dir/cluster-$(cluster_key)
+    {
+        flock -w 60 8
+        if [ "$(sed -n 's/^run=//p' "$rdl_lock/holder" 2>/dev/null)" = "$1" ]; then
+            rdl_pid=$(sed -n 's/^pid=//p' "$rdl_lock/holder")
+            if [ "$(proc_start "$rdl_pid")" != "$(sed -n 's/^pid_start=//p' "$rdl_lock/holder")" ]; then
+                rm -rf "$rdl_lock"
+                log "gave back the cluster lock of the dead runner (pid $rdl_pid)"
+            fi
+        fi
+    } 8>> "$rdl_dir/.guard"
+}
+
 # take_cluster_lock KIND ID: takes the lock of $PGDATA's cluster or ends the run, untouched.
 take_cluster_lock() {
     if ! tcl_dir=$(lock_home); then
@@ -377,7 +398,7 @@ take_cluster_lock() {
         event "failed LOCKED cannot use $HOME/.pg-offline-backup/locks for the cluster lock: it must be a directory of $(id -un)'s own that nobody else can write"
         locked_exit
     fi
-    tcl_lock=$tcl_dir/cluster-$(realpath -m -- "$PGDATA" | sha256sum | cut -c 1-32)
+    tcl_lock=$tcl_dir/cluster-$(cluster_key)
     tcl_out=$({ flock -w 60 8 && lock_claim "$tcl_lock" "$1" "$2"; } 8>> "$tcl_dir/.guard")
     case $tcl_out in
         taken*) ;;

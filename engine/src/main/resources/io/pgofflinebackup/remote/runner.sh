@@ -98,6 +98,7 @@ if [ "$MODE" = recover ]; then
     LOCK=$RUN_DIR/.no-lock
     FINISHED=1
     [ "$WAS_RUNNING" = true ] && STOPPED_BY_US=1
+    release_lock_of_dead_run "$(param id)"
     if restore_service; then
         if [ -n "$(live_postmaster)" ]; then DB_STATE=running; else DB_STATE=stopped; fi
         event "end recovered db=$DB_STATE"

@@ -52,15 +52,9 @@ class ClusterLockTest {
         }
     }
 
-    private static Path locks() {
-        return host.user.home().resolve(".pg-offline-backup/locks");
-    }
-
-    /** This cluster's lock, if it is there: named after the SHA-256 of PGDATA's canonical path (and a newline). */
+    /** This cluster's lock, if it is there. */
     private static List<Path> clusterLocks() throws Exception {
-        String hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                .digest((cluster.pgdata().toRealPath() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        Path lock = locks().resolve("cluster-" + hash.substring(0, 32));
+        Path lock = RunHold.clusterLock(cluster);
         return Files.isDirectory(lock) ? List.of(lock) : List.of();
     }
 
@@ -125,24 +119,28 @@ class ClusterLockTest {
 
     @Test
     @FaultCase(id = "lock.stale-taken-over", area = AREA, phase = "copy (of the killed run)",
-            injected = "the runner SIGKILLed mid-copy, leaving its cluster lock; later its pid given to a live"
-                    + " process with another start time (pid reuse)",
-            mustHold = {"the next backup finds the lock stale (holder dead), takes it over and says so in its log",
-                    "a lock whose pid lives but started at another time is stale too",
-                    "both backups complete and PostgreSQL runs with the same rows"})
+            injected = "the runner SIGKILLed mid-copy; its lock, as it held it, left behind (as when its client dies"
+                    + " with it and nobody recovers the run); later the same lock with its pid given to a live"
+                    + " process that started at another time (pid reuse)",
+            mustHold = {"the client's recovery gives back the dead runner's lock",
+                    "the next backup finds a left-behind lock stale (holder dead), takes it over and says so in its"
+                    + " log", "a lock whose pid lives but started at another time is stale too",
+                    "the backups complete and PostgreSQL runs with the same rows"})
     void aStaleLockFromAKilledRunIsTakenOver() throws Exception {
         Path dest = host.dest();
         CompletableFuture<BackupResult> job = CompletableFuture.supplyAsync(
                 () -> RealHostSupport.backup(host.request(cluster, dest).build()));
         long runner = RunHold.freezeRunnerIn(dest, "copy", Duration.ofSeconds(90));
+        assertThat(clusterLocks()).as("the running backup's lock").hasSize(1);
+        Path lock = clusterLocks().get(0);
+        String holder = Files.readString(lock.resolve("holder"));
         RunHold.killRunner(runner);
         BackupResult killed = job.get(120, TimeUnit.SECONDS);
         assertThat(killed.errorCode()).isEqualTo(ErrorCode.RUNNER_DIED);
-        assertThat(clusterLocks()).as("the killed runner's lock").hasSize(1);
-        Path lock = clusterLocks().get(0);
-        String holder = Files.readString(lock.resolve("holder"));
         assertThat(holder).contains("run=" + killed.backupId(), "pid=" + runner);
+        assertThat(clusterLocks()).as("the lock after the client recovered the run").isEmpty();
 
+        leaveLock(lock, holder);
         BackupResult next = RealHostSupport.backup(host.request(cluster, host.dest()).build());
         assertThat(next.ok()).as(String.valueOf(next.errorMessage())).isTrue();
         assertThat(Files.readString(Path.of(next.backupPath(), "backup.log")))
@@ -151,11 +149,7 @@ class ClusterLockTest {
         // The same holder again, but its pid now belongs to a live process that started later.
         Process reused = new ProcessBuilder(host.user.execAsUser(List.of("sleep", "300"))).start();
         try {
-            Files.createDirectory(lock, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            Files.writeString(lock.resolve("holder"), holder.replace("pid=" + runner + "\n",
-                    "pid=" + reused.pid() + "\n"));
-            host.user.chownToUser(lock);
-            host.user.chownToUser(lock.resolve("holder"));
+            leaveLock(lock, holder.replace("pid=" + runner + "\n", "pid=" + reused.pid() + "\n"));
             BackupResult third = RealHostSupport.backup(host.request(cluster, host.dest()).build());
             assertThat(third.ok()).as(String.valueOf(third.errorMessage())).isTrue();
             assertThat(Files.readString(Path.of(third.backupPath(), "backup.log")))
@@ -166,5 +160,13 @@ class ClusterLockTest {
         }
         assertThat(cluster.query(BackupFaultsTest.ROWS)).isEqualTo(rows);
         assertThat(clusterLocks()).isEmpty();
+    }
+
+    /** Puts a lock with the given holder where a run left it, as the user, 0700 and 0600. */
+    private static void leaveLock(Path lock, String holder) throws Exception {
+        Files.createDirectory(lock, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.writeString(lock.resolve("holder"), holder);
+        Files.setPosixFilePermissions(lock.resolve("holder"), PosixFilePermissions.fromString("rw-------"));
+        host.user.chownToUser(lock);
     }
 }

@@ -20,6 +20,16 @@ final class RunHold {
     private RunHold() {
     }
 
+    /**
+     * Where the runners keep the cluster lock of a data directory: named after the SHA-256 of its
+     * canonical path (and a newline), in the acting user's ~/.pg-offline-backup/locks.
+     */
+    static Path clusterLock(io.pgofflinebackup.testing.PgCluster cluster) throws Exception {
+        String hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest((cluster.pgdata().toRealPath() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return cluster.owner().home().resolve(".pg-offline-backup/locks/cluster-" + hash.substring(0, 32));
+    }
+
     /** The state file of the one run below {@code dir} (a backup's destination, a restore's PGDATA parent). */
     static Optional<Path> stateFile(Path dir) throws IOException {
         try (Stream<Path> runs = Files.list(dir)) {
