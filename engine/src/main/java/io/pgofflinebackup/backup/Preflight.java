@@ -30,7 +30,7 @@ public final class Preflight {
         List<Problem> problems = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         checkCluster(request, in, problems);
-        checkDestination(in, problems, warnings);
+        checkDestination(request.dest(), in, problems, warnings);
         checkSessions(request.activeSessions(), in, problems, warnings);
         for (PreviousRun run : in.previousRuns()) {
             if (run.runnerAlive()) {
@@ -231,15 +231,17 @@ public final class Preflight {
         }
     }
 
-    private static void checkDestination(ClusterInspection in, List<Problem> problems, List<String> warnings) {
+    private static void checkDestination(String dest0, ClusterInspection in, List<Problem> problems,
+            List<String> warnings) {
         if (!in.destExists()) {
-            problems.add(new Problem(ErrorCode.DEST_NOT_USABLE, "the backup directory does not exist on "
+            problems.add(new Problem(ErrorCode.DEST_NOT_USABLE, "the backup directory " + dest0 + " does not exist on "
                     + in.hostname() + ": create it first (a missing mount point must not silently fill another "
                     + "file system)"));
             return;
         }
         if (!in.destIsDirectory()) {
-            problems.add(new Problem(ErrorCode.DEST_NOT_USABLE, "the backup destination is not a directory"));
+            problems.add(new Problem(ErrorCode.DEST_NOT_USABLE, "the backup destination " + dest0
+                    + " is not a directory"));
             return;
         }
         if (!in.destWritable()) {
