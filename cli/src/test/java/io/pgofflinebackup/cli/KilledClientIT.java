@@ -1,5 +1,6 @@
 package io.pgofflinebackup.cli;
 
+import io.pgofflinebackup.faults.FaultCase;
 import static io.pgofflinebackup.cli.TestArgs.cluster;
 import static io.pgofflinebackup.cli.TestArgs.keyAuth;
 import static io.pgofflinebackup.cli.TestArgs.line;
@@ -78,16 +79,25 @@ class KilledClientIT {
     }
 
     @Test
+    @FaultCase(id = "backup.client-killed-and-connection", area = "Faults during backup and restore", phase = "copy",
+            injected = "the client JVM SIGKILLed and its SSH sessions killed while the copy is frozen",
+            mustHold = {"the runner outlives its client and ends", "PostgreSQL serves within 60 s", "a complete backup or only a .partial, never both", "the next `plan --json` reports how the run ended"})
     void clientAndItsConnectionKilledMidCopy() {
         killClientMidCopy(true);
     }
 
     @Test
+    @FaultCase(id = "backup.client-killed", area = "Faults during backup and restore", phase = "copy",
+            injected = "the client JVM SIGKILLed while the copy is frozen",
+            mustHold = {"the runner ends on its own", "PostgreSQL serves within 60 s", "the next `plan --json` reports the run's outcome"})
     void clientKilledMidCopyWhileItsConnectionStaysUp() {
         killClientMidCopy(false, false);
     }
 
     @Test
+    @FaultCase(id = "backup.client-killed-attach", area = "Faults during backup and restore", phase = "copy",
+            injected = "the client JVM SIGKILLed mid-copy, then `attach --dest --id`",
+            mustHold = {"attach follows the run to its end: exit 0, status ok, the backup id", "the follower cleans up the run files", "PostgreSQL serves"})
     void aNewClientReattachesToTheRunAndReportsIt() {
         killClientMidCopy(true, true);
     }

@@ -339,6 +339,8 @@ public final class BackupJob {
         if (code == ErrorCode.DATABASE_DOWN) {
             message = message + ". POSTGRESQL IS DOWN and could not be started again: a human is needed now"
                     + " (see the server log and " + dest + ")";
+        } else if ("unchanged".equals(outcome.dbState())) {
+            message = message + ". PostgreSQL was not touched";
         } else if (Boolean.TRUE.equals(running)) {
             message = message + ". PostgreSQL is running again; the incomplete copy is left as a .partial directory"
                     + " that is never taken for a backup";

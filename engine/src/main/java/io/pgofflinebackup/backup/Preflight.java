@@ -34,7 +34,7 @@ public final class Preflight {
         checkCluster(request, service, in, problems);
         service.checkSudo(request.sudo(), in, problems);
         serviceWarnings(request.service(), service, warnings);
-        checkDestination(in, problems, warnings);
+        checkDestination(request.dest(), in, problems, warnings);
         checkSessions(request.activeSessions(), in, problems, warnings);
         for (PreviousRun run : in.previousRuns()) {
             if (run.runnerAlive()) {
@@ -111,6 +111,12 @@ public final class Preflight {
             return;
         }
         checkState(in, problems);
+        if (in.postmasterAlive() && !in.get("config_error").isEmpty()) {
+            problems.add(new Problem(ErrorCode.CONFIG_INVALID, "the configuration on disk has an error that the running"
+                    + " server has not read yet, so PostgreSQL would not start again after the backup: "
+                    + in.get("config_error").strip() + ". Fix the file (postgres -C config_file -D " + pgdata
+                    + " shows the error), then run the backup again"));
+        }
         checkLinkedAreas(in, problems);
         checkConfig(in, problems);
         if (!in.newlineName().isEmpty()) {
@@ -238,15 +244,17 @@ public final class Preflight {
         }
     }
 
-    private static void checkDestination(ClusterInspection in, List<Problem> problems, List<String> warnings) {
+    private static void checkDestination(String dest0, ClusterInspection in, List<Problem> problems,
+            List<String> warnings) {
         if (!in.destExists()) {
-            problems.add(new Problem(ErrorCode.DEST_NOT_USABLE, "the backup directory does not exist on "
+            problems.add(new Problem(ErrorCode.DEST_NOT_USABLE, "the backup directory " + dest0 + " does not exist on "
                     + in.hostname() + ": create it first (a missing mount point must not silently fill another "
                     + "file system)"));
             return;
         }
         if (!in.destIsDirectory()) {
-            problems.add(new Problem(ErrorCode.DEST_NOT_USABLE, "the backup destination is not a directory"));
+            problems.add(new Problem(ErrorCode.DEST_NOT_USABLE, "the backup destination " + dest0
+                    + " is not a directory"));
             return;
         }
         if (!in.destWritable()) {

@@ -248,7 +248,8 @@ public final class RestoreJob {
                     .append(".pre-restore-").append(stamp).append("; log: ").append(logPath);
         }
         return new RestoreResult(false, plan.host(), request.backup(), request.pgdata(), null, failedAt, rolledBack,
-                0, running, code, message.toString(), logPath, log.warnings(), down ? 3 : 1);
+                0, running, code, message.toString(), logPath, log.warnings(),
+                down ? 3 : code.outcome() == ErrorCode.Outcome.UNTOUCHED ? 2 : 1);
     }
 
     private static void removeScripts(SshSession ssh, RunnerHandle handle) throws IOException {

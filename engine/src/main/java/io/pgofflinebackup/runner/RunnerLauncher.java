@@ -38,7 +38,8 @@ public final class RunnerLauncher {
         upload(logPath, logSoFar);
         // setsid puts the runner in its own session, and with every descriptor redirected the SSH
         // channel closes at once: the runner no longer depends on this connection.
-        String command = "setsid sh " + ShellQuote.quote(run.scriptPath()) + " " + ShellQuote.quote(run.runDir())
+        // umask first: the shell creates runner.out before the runner sets its own.
+        String command = "umask 077 && setsid sh " + ShellQuote.quote(run.scriptPath()) + " " + ShellQuote.quote(run.runDir())
                 + " " + ShellQuote.quote(mode) + " </dev/null >>" + ShellQuote.quote(run.runDir() + "/runner.out")
                 + " 2>&1 & echo $!";
         ExecResult result = ssh.exec(command, null, TIMEOUT);

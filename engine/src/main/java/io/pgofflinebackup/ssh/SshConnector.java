@@ -116,6 +116,12 @@ public final class SshConnector {
                     + connectTimeout.toSeconds() + "s", e);
         }
         String message = String.valueOf(e.getMessage());
+        if (message.startsWith("Algorithm negotiation fail")) {
+            return new JobFailure(ErrorCode.CONNECTION_FAILED, "SSH connection to " + where + " refused: the server"
+                    + " offers no algorithm we accept (" + message + "). Weak ones (SHA-1 key exchange or ssh-rsa"
+                    + " signatures, CBC or 3DES ciphers, MD5 MACs) are never used; enable current algorithms in the"
+                    + " server's sshd_config; nothing was done", e);
+        }
         if (message.startsWith("Auth fail") || message.startsWith("Auth cancel") || message.startsWith("USERAUTH fail")
                 || message.contains("Too many authentication failures")) {
             String how = credentials instanceof SshCredentials.Password ? "password" : "private key";

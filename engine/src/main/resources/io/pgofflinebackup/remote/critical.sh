@@ -313,6 +313,7 @@ finish() {
     if [ "$(cat "$LOCK/pid" 2>/dev/null)" = "$$" ]; then
         rm -rf "$LOCK"
     fi
+    release_cluster_lock
     exit "$rc"
 }
 
@@ -377,6 +378,126 @@ take_lock() {
     printf '%s\n' "$$" > "$LOCK/pid"
 }
 
+# --- one run per cluster ------------------------------------------------------------------------
+#
+# The lock above is per destination; two runs on one cluster (two destinations, or a backup and a
+# restore) are kept apart by a lock per cluster: a directory in $HOME/.pg-offline-backup/locks (ours
+# alone: owned by us, mode 0700), named after a hash of PGDATA's canonical path, which a restore keeps
+# while it swaps the directory underneath. Its holder file names the run: id, kind, pid, the start
+# time of that pid (a pid reused by another process is not the holder), host and time. A lock whose
+# holder is gone is stale and taken over, with a line in the log. Looking at the lock and taking it
+# happen under flock on a guard file, so two runs can never both take over one stale lock; nothing
+# long-lived inherits that descriptor.
+CLUSTER_LOCK=
+
+# The start time of a process in clock ticks since boot (field 22 of /proc/PID/stat), or nothing.
+proc_start() {
+    sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d ' ' -f 20
+}
+
+# Prints the lock directory after making sure nobody but us can write it (or where it lies).
+lock_home() {
+    [ -n "${HOME:-}" ] && [ -d "$HOME" ] || return 1
+    for lh_dir in "$HOME/.pg-offline-backup" "$HOME/.pg-offline-backup/locks"; do
+        [ -L "$lh_dir" ] && return 1
+        [ -d "$lh_dir" ] || (umask 077 && mkdir "$lh_dir") || return 1
+        [ "$(stat -c %u -- "$lh_dir")" = "$(id -u)" ] || return 1
+        chmod 700 "$lh_dir" || return 1
+    done
+    printf '%s' "$HOME/.pg-offline-backup/locks"
+}
+
+# lock_claim LOCK KIND ID: run under the guard; prints "taken", "held <holder>" or "stale <holder>"
+# (then taken over). A holder is "key=value" lines; shown on one line.
+lock_claim() {
+    if ! mkdir "$1" 2>/dev/null; then
+        lc_holder=$(tr '\n' ' ' < "$1/holder" 2>/dev/null)
+        lc_pid=$(sed -n 's/^pid=//p' "$1/holder" 2>/dev/null)
+        lc_start=$(sed -n 's/^pid_start=//p' "$1/holder" 2>/dev/null)
+        if [ -n "$lc_pid" ] && [ -n "$lc_start" ] && [ "$(proc_start "$lc_pid")" = "$lc_start" ]; then
+            printf 'held %s\n' "$lc_holder"
+            return 0
+        fi
+        rm -rf "$1" && mkdir "$1" || return 1
+        printf 'stale %s\n' "${lc_holder:-(no holder recorded)}"
+    else
+        printf 'taken\n'
+    fi
+    printf 'run=%s\nkind=%s\npid=%s\npid_start=%s\nhost=%s\nstarted=%s\npgdata=%s\n' "$3" "$2" "$$" \
+        "$(proc_start "$$")" "$(hostname)" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$PGDATA" > "$1/holder"
+}
+
+cluster_key() {
+    realpath -m -- "$PGDATA" | sha256sum | cut -c 1-32
+}
+
+# release_lock_of_dead_run ID: a recovering run gives back the cluster lock its dead runner held
+# (if the holder is that run and its pid is gone), so that no stale lock outlives a recovered run.
+release_lock_of_dead_run() {
+    rdl_dir=$(lock_home) || return 0
+    rdl_lock=$rdl_dir/cluster-$(cluster_key)
+    {
+        flock -w 60 8
+        if [ "$(sed -n 's/^run=//p' "$rdl_lock/holder" 2>/dev/null)" = "$1" ]; then
+            rdl_pid=$(sed -n 's/^pid=//p' "$rdl_lock/holder")
+            if [ "$(proc_start "$rdl_pid")" != "$(sed -n 's/^pid_start=//p' "$rdl_lock/holder")" ]; then
+                rm -rf "$rdl_lock"
+                log "gave back the cluster lock of the dead runner (pid $rdl_pid)"
+            fi
+        fi
+    } 8>> "$rdl_dir/.guard"
+}
+
+# take_cluster_lock KIND ID: takes the lock of $PGDATA's cluster or ends the run, untouched.
+take_cluster_lock() {
+    if ! tcl_dir=$(lock_home); then
+        FINISHED=1
+        event "failed LOCKED cannot use $HOME/.pg-offline-backup/locks for the cluster lock: it must be a directory of $(id -un)'s own that nobody else can write"
+        locked_exit
+    fi
+    tcl_lock=$tcl_dir/cluster-$(cluster_key)
+    tcl_out=$({ flock -w 60 8 && lock_claim "$tcl_lock" "$1" "$2"; } 8>> "$tcl_dir/.guard")
+    case $tcl_out in
+        taken*) ;;
+        stale*)
+            log "took over the stale lock of the cluster $PGDATA; its holder is gone: ${tcl_out#stale }"
+            ;;
+        held*)
+            FINISHED=1
+            tcl_holder=${tcl_out#held }
+            event "failed LOCKED another run is working on the cluster $PGDATA: $tcl_holder(lock $tcl_lock). Nothing was done; wait for it to end"
+            locked_exit
+            ;;
+        *)
+            FINISHED=1
+            event "failed LOCKED cannot take the cluster lock $tcl_lock"
+            locked_exit
+            ;;
+    esac
+    CLUSTER_LOCK=$tcl_lock
+}
+
+# Ends a run that could not take the cluster lock: it touched nothing, and gives back the destination's lock.
+locked_exit() {
+    event "end failed db=unchanged"
+    if [ "$(cat "$LOCK/pid" 2>/dev/null)" = "$$" ]; then
+        rm -rf "$LOCK"
+    fi
+    exit 1
+}
+
+release_cluster_lock() {
+    [ -n "$CLUSTER_LOCK" ] || return 0
+    rcl_dir=${CLUSTER_LOCK%/*}
+    {
+        flock -w 60 8
+        if [ "$(sed -n 's/^pid=//p' "$CLUSTER_LOCK/holder" 2>/dev/null)" = "$$" ]; then
+            rm -rf "$CLUSTER_LOCK"
+        fi
+    } 8>> "$rcl_dir/.guard"
+    CLUSTER_LOCK=
+}
+
 # Fails unless the cluster is still running, or not, as the pre-flight saw it.
 check_unchanged() {
     if [ -n "$(live_postmaster)" ]; then running=true; else running=false; fi
@@ -412,6 +533,12 @@ stop_and_prove() {
     fi
     event "db stopped"
     log "PostgreSQL is down and pg_control says '$STATE_AT_COPY'"
+}
+
+# Whether the file system of a directory has (almost) no room left for us: less than 1 MiB.
+destination_full() {
+    df_avail=$(df -P -B1 -- "$1" 2>/dev/null | awk 'NR == 2 { print $4 }')
+    [ -n "$df_avail" ] && [ "$df_avail" -lt 1048576 ]
 }
 
 # Fails if an abort or the maximum downtime interrupted what just ran.

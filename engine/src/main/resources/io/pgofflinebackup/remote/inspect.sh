@@ -293,4 +293,18 @@ if [ -d "$PGDATA" ] && [ -n "$version" ] && work=$(mktemp -d "${TMPDIR:-/tmp}/pg
     done
     rm -rf "$work"
 fi
+# A running server keeps the configuration it read at its start; one edited since with an error in it
+# would stop PostgreSQL for good at the backup's restart. postgres -C reads the files as a start would
+# (the config_file it was started with, if any) and fails on an invalid line. PostgreSQL never runs
+# as root, nor does this check.
+if [ -n "$pid" ] && [ -n "$version" ] && [ "$(id -u)" != 0 ] && [ -n "$PG_BIN" ] && [ -x "$PG_BIN/postgres" ]; then
+    set -- -D "$PGDATA"
+    opts_conf=$(sed -n 's/.*"\(-c\)" "config_file=\([^"]*\)".*/\2/p; s/.*"--config[-_]file=\([^"]*\)".*/\1/p' \
+        "$PGDATA/postmaster.opts" 2>/dev/null | head -n 1)
+    [ -z "$opts_conf" ] || set -- "$@" -c "config_file=$opts_conf"
+    if ! conf_out=$("$PG_BIN/postgres" "$@" -C config_file 2>&1 < /dev/null); then
+        kv config_error "$(printf '%s\n' "$conf_out" | grep -e 'LOG: ' -e 'FATAL: ' | sed 's/^.*\(LOG\|FATAL\): *//' |
+            head -n 2 | tr '\n' ' ')"
+    fi
+fi
 kv end true

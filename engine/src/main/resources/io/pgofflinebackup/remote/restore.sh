@@ -157,6 +157,7 @@ if [ "$MODE" = recover ]; then
     # The Java side found a previous restore runner dead before its end.
     LOCK=$RUN_DIR/.no-lock
     FINISHED=1
+    release_lock_of_dead_run "$STAMP"
     if grep -q '^[0-9]* done ' "$STATE"; then
         DB_STATE=running
     else
@@ -179,6 +180,7 @@ if [ "$MODE" = recover ]; then
 fi
 
 take_lock "$PGDATA"
+take_cluster_lock restore "$STAMP"
 log "restore runner started on $(hostname) as $(id -un) (pid $$): $BACKUP -> $PGDATA"
 check_unchanged
 start_watchdog

@@ -98,6 +98,7 @@ if [ "$MODE" = recover ]; then
     LOCK=$RUN_DIR/.no-lock
     FINISHED=1
     [ "$WAS_RUNNING" = true ] && STOPPED_BY_US=1
+    release_lock_of_dead_run "$(param id)"
     if restore_service; then
         if [ -n "$(live_postmaster)" ]; then DB_STATE=running; else DB_STATE=stopped; fi
         event "end recovered db=$DB_STATE"
@@ -109,6 +110,7 @@ fi
 
 # One run per destination at a time.
 take_lock "$DEST"
+take_cluster_lock backup "$(param id)"
 
 log "runner started on $(hostname) as $(id -un) (pid $$)"
 
@@ -162,6 +164,12 @@ copy_one() {
     copy_rc=0
     run_child copy_area "$2" "$PARTIAL/$1" "$3" "$RUN_DIR/copy.names" || copy_rc=$?
     check_abort
+    if [ "$copy_rc" != 0 ] && destination_full "$PARTIAL"; then
+        # The state and the log live on that file system too: our own incomplete copy goes, so that
+        # the failure can still be recorded.
+        rm -rf "${PARTIAL:?}/$1"
+        fail COPY_FAILED "copying $2 failed: the destination $DEST is full (no space left on device); its incomplete copy was removed. Free space there or choose another destination"
+    fi
     [ "$copy_rc" = 0 ] || fail COPY_FAILED "copying $2 failed (status $copy_rc, see the messages above)"
 }
 copy_one data "$PGDATA" data

@@ -77,6 +77,41 @@ fi
 manifest_entries "$MANIFEST" > "$WORK/manifest.tsv"
 manifest_areas "$MANIFEST" > "$WORK/areas.tsv"
 manifest_config "$MANIFEST" > "$WORK/config.tsv"
+
+# A sealed manifest is only as trustworthy as whoever could write the backup directory, and the
+# checksum is no signature: every name in it must stay inside its area, every area be one a backup
+# makes, every place a restore would write to an absolute path without "." or ".." in it; and the
+# areas themselves must be directories, not links to somewhere else.
+awk -F '\t' -v us="$US" '
+    function clean(path, absolute,    n, i, part) {
+        if (path == "" || path ~ /\/$/ && path != "/") return 0
+        if (absolute != (substr(path, 1, 1) == "/")) return 0
+        n = split(absolute ? substr(path, 2) : path, part, "/")
+        for (i = 1; i <= n; i++) if (part[i] == "" || part[i] == "." || part[i] == "..") return 0
+        return 1
+    }
+    function unsafe(what, detail) { printf "problem=unsafe%s%s%s%s\n", us, what, us, detail }
+    FILENAME == ARGV[1] {
+        if (!clean($4, 0) || $4 !~ /^(data|wal|config|tablespaces\/[0-9]+)\/./) unsafe($4, "a path outside the areas of a backup")
+        next
+    }
+    FILENAME == ARGV[2] {
+        if ($1 !~ /^(wal|tablespaces\/[0-9]+)$/ || $2 !~ /^(pg_wal|pg_tblspc\/[0-9]+)$/) unsafe($1, "not an area a backup makes")
+        else if (!clean($3, 1)) unsafe($1, "its location " $3 " is not a plain absolute path")
+        next
+    }
+    {
+        if (!clean($3, 1) || ($2 != "file" && $2 != "directory")) unsafe($3, "a configuration path that is not a plain absolute path")
+    }' "$WORK/manifest.tsv" "$WORK/areas.tsv" "$WORK/config.tsv" > "$WORK/unsafe"
+for area_dir in "$BACKUP/data" "$BACKUP/config" "$BACKUP/wal" "$BACKUP"/tablespaces "$BACKUP"/tablespaces/*; do
+    if [ -L "$area_dir" ]; then
+        problem unsafe "${area_dir#"$BACKUP"/}" "a link to $(readlink -- "$area_dir") where the backup has a directory" >> "$WORK/unsafe"
+    fi
+done
+if [ -s "$WORK/unsafe" ]; then
+    head -n 20 "$WORK/unsafe"
+    finish failed
+fi
 # What each area holds, for the restore's pre-flight: where it goes and how much room it needs.
 awk -F '\t' -v us="$US" "$AREA_OF_AWK"'
     FILENAME == ARGV[1] { if ($1 == "f") bytes[area_of($4)] += $2; next }

@@ -1,5 +1,6 @@
 package io.pgofflinebackup.backup;
 
+import io.pgofflinebackup.faults.FaultCase;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -67,6 +68,9 @@ class BackupRefusalsTest {
     }
 
     @Test
+    @FaultCase(id = "hostile.line-break", area = "Hostile input", phase = "validate",
+            injected = "--pgdata with a line break followed by rm -rf /",
+            mustHold = {"BAD_INPUT, exit 2, before connecting", "the postmaster keeps its pid"})
     void pathWithALineBreak() {
         refused(host.request(cluster, dest).pgdata(cluster.pgdata() + "\nrm -rf /"), ErrorCode.BAD_INPUT);
     }
@@ -108,6 +112,9 @@ class BackupRefusalsTest {
     }
 
     @Test
+    @FaultCase(id = "hostile.paths-canary", area = "Hostile input", phase = "inspect",
+            injected = "$(...), backticks, ;, &&, quotes and | in --pgdata, --pg-bin and --db-user, each writing a canary",
+            mustHold = {"no canary appears", "PGDATA_NOT_FOUND / MISSING_BINARIES / SESSIONS_UNKNOWN, exit 2", "the postmaster keeps its pid, the destination stays empty"})
     void shellMetacharactersInPathsAreNeverExecuted() throws Exception {
         Path canaries = TestUser.newWorkDir("canaries");
         String hostile = "/tmp/x$(touch " + canaries + "/a)`touch " + canaries + "/b`;touch " + canaries
@@ -132,6 +139,9 @@ class BackupRefusalsTest {
     }
 
     @Test
+    @FaultCase(id = "backup.no-space-before", area = "Faults during backup and restore", phase = "inspect",
+            injected = "a 4 MB tmpfs as destination",
+            mustHold = {"NO_SPACE, exit 2, saying what is needed and free", "the postmaster keeps its pid", "nothing written"})
     void notEnoughSpace() throws Exception {
         assumeTrue(host.user.testsRunAsRoot(), "mounting a small file system needs root");
         Path small = TestUser.newWorkDir("small-fs");
@@ -176,6 +186,9 @@ class BackupRefusalsTest {
     }
 
     @Test
+    @FaultCase(id = "secrets.wrong-password", area = "Secrets", phase = "connect",
+            injected = "a wrong password",
+            mustHold = {"AUTHENTICATION_FAILED, exit 2", "the message does not contain the password"})
     void wrongPassword() {
         assumeTrue(host.user.testsRunAsRoot(), "password login needs a root sshd");
         BackupResult result = refused(host.request(cluster, dest)

@@ -1,5 +1,6 @@
 package io.pgofflinebackup.backup;
 
+import io.pgofflinebackup.faults.FaultCase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgofflinebackup.ErrorCode;
@@ -31,6 +32,9 @@ class CriticalSectionTest {
     }
 
     @Test
+    @FaultCase(id = "backup.max-downtime", area = "Faults during backup and restore", phase = "copy",
+            injected = "the copy frozen (SIGSTOP on tar) past a 3 s maximum downtime",
+            mustHold = {"MAX_DOWNTIME, exit 1, databaseRunning true", "the runner gave up at the limit, not when the copy ended", "PostgreSQL runs with the same rows", "only a .partial directory, no complete backup"})
     void maxDowntimeAbandonsTheCopyAndStartsPostgresqlAgain() throws Exception {
         PgCluster cluster = host.cluster();
         Path dest = host.dest();
@@ -78,6 +82,9 @@ class CriticalSectionTest {
     }
 
     @Test
+    @FaultCase(id = "backup.will-not-stop", area = "Faults during backup and restore", phase = "stop",
+            injected = "a client holding a smart shutdown (SELECT pg_sleep(600)) with a 3 s stop time-out",
+            mustHold = {"STOP_TIMEOUT, exit 1, databaseRunning true, the message names the mode and time-out", "the shutdown is finished in fast mode and PostgreSQL serves again", "no complete backup directory"})
     void smartShutdownHeldByAClientIsFinishedAndPostgresqlStartedAgain() throws Exception {
         PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(0));
         Process client = cluster.openSession("SELECT pg_sleep(600)");
@@ -146,6 +153,9 @@ class CriticalSectionTest {
     }
 
     @Test
+    @FaultCase(id = "backup.crashed-cluster", area = "Faults during backup and restore", phase = "inspect",
+            injected = "the cluster stopped in immediate mode (pg_control: in production)",
+            mustHold = {"refused before anything: NOT_CLEANLY_STOPPED, exit 2, with advice to start it", "it stays stopped", "the destination stays empty"})
     void crashedClusterIsRefusedWithAdvice() {
         PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(0));
         cluster.stopImmediate();

@@ -1,5 +1,6 @@
 package io.pgofflinebackup.backup;
 
+import io.pgofflinebackup.faults.FaultCase;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -62,6 +63,9 @@ class HostKeyPolicyTest {
     }
 
     @Test
+    @FaultCase(id = "hostile.host-key-mismatch", area = "Hostile input", phase = "connect",
+            injected = "a known_hosts file with another key for the host",
+            mustHold = {"HOST_KEY_MISMATCH, exit 2, showing the presented fingerprint", "nothing sent to the host"})
     void knownHostsFileWithAnotherKeyForTheHostIsAMismatch() {
         JobFailure failure = refused(new HostKeyPolicy.KnownHostsFile(otherHostKeyLine));
         assertThat(failure.code()).isEqualTo(ErrorCode.HOST_KEY_MISMATCH);
@@ -70,6 +74,9 @@ class HostKeyPolicyTest {
     }
 
     @Test
+    @FaultCase(id = "hostile.unknown-host", area = "Hostile input", phase = "connect",
+            injected = "an empty known_hosts file (unknown host, no policy to accept it)",
+            mustHold = {"HOST_KEY_UNKNOWN, showing the fingerprint to verify"})
     void hostMissingFromKnownHostsIsRefused() throws Exception {
         Path empty = TestUser.newWorkDir("empty-known-hosts").resolve("known_hosts");
         Files.writeString(empty, "");
@@ -79,6 +86,9 @@ class HostKeyPolicyTest {
     }
 
     @Test
+    @FaultCase(id = "hostile.no-known-hosts", area = "Hostile input", phase = "connect",
+            injected = "a known_hosts file that does not exist",
+            mustHold = {"HOST_KEY_UNKNOWN before connecting, with how to get the key"})
     void missingKnownHostsFileIsRefusedBeforeConnecting() {
         JobFailure failure = refused(new HostKeyPolicy.KnownHostsFile(Path.of("/nonexistent/known_hosts")));
         assertThat(failure.code()).isEqualTo(ErrorCode.HOST_KEY_UNKNOWN);

@@ -36,7 +36,7 @@ public final class RealHostSupport {
         return cluster;
     }
 
-    <T extends AutoCloseable> T closeLater(T closeable) {
+    public <T extends AutoCloseable> T closeLater(T closeable) {
         toClose.add(closeable);
         return closeable;
     }

@@ -44,7 +44,7 @@ public final class RunnerProbe {
         Procs.signal(pid, "CONT");
     }
 
-    static Optional<Long> runnerPid(Path dest) throws IOException {
+    public static Optional<Long> runnerPid(Path dest) throws IOException {
         try (Stream<Path> runs = Files.list(dest)) {
             for (Path run : runs.filter(p -> p.getFileName().toString().endsWith(".run")).toList()) {
                 Path state = run.resolve("state");
@@ -62,7 +62,7 @@ public final class RunnerProbe {
     }
 
     /** A process named {@code command} below {@code root}, from one snapshot of /proc. */
-    static Optional<Long> descendant(long root, String command) throws IOException {
+    public static Optional<Long> descendant(long root, String command) throws IOException {
         java.util.Map<Long, java.util.List<Long>> children = new java.util.HashMap<>();
         java.util.Map<Long, String> names = new java.util.HashMap<>();
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {

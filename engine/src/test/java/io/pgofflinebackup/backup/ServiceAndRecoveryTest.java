@@ -1,5 +1,6 @@
 package io.pgofflinebackup.backup;
 
+import io.pgofflinebackup.faults.FaultCase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgofflinebackup.ErrorCode;
@@ -57,6 +58,9 @@ class ServiceAndRecoveryTest {
     }
 
     @Test
+    @FaultCase(id = "backup.start-command-fails", area = "Faults during backup and restore", phase = "start",
+            injected = "a start command that fails (exit 1)",
+            mustHold = {"DATABASE_DOWN, exit 3, databaseRunning false, \"a human is needed now\"", "no complete backup directory"})
     void aPostgresqlThatCannotBeStartedAgainIsExitThreeAndSaysSo() throws Exception {
         PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(0));
         String stop = pgCtl(cluster) + " stop -m fast -w";
@@ -116,6 +120,9 @@ class ServiceAndRecoveryTest {
     }
 
     @Test
+    @FaultCase(id = "hostile.dest-literal", area = "Hostile input", phase = "whole run",
+            injected = "a destination named it's a \"dest\" $(touch c) `touch c`; touch c & more",
+            mustHold = {"the backup completes into exactly that directory", "no canary appears"})
     void aDestinationWithQuotesSpacesAndDollarsIsUsedLiterally() throws Exception {
         PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(0));
         // A slash cannot be part of a name, so the canaries are relative: they would land in the home

@@ -12,19 +12,19 @@ import java.util.List;
  * manifest.json, its closing checksum recomputed), to build a backup that verifies and still fails
  * later. The backup_manifest for pg_verifybackup is dropped, as an older backup would not have one.
  */
-final class ManifestEditor {
+public final class ManifestEditor {
     private ManifestEditor() {
     }
 
     /** Replaces text in manifest.json and seals it again with a correct checksum. */
-    static void edit(Path backupDir, String from, String to) throws Exception {
+    public static void edit(Path backupDir, String from, String to) throws Exception {
         Path manifest = backupDir.resolve("manifest.json");
         List<String> lines = new java.util.ArrayList<>(Files.readAllLines(manifest, StandardCharsets.UTF_8));
         lines.replaceAll(line -> line.replace(from, to));
         seal(manifest, lines);
     }
 
-    static void resync(Path backupDir, List<String> changedPaths) throws Exception {
+    public static void resync(Path backupDir, List<String> changedPaths) throws Exception {
         Path manifest = backupDir.resolve("manifest.json");
         List<String> lines = Files.readAllLines(manifest, StandardCharsets.UTF_8);
         for (String path : changedPaths) {

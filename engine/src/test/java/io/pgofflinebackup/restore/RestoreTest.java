@@ -1,5 +1,6 @@
 package io.pgofflinebackup.restore;
 
+import io.pgofflinebackup.faults.FaultCase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgofflinebackup.ErrorCode;
@@ -74,6 +75,9 @@ class RestoreTest {
     }
 
     @Test
+    @FaultCase(id = "restore.will-not-start", area = "Faults during backup and restore", phase = "start",
+            injected = "a backup whose postgresql.conf has an invalid setting (manifest made to agree)",
+            mustHold = {"START_FAILED, exit 1, rolled back, databaseRunning true", "the original data directory runs again with its rows", "the failed copy is kept aside"})
     void aRestoredClusterThatCannotStartIsRolledBack() throws Exception {
         PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(0));
         cluster.query("CREATE TABLE t AS SELECT 'original' AS v");
@@ -100,6 +104,9 @@ class RestoreTest {
     }
 
     @Test
+    @FaultCase(id = "restore.connection-killed", area = "Faults during backup and restore", phase = "copy",
+            injected = "the sshd session processes SIGKILLed while the restore copy is frozen",
+            mustHold = {"the client reconnects and the restore completes", "PostgreSQL serves the backup's rows"})
     void lostConnectionDuringTheCopyIsReattachedAndTheRestoreCompletes() throws Exception {
         PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(10));
         cluster.query("CREATE TABLE notes AS SELECT 1 AS id");
@@ -124,6 +131,9 @@ class RestoreTest {
     }
 
     @Test
+    @FaultCase(id = "restore.max-downtime", area = "Faults during backup and restore", phase = "copy",
+            injected = "the restore copy frozen past a 3 s maximum downtime",
+            mustHold = {"MAX_DOWNTIME, exit 1, rolled back", "the original rows are served"})
     void maxDowntimeDuringTheCopyRollsBackToTheOriginal() throws Exception {
         PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(10));
         cluster.query("CREATE TABLE notes AS SELECT 1 AS id");

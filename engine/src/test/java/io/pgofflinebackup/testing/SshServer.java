@@ -35,14 +35,17 @@ public final class SshServer implements AutoCloseable {
     private final String hostKeyFingerprint;
     private final Map<String, String> environment;
     private final List<OpsUser> extraUsers;
+    private final List<String> extraConfig;
     private volatile int port;
     private volatile Process process;
     private boolean closed;
 
     private SshServer(TestUser user, String host, Path directory, String passphrase, String password,
-                      String hostKeyFingerprint, Map<String, String> environment, List<OpsUser> extraUsers) {
+                      String hostKeyFingerprint, Map<String, String> environment, List<OpsUser> extraUsers,
+                      List<String> extraConfig) {
         this.environment = Map.copyOf(environment);
         this.extraUsers = List.copyOf(extraUsers);
+        this.extraConfig = List.copyOf(extraConfig);
         this.user = user;
         this.host = host;
         this.directory = directory;
@@ -56,7 +59,12 @@ public final class SshServer implements AutoCloseable {
     }
 
     public static SshServer start(TestUser user, String listenAddress) {
-        return start(user, listenAddress, Map.of(), List.of());
+        return start(user, listenAddress, Map.of(), List.of(), List.of());
+    }
+
+    /** @param extraConfig sshd_config lines added to the usual ones (e.g. to offer only weak algorithms) */
+    public static SshServer start(TestUser user, String listenAddress, List<String> extraConfig) {
+        return start(user, listenAddress, Map.of(), List.of(), extraConfig);
     }
 
     /**
@@ -66,6 +74,11 @@ public final class SshServer implements AutoCloseable {
      */
     public static SshServer start(TestUser user, String listenAddress, Map<String, String> environment,
                                   List<OpsUser> extraUsers) {
+        return start(user, listenAddress, environment, extraUsers, List.of());
+    }
+
+    private static SshServer start(TestUser user, String listenAddress, Map<String, String> environment,
+                                   List<OpsUser> extraUsers, List<String> extraConfig) {
         Path dir = TestUser.newWorkDir("sshd");
         try {
             keygen(dir.resolve("ssh_host_ed25519_key"), "ed25519", "");
@@ -86,7 +99,7 @@ public final class SshServer implements AutoCloseable {
                     dir.resolve("ssh_host_ed25519_key.pub").toString()), TOOL_TIMEOUT).orThrow().stdout().split(" ")[1];
             Files.createFile(dir.resolve("sshd.log"));
             SshServer server = new SshServer(user, listenAddress, dir, passphrase, password, fingerprint,
-                    environment, extraUsers);
+                    environment, extraUsers, extraConfig);
             try {
                 server.launch();
             } catch (IOException | RuntimeException e) {
@@ -333,6 +346,7 @@ public final class SshServer implements AutoCloseable {
                 "Subsystem sftp /usr/lib/openssh/sftp-server",
                 environment.isEmpty() ? "" : "SetEnv " + environment.entrySet().stream()
                         .map(e -> e.getKey() + "=" + e.getValue()).sorted().collect(Collectors.joining(" ")),
+                String.join("\n", extraConfig),
                 "");
         Path file = directory.resolve("sshd_config");
         Files.writeString(file, config, StandardCharsets.UTF_8);

@@ -114,7 +114,7 @@ public final class TestUser {
      * The command prefixed so that it becomes this user in place (setpriv execs, runuser forks): the
      * resulting {@link Process} is then the command itself and destroying it really stops it.
      */
-    List<String> execAsUser(List<String> command) {
+    public List<String> execAsUser(List<String> command) {
         if (!root) {
             return command;
         }
