@@ -39,6 +39,12 @@ final class JsonOutput {
         } else {
             root.put("databaseRunning", result.databaseRunning());
         }
+        if (result.ok()) {
+            root.put("method", result.copyMethod());
+            root.put("pgVerifybackup", result.pgVerifybackup());
+            root.put("pgChecksums", result.pgChecksums());
+            strings(root.putArray("removedBackups"), result.removedBackups());
+        }
         strings(root.putArray("warnings"), result.warnings());
         if (!result.ok()) {
             error(root, result.errorCode(), result.errorMessage());

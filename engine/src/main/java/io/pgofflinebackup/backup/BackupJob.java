@@ -129,7 +129,14 @@ public final class BackupJob {
         Boolean running = "running".equals(outcome.dbState()) ? Boolean.TRUE : wasRunning ? null : Boolean.FALSE;
         return new BackupResult(true, host, run.id(), outcome.done().get("path"), run.manifest(), run.finalLog(),
                 outcome.doneNumber("files"), outcome.doneNumber("bytes"), outcome.doneNumber("downtime"), running,
-                null, null, log.warnings(), wasRunning, outcome.done().getOrDefault("pg_verifybackup", "unknown"));
+                null, null, log.warnings(), wasRunning, outcome.done().getOrDefault("pg_verifybackup", "unknown"),
+                outcome.done().getOrDefault("pg_checksums", "unknown"), outcome.done().getOrDefault("method", "unknown"),
+                removed(outcome.done().getOrDefault("removed", "")));
+    }
+
+    /** The ids --keep removed, as the runner lists them: comma-separated, "-" for none. */
+    private static List<String> removed(String list) {
+        return list.isBlank() || list.equals("-") ? List.of() : List.of(list.split(","));
     }
 
     /**

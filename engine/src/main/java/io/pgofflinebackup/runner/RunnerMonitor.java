@@ -137,7 +137,13 @@ public final class RunnerMonitor {
 
     private void forwardLog() throws IOException {
         for (String line : log.newLines(ssh)) {
-            listener.info(stripTimestamp(line));
+            String text = stripTimestamp(line);
+            // The runner marks what the result must carry as a warning (a failed CHECKPOINT, bad page checksums).
+            if (text.startsWith("WARNING: ")) {
+                listener.warn(text.substring("WARNING: ".length()));
+            } else {
+                listener.info(text);
+            }
         }
     }
 

@@ -220,6 +220,21 @@ pg_verifybackup_safely() {
     return "$vb_rc"
 }
 
+# pg_checksums_safely BIN BACKUP: PostgreSQL's check of the data page checksums of a backup (a
+# stopped copy), through the same directory of links as pg_verifybackup, so that pg_tblspc/<oid>
+# leads to the backup's tablespaces and never to the live ones. Prints pg_checksums' report.
+pg_checksums_safely() {
+    farm=$(mktemp -d "/tmp/pgob-checksums.XXXXXXXX") || return 1
+    if ! verify_farm "$2" "$farm/data"; then
+        rm -rf "$farm"
+        return 1
+    fi
+    pc_rc=0
+    "$1/pg_checksums" --check -D "$farm/data" || pc_rc=$?
+    rm -rf "$farm"
+    return "$pc_rc"
+}
+
 verify_farm() {
     mkdir "$2" "$2/pg_tblspc" || return 1
     # Line breaks in names were refused before the copy, so names pass one per line.
