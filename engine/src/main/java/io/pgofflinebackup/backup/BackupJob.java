@@ -304,6 +304,10 @@ public final class BackupJob {
                 .put("dest", plan.dest())
                 .put("tool_version", ToolVersion.get())
                 .put("ssh_host", request.target().host())
+                .put("snapshot", request.snapshot().word())
+                .put("precopy", request.precopy())
+                .put("keep", request.keep())
+                .put("link", request.link())
                 .put("java_phases", "{\"name\": \"inspect\", \"startMillis\": " + connectStart
                         + ", \"endMillis\": " + inspectEnd + "}");
     }

@@ -148,6 +148,76 @@ copy_area() {
     [ "$ca_rc" = 0 ] && [ "$(cat "$4.rc")" = 0 ]
 }
 
+# --- copying with links to an earlier backup, and again after a pre-copy ------------------------
+
+# area_state ROOT KIND: what a backup holds of ROOT (see area_find) as "type<TAB>size<TAB>mtime<TAB>
+# mode<TAB>uid<TAB>gid<TAB>path", the mtime to the nanosecond. The path is last, so a tab in a
+# name does no harm; line breaks in names were refused before any copy.
+area_state() {
+    area_find "$1" "$2" '%y\t%s\t%T@\t%m\t%U\t%G\t%P\n' '' | awk -F '\t' 'BEGIN { OFS = "\t" } { if ($1 == "d") $2 = 0; print }'
+}
+
+# sync_plan SOURCE_STATE HAVE_STATE REF_STATE HORIZON: what to do so that a directory that holds
+# HAVE_STATE (empty for a fresh one) ends up holding SOURCE_STATE: lines "D<TAB>path" (delete it
+# from the directory), "L<TAB>path" (hard-link it from the reference backup, whose files are
+# REF_STATE) and "C<TAB>path" (copy it from the source), the deletions first.
+#
+# A file is taken as unchanged only when its size, mtime (to the nanosecond), mode and owner are
+# those of the file it would reuse. With a HORIZON (epoch seconds), a file whose mtime is not older
+# than it is copied again even then: see precopy_horizon in runner.sh for why. A directory is always
+# in the copy list (tar then sets its mode and mtime, after its entries); a link or special file is
+# always copied again, which costs nothing.
+# shellcheck disable=SC2016  # an awk program
+SYNC_PLAN_AWK='
+function path(    p, i) { p = $7; for (i = 8; i <= NF; i++) p = p "\t" $i; return p }
+function attrs() { return $2 "\t" $3 "\t" $4 "\t" $5 "\t" $6 }
+FILENAME == ARGV[1] { p = path(); htype[p] = $1; hattr[p] = attrs(); next }
+FILENAME == ARGV[2] { p = path(); if ($1 == "f") rattr[path()] = attrs(); next }
+{
+    p = path(); seen[p] = 1
+    fresh = (horizon != "" && $3 + 0 >= horizon + 0)
+    if (p in htype) {
+        if (htype[p] == $1 && $1 == "f" && hattr[p] == attrs() && !fresh) next
+        if (htype[p] == $1 && $1 == "d") { print "C\t" p; next }
+        print "D\t" p
+    }
+    if ($1 == "f" && (p in rattr) && rattr[p] == attrs() && !fresh) print "L\t" p
+    else print "C\t" p
+}
+END { for (p in htype) if (!(p in seen)) print "D\t" p }'
+
+sync_plan() {
+    awk -F '\t' -v horizon="$4" "$SYNC_PLAN_AWK" "$2" "$3" "$1"
+}
+
+# sealed_manifest FILE: FILE is one of our manifests, whole and unedited: its last line holds the
+# checksum of all lines before it.
+sealed_manifest() {
+    sm_stored=$(tail -n 1 "$1" 2>/dev/null | sed -n 's/^  "manifestChecksum": "\([0-9a-f]*\)"}$/\1/p')
+    [ -n "$sm_stored" ] && [ "$sm_stored" = "$(checksum_but_last_line "$1")" ]
+}
+
+# complete_backups DEST SYSTEM_ID PGDATA: the ids of the complete backups of that cluster directly in
+# DEST, oldest first: directories (not links) named like a backup id, whose sealed manifest.json
+# names that id, that system identifier and that data directory. A .partial, a .run, a staging
+# clone or anything without our manifest is never one.
+complete_backups() {
+    for cb_dir in "$1"/*; do
+        cb_id=${cb_dir##*/}
+        case $cb_id in
+            [0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z) ;;
+            [0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z-[0-9]|[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z-[0-9][0-9]) ;;
+            *) continue ;;
+        esac
+        if [ ! -d "$cb_dir" ] || [ -L "$cb_dir" ] || [ ! -f "$cb_dir/manifest.json" ]; then continue; fi
+        sealed_manifest "$cb_dir/manifest.json" || continue
+        grep -q -F "  \"backupId\": $(js "$cb_id")," "$cb_dir/manifest.json" || continue
+        grep -q -F "\"systemIdentifier\": $(js "$2")," "$cb_dir/manifest.json" || continue
+        grep -q -F "\"pgdata\": $(js "$3")," "$cb_dir/manifest.json" || continue
+        printf '%s\n' "$cb_id"
+    done | LC_ALL=C sort -t - -k1,1 -k2,2n
+}
+
 # The file entries of our manifest.json: "type<TAB>size<TAB>sha256<TAB>key<TAB>target", sorted by
 # key. Only call it on a manifest whose checksum was verified: it relies on our own line format.
 # Entries without an "area" (all of them before tablespaces were backed up) are in data.

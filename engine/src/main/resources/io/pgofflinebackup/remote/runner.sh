@@ -106,6 +106,149 @@ checkpoint_query() {
     pg_query CHECKPOINT
 }
 
+# --- the copy ------------------------------------------------------------------------------
+
+# An earlier complete backup of this cluster in the destination, whose unchanged files the new one
+# hard-links instead of copying (rsync's --link-dest, done with find and cp -l so that the copy
+# itself stays one tar pipe and the host needs nothing more): a generation then costs the disk
+# only what changed. Sets REFERENCE to its directory, or to nothing.
+find_reference() {
+    REFERENCE=
+    REFERENCE_ID=
+    [ "$LINK" = true ] || return 0
+    SYSTEM_ID_FOUND=$(controldata | sed -n 's/^Database system identifier: *//p')
+    REFERENCE_ID=$(complete_backups "$DEST" "$SYSTEM_ID_FOUND" "$PGDATA" | tail -n 1)
+    if [ -n "$REFERENCE_ID" ]; then
+        REFERENCE=$DEST/$REFERENCE_ID
+        log "unchanged files become hard links to the previous backup $REFERENCE_ID"
+    fi
+}
+
+# copy_all TOLERANT HORIZON: every area and the configuration into the partial directory, from the
+# live directories (or the staging clone, see source_of). TOLERANT (non-empty) for the pre-copy of
+# a running cluster, whose files change and vanish as they are read.
+copy_all() {
+    (
+        # $$ is the runner: a runner killed outright must not leave this loop behind.
+        while sleep 1 && kill -0 $$ 2>/dev/null; do
+            printf '%s progress bytes=%s total=%s\n' "$(now_ms)" \
+                "$(du -s -B1 --apparent-size "$PARTIAL" 2>/dev/null | cut -f1)" "$TOTAL" >> "$STATE"
+        done
+    ) < /dev/null > /dev/null 2>&1 &
+    PROGRESS=$!
+    : > "$RUN_DIR/omitted.tsv"
+    copy_one data "$(source_of data)" data "$1" "$2"
+    while IFS="$TAB" read -r ca_area ca_link _; do
+        copy_one "$ca_area" "$(source_of "$ca_area" "$ca_link")" area "$1" "$2"
+    done < "$RUN_DIR/areas.tsv"
+    # Configuration outside PGDATA, each file under its absolute path in config/. It is small and
+    # copied whole each time; the earlier copy is removed first, never rewritten in place.
+    while IFS="$TAB" read -r ca_setting ca_type ca_path; do
+        [ -n "$ca_path" ] || continue
+        log "copying $ca_path ($ca_setting) to $PARTIAL/config$ca_path"
+        if [ "$ca_type" = directory ]; then
+            mkdir -p "$PARTIAL/config$ca_path"
+        else
+            mkdir -p "$PARTIAL/config$(dirname -- "$ca_path")" && rm -f -- "$PARTIAL/config$ca_path" &&
+                cp -p -- "$ca_path" "$PARTIAL/config$ca_path"
+        fi || fail COPY_FAILED "cannot copy the configuration file $ca_path"
+    done < "$RUN_DIR/config.tsv"
+    stop_bg "$PROGRESS"
+    PROGRESS=
+}
+
+# Where an area is copied from: the live directory, or its staging clone once there is one.
+source_of() {
+    if [ -n "${FROM_STAGING:-}" ]; then
+        awk -F '\t' -v area="$1" '$1 == area { print substr($0, length($1) + 2); exit }' "$RUN_DIR/staging.tsv"
+    elif [ "$1" = data ]; then
+        printf '%s\n' "$PGDATA"
+    else
+        printf '%s\n' "$PGDATA/$2"
+    fi
+}
+
+# copy_one AREA SOURCE KIND TOLERANT HORIZON: one area into the partial directory; what is left out is noted.
+copy_one() {
+    log "copying $2 to $PARTIAL/$1"
+    { mkdir -p "$PARTIAL/$1" && chmod 700 "$PARTIAL/$1"; } || fail COPY_FAILED "cannot create $PARTIAL/$1"
+    area_find "$2" "$3" '' '%P\t@\n' | prefixed "$1" 1 >> "$RUN_DIR/omitted.tsv"
+    co_ref=
+    [ -z "$REFERENCE" ] || [ ! -d "$REFERENCE/$1" ] || co_ref=$REFERENCE/$1
+    copy_rc=0
+    run_child sync_area "$2" "$PARTIAL/$1" "$3" "$co_ref" "$5" "$4" || copy_rc=$?
+    check_abort
+    [ "$copy_rc" = 0 ] || fail COPY_FAILED "copying $2 failed (status $copy_rc, see the messages above)"
+}
+
+# sync_area SOURCE DEST KIND REF HORIZON TOLERANT: makes DEST hold what a backup holds of SOURCE
+# (see sync_plan): removes what is gone or changed from DEST, hard-links unchanged files from REF,
+# copies the rest with tar (owner, modes, times to the nanosecond, links and hard links kept).
+# A file that is to be replaced is always removed first: DEST's files may be hard links into an
+# earlier backup, which must never be written in place. Names pass NUL-separated, never through a
+# shell or a pattern.
+# shellcheck disable=SC2317  # run through run_child
+sync_area() {
+    sa_work=$RUN_DIR/sync
+    area_state "$1" "$3" > "$sa_work.source" || return 1
+    : > "$sa_work.have"
+    : > "$sa_work.ref"
+    area_state "$2" all > "$sa_work.have" || return 1
+    if [ -n "$4" ]; then area_state "$4" all > "$sa_work.ref" || return 1; fi
+    sync_plan "$sa_work.source" "$sa_work.have" "$sa_work.ref" "$5" > "$sa_work.plan" || return 1
+    for sa_kind in D L C; do
+        { [ "$sa_kind" != C ] || printf '.\0'; sed -n "s/^$sa_kind$TAB//p" "$sa_work.plan" | tr '\n' '\0'; } \
+            > "$sa_work.$sa_kind" || return 1
+    done
+    (cd "$2" && xargs -0 -r rm -rf -- < "$sa_work.D") || return 1
+    if [ -s "$sa_work.L" ]; then
+        if ! (cd "$4" && xargs -0 -r cp -l --parents -t "$2" -- < "$sa_work.L"); then
+            printf '%s WARNING: cannot hard-link files of %s into %s (another file system, or too many links); copying them instead\n' \
+                "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$4" "$2"
+            (cd "$2" && xargs -0 -r rm -f -- < "$sa_work.L") || return 1
+            cat "$sa_work.L" >> "$sa_work.C"
+        fi
+    fi
+    if [ -n "$6" ]; then
+        # A running cluster: files change, grow, shrink and vanish while tar reads them. The copy
+        # after the stop fixes all of it; only the writing side must not fail.
+        (tar -C "$1" --null --no-recursion -T "$sa_work.C" --format=posix --ignore-failed-read \
+            --warning=no-file-changed --warning=no-file-removed --warning=no-file-shrank -cf - 2>/dev/null
+        echo "$?" > "$sa_work.rc") | tar -C "$2" -xpf -
+        sa_rc=$?
+        [ "$sa_rc" = 0 ] && [ "$(cat "$sa_work.rc")" -le 1 ]
+    else
+        (tar -C "$1" --null --no-recursion -T "$sa_work.C" --format=posix -cf - ; echo "$?" > "$sa_work.rc") |
+            tar -C "$2" -xpf -
+        sa_rc=$?
+        [ "$sa_rc" = 0 ] && [ "$(cat "$sa_work.rc")" = 0 ]
+    fi
+}
+
+# The pre-copy: everything into the partial directory while PostgreSQL still runs. It is not
+# consistent and never used as it is; after the stop, copy_all with HORIZON copies again only what
+# may have changed since, and removes what is gone (stale WAL, dropped relations).
+#
+# The horizon rule: a file whose mtime is not older than the moment the pre-copy started, less a
+# margin, is copied again even when its size and mtime equal those of its pre-copied version. A
+# write that tar may have missed happened after the pre-copy started, so it left an mtime at or
+# after that moment; comparing mtimes for equality alone (rsync's quick check, to the second by
+# default) misses a same-size rewrite within the timestamp granularity. The margin of 2 s covers
+# file systems that keep mtimes to the second or two, the coarse kernel clock that stamps them (a
+# tick behind), and a write whose mtime was set just before the start but whose data landed after.
+PRECOPY_MARGIN=2
+precopy() {
+    PHASE=copy
+    PRECOPY_START=$(now_ms)
+    HORIZON=$(date +%s.%N | awk -v margin="$PRECOPY_MARGIN" '{ printf "%.9f", $1 - margin }')
+    TOTAL=$(du -s -B1 --apparent-size "$PGDATA" | cut -f1)
+    event "phase precopy total=$TOTAL"
+    log "pre-copy while PostgreSQL runs; after the stop only files changed since $(date -u -d "@${HORIZON%.*}" +%H:%M:%S) UTC (the pre-copy's start less ${PRECOPY_MARGIN}s) are copied again"
+    copy_all tolerant ""
+    PRECOPY_END=$(now_ms)
+    log "pre-copy done in $((PRECOPY_END - PRECOPY_START)) ms"
+}
+
 area_kind() {
     case $1 in
         wal) printf 'WAL directory' ;;
@@ -121,6 +264,9 @@ DEST=$(param dest)
 LOG=$PARTIAL/backup.log
 LOCK=$DEST/.pg-offline-backup.lock
 PHASE=prepare
+PRECOPY=$(param precopy)
+LINK=$(param link)
+KEEP=$(param keep)
 
 trap on_exit EXIT
 trap 'on_abort aborted' TERM INT HUP
@@ -151,7 +297,18 @@ log "runner started on $(hostname) as $(id -un) (pid $$)"
 
 check_unchanged
 discover_layout
+find_reference
+METHOD=copy
+HORIZON=
+if [ "$PRECOPY" = true ]; then
+    if [ "$WAS_RUNNING" = true ]; then
+        METHOD=precopy
+    else
+        log "PostgreSQL is not running: a pre-copy would gain nothing, copying once"
+    fi
+fi
 if [ "$WAS_RUNNING" = true ]; then
+    [ "$METHOD" != precopy ] || precopy
     checkpoint_before_stop
     start_watchdog
     stop_and_prove
@@ -181,43 +338,13 @@ TOTAL=$(du -s -B1 --apparent-size "$PGDATA" | cut -f1)
 while IFS="$TAB" read -r area link _; do
     TOTAL=$((TOTAL + $(du -s -B1 --apparent-size "$PGDATA/$link/" | cut -f1)))
 done < "$RUN_DIR/areas.tsv"
-event "phase copy total=$TOTAL"
+if [ "$METHOD" != precopy ]; then
+    event "phase copy total=$TOTAL"
+else
+    event "phase copy total=$TOTAL changed-since-precopy"
+fi
 COPY_START=$(now_ms)
-(
-    # $$ is the runner: a runner killed outright must not leave this loop behind.
-    while sleep 1 && kill -0 $$ 2>/dev/null; do
-        printf '%s progress bytes=%s total=%s\n' "$(now_ms)" \
-            "$(du -s -B1 --apparent-size "$PARTIAL" 2>/dev/null | cut -f1)" "$TOTAL" >> "$STATE"
-    done
-) < /dev/null > /dev/null 2>&1 &
-PROGRESS=$!
-: > "$RUN_DIR/omitted.tsv"
-# copy_one AREA SOURCE KIND: one area into the partial directory; what is left out is noted.
-copy_one() {
-    log "copying $2 to $PARTIAL/$1"
-    { mkdir -p "$PARTIAL/$1" && chmod 700 "$PARTIAL/$1"; } || fail COPY_FAILED "cannot create $PARTIAL/$1"
-    area_find "$2" "$3" '' '%P\t@\n' | prefixed "$1" 1 >> "$RUN_DIR/omitted.tsv"
-    copy_rc=0
-    run_child copy_area "$2" "$PARTIAL/$1" "$3" "$RUN_DIR/copy.names" || copy_rc=$?
-    check_abort
-    [ "$copy_rc" = 0 ] || fail COPY_FAILED "copying $2 failed (status $copy_rc, see the messages above)"
-}
-copy_one data "$PGDATA" data
-while IFS="$TAB" read -r area link _; do
-    copy_one "$area" "$PGDATA/$link" area
-done < "$RUN_DIR/areas.tsv"
-# Configuration outside PGDATA, each file under its absolute path in config/.
-while IFS="$TAB" read -r setting type path; do
-    [ -n "$path" ] || continue
-    log "copying $path ($setting) to $PARTIAL/config$path"
-    if [ "$type" = directory ]; then
-        mkdir -p "$PARTIAL/config$path"
-    else
-        mkdir -p "$PARTIAL/config$(dirname -- "$path")" && cp -p -- "$path" "$PARTIAL/config$path"
-    fi || fail COPY_FAILED "cannot copy the configuration file $path"
-done < "$RUN_DIR/config.tsv"
-stop_bg "$PROGRESS"
-PROGRESS=
+copy_all "" "$HORIZON"
 COPY_END=$(now_ms)
 
 # --- verify (still stopped, so the source cannot change under us) ---
@@ -292,6 +419,32 @@ record_lists() {
         LC_ALL=C sort -t "$TAB" -k1,1 | cut -f 2- > "$RUN_DIR/files.tsv"
 }
 record_lists || fail RECORD_FAILED "cannot compute the checksums"
+
+# The files this backup shares with the previous one (the same inode under the same path), and a
+# check that each still has the SHA-256 that backup recorded: a reference damaged since would
+# otherwise pass its damage on, unseen, to every later generation.
+LINKED_FILES=0
+LINKED_BYTES=0
+if [ -n "$REFERENCE" ]; then
+    : > "$RUN_DIR/linked.tsv"
+    for area in data $(cut -f 1 "$RUN_DIR/areas.tsv"); do
+        [ -d "$REFERENCE/$area" ] || continue
+        find "$REFERENCE/$area" -type f -links +1 -printf '%i\t%P\n' > "$RUN_DIR/ref.inodes"
+        find "$PARTIAL/$area" -type f -links +1 -printf '%i\t%s\t%P\n' |
+            awk -F '\t' -v area="$area" 'FNR == NR { ref[$0] = 1; next }
+                { p = substr($0, length($1) + length($2) + 3); if (($1 "\t" p) in ref) printf "%s/%s\t%s\n", area, p, $2 }' \
+                "$RUN_DIR/ref.inodes" - >> "$RUN_DIR/linked.tsv"
+    done
+    LINKED_FILES=$(wc -l < "$RUN_DIR/linked.tsv")
+    LINKED_BYTES=$(awk -F '\t' '{ s += $NF } END { printf "%.0f", s }' "$RUN_DIR/linked.tsv")
+    manifest_entries "$REFERENCE/manifest.json" | cut -f 3,4 > "$RUN_DIR/ref.sha256"
+    damaged=$(awk -F '\t' 'FILENAME == ARGV[1] { sha[substr($0, length($1) + 2)] = $1; next }
+        FILENAME == ARGV[2] { now[substr($0, 1, length($0) - length($NF) - 1)] = $NF; next }
+        { key = $1; for (i = 2; i < NF; i++) key = key "\t" $i; if (sha[key] != now[key]) { print key; exit } }' \
+        "$RUN_DIR/ref.sha256" "$RUN_DIR/sha256.tsv" "$RUN_DIR/linked.tsv")
+    [ -z "$damaged" ] || fail VERIFY_FAILED "$damaged, shared with the previous backup $REFERENCE_ID, no longer has the content that backup recorded: that backup is damaged; run verify on it, and back up with --no-link until it is dealt with"
+    log "$LINKED_FILES files ($LINKED_BYTES bytes) are shared with the previous backup $REFERENCE_ID, each with the SHA-256 it recorded"
+fi
 
 # The WAL of the copy: pg_wal itself, or the copy of the directory it linked to.
 WAL_COPY=$PARTIAL/data/pg_wal
@@ -424,9 +577,16 @@ fi
         END { if (n) printf "\n" }'
     printf '  ],\n'
     printf '  "totals": {"files": %s, "bytes": %s},\n' "$FILES" "$BYTES"
+    printf '  "method": {"name": %s, "snapshot": %s, "linkedFrom": %s, "linkedFiles": %s, "linkedBytes": %s, "precopyHorizon": %s},\n' \
+        "$(js "$METHOD")" "$([ -n "${SNAPSHOT_USED:-}" ] && js "$SNAPSHOT_USED" || echo null)" \
+        "$([ -n "$REFERENCE_ID" ] && js "$REFERENCE_ID" || echo null)" "$LINKED_FILES" "$LINKED_BYTES" \
+        "$([ -n "$HORIZON" ] && js "$HORIZON" || echo null)"
     printf '  "phases": [\n'
     java_phases=$(param java_phases)
     [ -z "$java_phases" ] || printf '    %s,\n' "$java_phases"
+    if [ -n "${PRECOPY_END:-}" ]; then
+        printf '    {"name": "precopy", "startMillis": %s, "endMillis": %s},\n' "$PRECOPY_START" "$PRECOPY_END"
+    fi
     if [ -n "${CHECKPOINT_END:-}" ]; then
         printf '    {"name": "checkpoint", "startMillis": %s, "endMillis": %s},\n' "$CHECKPOINT_START" "$CHECKPOINT_END"
     fi
@@ -472,5 +632,39 @@ fi
 mv "$PARTIAL" "$FINAL" || fail RECORD_FAILED "cannot rename $PARTIAL to $FINAL"
 LOG=$FINAL/backup.log
 sync -f "$FINAL" 2>/dev/null || sync
-event "done files=$FILES bytes=$BYTES downtime=$DOWNTIME pg_verifybackup=$PG_VERIFYBACKUP pg_checksums=$PG_CHECKSUMS path=$FINAL"
+
+# --keep N: the oldest complete backups of this cluster beyond the newest N go, this one counted,
+# and only once this one is complete. Only what complete_backups accepts is ever removed (a
+# directory in DEST with our sealed manifest of this cluster), never a partial or a run directory,
+# never the backup just made. Each is first renamed to .<id>.deleting, so that a removal cut short
+# never leaves something that looks like a complete backup; such leftovers are removed here too.
+prune_backups() {
+    : > "$RUN_DIR/removed"
+    for pb_dir in "$DEST"/.*.deleting; do
+        pb_name=${pb_dir##*/.}
+        case ${pb_name%.deleting} in
+            [0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z*) ;;
+            *) continue ;;
+        esac
+        if [ ! -d "$pb_dir" ] || [ -L "$pb_dir" ]; then continue; fi
+        log "removing $pb_dir, left by an earlier removal that was cut short"
+        rm -rf -- "$pb_dir" || log "WARNING: cannot remove $pb_dir"
+    done
+    [ "${KEEP:-0}" -gt 0 ] 2>/dev/null || return 0
+    complete_backups "$DEST" "$SYSTEM_ID" "$PGDATA" > "$RUN_DIR/complete.list"
+    pb_excess=$(( $(wc -l < "$RUN_DIR/complete.list") - KEEP ))
+    [ "$pb_excess" -gt 0 ] || return 0
+    head -n "$pb_excess" "$RUN_DIR/complete.list" | while IFS= read -r pb_id; do
+        [ "$pb_id" != "$(param id)" ] || continue
+        log "--keep $KEEP: removing the backup $pb_id"
+        if mv -- "$DEST/$pb_id" "$DEST/.$pb_id.deleting" && rm -rf -- "$DEST/.$pb_id.deleting"; then
+            printf '%s\n' "$pb_id" >> "$RUN_DIR/removed"
+        else
+            log "WARNING: --keep $KEEP: cannot remove the backup $pb_id completely (see above)"
+        fi
+    done
+}
+prune_backups
+REMOVED=$(paste -s -d , "$RUN_DIR/removed")
+event "done files=$FILES bytes=$BYTES downtime=$DOWNTIME pg_verifybackup=$PG_VERIFYBACKUP pg_checksums=$PG_CHECKSUMS method=$METHOD removed=${REMOVED:--} path=$FINAL"
 finish 0
