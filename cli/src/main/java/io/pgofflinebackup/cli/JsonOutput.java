@@ -72,6 +72,7 @@ final class JsonOutput {
         root.put("dest", plan.dest());
         root.put("destFreeBytes", plan.destFreeBytes());
         root.put("requiredBytes", plan.requiredBytes());
+        root.put("method", plan.copyMethod());
         ArrayNode sessions = root.putArray("sessions");
         for (ActiveSession s : plan.sessions()) {
             ObjectNode n = sessions.addObject();

@@ -230,7 +230,7 @@ public final class BackupJob {
     private ClusterInspection runInspection(SshSession ssh) throws JobFailure {
         return new ClusterInspector(ssh, INSPECT_TIMEOUT).inspect(request.pgdata(), request.dest(),
                 request.pgBin() == null ? "" : request.pgBin(), request.dbUser() == null ? "" : request.dbUser(),
-                request.dbName());
+                request.dbName(), "", List.of(), request.snapshot() != SnapshotMode.NONE);
     }
 
     private void describe(BackupPlan plan) {
@@ -241,6 +241,7 @@ public final class BackupJob {
                 + (plan.running() ? "running (pid " + plan.postmasterPid() + ", port " + plan.port() + ")"
                         : "not running, cluster state '" + plan.clusterState() + "'")
                 + "; " + plan.files() + " files, " + Bytes.human(plan.bytes()));
+        log.info("method: " + plan.copyMethod());
         if (plan.dest() != null && !plan.dest().isEmpty()) {
             log.info("destination " + plan.dest() + ": " + Bytes.human(plan.destFreeBytes()) + " free, "
                     + Bytes.human(plan.requiredBytes()) + " needed");

@@ -241,4 +241,16 @@ if [ -d "$PGDATA" ] && [ -n "$version" ] && work=$(mktemp -d "${TMPDIR:-/tmp}/pg
     done
     rm -rf "$work"
 fi
+# Whether PGDATA and each directory it links to can be cloned copy-on-write beside itself (for a
+# backup's --snapshot): area, yes or no, reason; the free bytes of each one's file system, where the
+# clone grows as PostgreSQL rewrites blocks. The probe makes a file beside the directory, never in
+# it, and removes it at once.
+if [ "${PGOB_REFLINK_PROBE:-}" = 1 ] && [ -f "$PGDATA/PG_VERSION" ]; then
+    { printf 'data\t\n'; linked_areas "$PGDATA"; } | while IFS="$TAB" read -r area link _; do
+        if [ "$area" = data ]; then dir=$PGDATA; else dir=$PGDATA/$link; fi
+        probe=$(reflink_probe "$dir")
+        kv reflink "$area$US${probe%%"$TAB"*}$US$(printf '%s' "$probe" | sed -n "s/^no$TAB//p")$US$(df -P -B1 -- "$dir/" 2>/dev/null |
+            awk 'NR == 2 { print $4 }')"
+    done
+fi
 kv end true

@@ -218,6 +218,41 @@ complete_backups() {
     done | LC_ALL=C sort -t - -k1,1 -k2,2n
 }
 
+# --- copy-on-write clones ------------------------------------------------------------------------
+
+# reflink_probe DIR: whether a copy-on-write clone (reflink) of DIR can be made beside it, in its
+# parent directory, where a staging clone goes. Prints "yes", or "no<TAB>reason". The only sure way
+# to know is to clone (a file system's name says little: XFS only with reflink=1, btrfs, bcachefs,
+# ZFS with block cloning...): one of DIR's files (or, in an empty one, a file made beside it) is
+# cloned to a probe file beside DIR, which is removed at once. Nothing is written inside DIR.
+reflink_probe() {
+    rp_real=$(realpath -e -- "$1" 2>/dev/null) || { printf 'no\t%s does not exist\n' "$1"; return 0; }
+    rp_parent=$(dirname -- "$rp_real")
+    if [ "$(stat -c %d -- "$rp_parent")" != "$(stat -c %d -- "$rp_real")" ]; then
+        printf 'no\t%s is the root of its file system, so there is no place beside it on that file system for a clone\n' \
+            "$rp_real"
+        return 0
+    fi
+    if [ ! -w "$rp_parent" ] || [ ! -x "$rp_parent" ]; then
+        printf 'no\tthe clone would go beside it, in %s, which %s cannot write\n' "$rp_parent" "$(id -un)"
+        return 0
+    fi
+    rp_probe=$rp_parent/.pg-offline-backup-probe.$$
+    rp_file=$(find "$rp_real/" -type f -size +0 -readable -print -quit 2>/dev/null)
+    if [ -z "$rp_file" ]; then
+        rp_file=$rp_probe.source
+        printf 'pg-offline-backup reflink probe\n' > "$rp_file" 2>/dev/null
+    fi
+    rp_rc=0
+    rp_out=$(cp --reflink=always -- "$rp_file" "$rp_probe" 2>&1) || rp_rc=$?
+    rm -f -- "$rp_probe" "$rp_probe.source"
+    if [ "$rp_rc" = 0 ]; then
+        echo yes
+    else
+        printf 'no\t%s\n' "$(printf '%s\n' "$rp_out" | head -n 1)"
+    fi
+}
+
 # The file entries of our manifest.json: "type<TAB>size<TAB>sha256<TAB>key<TAB>target", sorted by
 # key. Only call it on a manifest whose checksum was verified: it relies on our own line format.
 # Entries without an "area" (all of them before tablespaces were backed up) are in data.

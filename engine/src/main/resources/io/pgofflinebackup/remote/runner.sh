@@ -25,7 +25,13 @@ MODE=${2:-backup}
 # shellcheck source=critical.sh
 . "$RUN_DIR/critical.sh"
 
-after_failure() { restore_service; }
+# PostgreSQL first, then the staging clone of a snapshot: it is never left behind by a failure.
+after_failure() {
+    af_rc=0
+    restore_service || af_rc=$?
+    remove_staging "$RUN_DIR" "$(param id)"
+    return "$af_rc"
+}
 
 # What lies outside PGDATA and belongs to the cluster, found again right before the stop (the
 # pre-flight looked too, but the cluster may have changed since): RUN_DIR/areas.tsv holds
@@ -141,8 +147,14 @@ copy_all() {
     while IFS="$TAB" read -r ca_area ca_link _; do
         copy_one "$ca_area" "$(source_of "$ca_area" "$ca_link")" area "$1" "$2"
     done < "$RUN_DIR/areas.tsv"
-    # Configuration outside PGDATA, each file under its absolute path in config/. It is small and
-    # copied whole each time; the earlier copy is removed first, never rewritten in place.
+    [ "${COPY_CONFIG:-true}" = false ] || copy_config
+    stop_bg "$PROGRESS"
+    PROGRESS=
+}
+
+# Configuration outside PGDATA, each file under its absolute path in config/. It is small and
+# copied whole each time; the earlier copy is removed first, never rewritten in place.
+copy_config() {
     while IFS="$TAB" read -r ca_setting ca_type ca_path; do
         [ -n "$ca_path" ] || continue
         log "copying $ca_path ($ca_setting) to $PARTIAL/config$ca_path"
@@ -153,8 +165,121 @@ copy_all() {
                 cp -p -- "$ca_path" "$PARTIAL/config$ca_path"
         fi || fail COPY_FAILED "cannot copy the configuration file $ca_path"
     done < "$RUN_DIR/config.tsv"
-    stop_bg "$PROGRESS"
-    PROGRESS=
+}
+
+verify_config() {
+    while IFS="$TAB" read -r _ vc_type vc_path; do
+        [ "$vc_type" = file ] || continue
+        cmp -s -- "$vc_path" "$PARTIAL/config$vc_path" || fail VERIFY_FAILED "the copy of $vc_path differs from it"
+    done < "$RUN_DIR/config.tsv"
+}
+
+# What the copy must hold, as listing prints it: of PGDATA and the directories it links to, or of
+# their staging clones.
+source_listing() {
+    listing "$(source_of data)" data | prefixed data
+    while IFS="$TAB" read -r sl_area sl_link _; do
+        listing "$(source_of "$sl_area" "$sl_link")" area | prefixed "$sl_area"
+    done < "$RUN_DIR/areas.tsv"
+}
+
+# --- the snapshot ----------------------------------------------------------------------------
+#
+# With --snapshot auto or reflink, the critical section becomes: stop, clone PGDATA and each
+# directory it links to into a staging directory beside it (same file system, so cp
+# --reflink=always shares the blocks instead of copying them), start; the copy to the destination
+# then reads the still clone while PostgreSQL serves. RUN_DIR/staging.tsv lists the staging
+# directories ("area<TAB>path"), named .pg-offline-backup-staging.<id>.<area>, before any is made:
+# whatever ends this run (or the next run, or the recovery, when this one died) removes exactly
+# those. A staging clone is never a backup: it is outside the destination and has no manifest.
+
+# Sets METHOD=snapshot when a snapshot is asked for and every area can be cloned (probed now, while
+# PostgreSQL runs); with --snapshot reflink anything else ends the run before the stop.
+choose_snapshot() {
+    SNAPSHOT_USED=
+    : > "$RUN_DIR/staging.tsv"
+    [ "$SNAPSHOT" != none ] || return 0
+    if [ "$WAS_RUNNING" != true ]; then
+        log "PostgreSQL is not running: a snapshot would shorten no downtime, copying directly"
+        return 0
+    fi
+    cs_missing=
+    { printf 'data\t%s\n' "$PGDATA"; awk -F '\t' '{ print $1 "\t" $2 }' "$RUN_DIR/areas.tsv"; } > "$RUN_DIR/clone.sources"
+    while IFS="$TAB" read -r cs_area cs_link; do
+        if [ "$cs_area" = data ]; then cs_dir=$PGDATA; else cs_dir=$PGDATA/$cs_link; fi
+        cs_probe=$(reflink_probe "$cs_dir")
+        if [ "$cs_probe" = yes ]; then
+            cs_real=$(realpath -e -- "$cs_dir")
+            printf '%s\t%s/.pg-offline-backup-staging.%s.%s\n' "$cs_area" "$(dirname -- "$cs_real")" "$(param id)" \
+                "$(printf '%s' "$cs_area" | tr / -)" >> "$RUN_DIR/staging.tsv"
+        else
+            log "no copy-on-write clone of $cs_dir: ${cs_probe#no"$TAB"}"
+            cs_missing="$cs_missing $cs_dir"
+        fi
+    done < "$RUN_DIR/clone.sources"
+    if [ -z "$cs_missing" ]; then
+        METHOD=snapshot
+        SNAPSHOT_USED=reflink
+        log "snapshot: PostgreSQL stays down only to be cloned (copy-on-write) beside itself; the copy reads the clone once it serves again"
+        return 0
+    fi
+    : > "$RUN_DIR/staging.tsv"
+    if [ "$SNAPSHOT" = reflink ]; then
+        fail SNAPSHOT_UNSUPPORTED "--snapshot reflink: no copy-on-write clone can be made of${cs_missing} (see the log); nothing was done. Use --snapshot auto to copy while PostgreSQL is stopped instead"
+    fi
+    log "--snapshot auto: no copy-on-write clone here, copying while PostgreSQL is stopped"
+}
+
+# Stopped: clone every area into its staging directory, copy the configuration outside PGDATA (it is
+# small and not cloned), and check the clone against what it was taken of.
+take_snapshot() {
+    PHASE=copy
+    CLONE_START=$(now_ms)
+    event "phase clone"
+    while IFS="$TAB" read -r ts_area ts_staging; do
+        if [ "$ts_area" = data ]; then
+            ts_source=$PGDATA
+        else
+            ts_source=$PGDATA/$(awk -F '\t' -v area="$ts_area" '$1 == area { print $2; exit }' "$RUN_DIR/areas.tsv")
+        fi
+        log "cloning $ts_source to $ts_staging (copy-on-write)"
+        mkdir -- "$ts_staging" || fail COPY_FAILED "cannot create the staging clone $ts_staging"
+        ts_rc=0
+        run_child cp -a --reflink=always -- "$ts_source/." "$ts_staging/" || ts_rc=$?
+        check_abort
+        [ "$ts_rc" = 0 ] || fail COPY_FAILED "cloning $ts_source to $ts_staging failed (status $ts_rc, see above)"
+    done < "$RUN_DIR/staging.tsv"
+    copy_config
+    verify_config
+    listing_live=$(
+        listing "$PGDATA" data | prefixed data
+        while IFS="$TAB" read -r tl_area tl_link _; do
+            listing "$PGDATA/$tl_link" area | prefixed "$tl_area"
+        done < "$RUN_DIR/areas.tsv"
+    )
+    FROM_STAGING=1
+    listing_clone=$(source_listing)
+    FROM_STAGING=
+    if [ "$listing_live" != "$listing_clone" ]; then
+        fail VERIFY_FAILED "the clone does not hold what PostgreSQL left (file list or sizes differ)"
+    fi
+    CLONE_END=$(now_ms)
+    log "cloned in $((CLONE_END - CLONE_START)) ms"
+}
+
+# remove_staging RUN_DIR ID: removes the staging clones that run listed, and nothing else: only
+# directories named for that run's id.
+remove_staging() {
+    [ -f "$1/staging.tsv" ] || return 0
+    while IFS="$TAB" read -r _ rs_path; do
+        case ${rs_path##*/} in
+            ".pg-offline-backup-staging.$2".*) ;;
+            *) continue ;;
+        esac
+        if [ ! -d "$rs_path" ] || [ -L "$rs_path" ]; then continue; fi
+        log "removing the staging clone $rs_path"
+        rm -rf -- "$rs_path" || log "WARNING: cannot remove the staging clone $rs_path; remove it by hand"
+    done < "$1/staging.tsv"
 }
 
 # Where an area is copied from: the live directory, or its staging clone once there is one.
@@ -241,7 +366,6 @@ precopy() {
     PHASE=copy
     PRECOPY_START=$(now_ms)
     HORIZON=$(date +%s.%N | awk -v margin="$PRECOPY_MARGIN" '{ printf "%.9f", $1 - margin }')
-    TOTAL=$(du -s -B1 --apparent-size "$PGDATA" | cut -f1)
     event "phase precopy total=$TOTAL"
     log "pre-copy while PostgreSQL runs; after the stop only files changed since $(date -u -d "@${HORIZON%.*}" +%H:%M:%S) UTC (the pre-copy's start less ${PRECOPY_MARGIN}s) are copied again"
     copy_all tolerant ""
@@ -265,6 +389,8 @@ LOG=$PARTIAL/backup.log
 LOCK=$DEST/.pg-offline-backup.lock
 PHASE=prepare
 PRECOPY=$(param precopy)
+SNAPSHOT=$(param snapshot)
+[ -n "$SNAPSHOT" ] || SNAPSHOT=none
 LINK=$(param link)
 KEEP=$(param keep)
 
@@ -282,6 +408,7 @@ if [ "$MODE" = recover ]; then
     FINISHED=1
     [ "$WAS_RUNNING" = true ] && STOPPED_BY_US=1
     if restore_service; then
+        remove_staging "$RUN_DIR" "$(param id)"
         if [ -n "$(live_postmaster)" ]; then DB_STATE=running; else DB_STATE=stopped; fi
         event "end recovered db=$DB_STATE"
         exit 0
@@ -295,18 +422,33 @@ take_lock "$DEST"
 
 log "runner started on $(hostname) as $(id -un) (pid $$)"
 
+# A staging clone left by a run that died (we hold the destination's lock, so its runner is gone).
+for other_run in "$DEST"/.*.run; do
+    other_id=${other_run##*/.}
+    other_id=${other_id%.run}
+    [ "$other_id" = "$(param id)" ] || remove_staging "$other_run" "$other_id"
+done
+
 check_unchanged
 discover_layout
 find_reference
 METHOD=copy
 HORIZON=
+choose_snapshot
 if [ "$PRECOPY" = true ]; then
-    if [ "$WAS_RUNNING" = true ]; then
+    if [ "$METHOD" = snapshot ]; then
+        log "a copy-on-write clone makes the downtime independent of the size: no pre-copy needed"
+    elif [ "$WAS_RUNNING" = true ]; then
         METHOD=precopy
     else
         log "PostgreSQL is not running: a pre-copy would gain nothing, copying once"
     fi
 fi
+# The size, for the progress of the copy, taken before the stop: it costs no downtime.
+TOTAL=$(du -s -B1 --apparent-size "$PGDATA" | cut -f1)
+while IFS="$TAB" read -r area link _; do
+    TOTAL=$((TOTAL + $(du -s -B1 --apparent-size "$PGDATA/$link/" | cut -f1)))
+done < "$RUN_DIR/areas.tsv"
 if [ "$WAS_RUNNING" = true ]; then
     [ "$METHOD" != precopy ] || precopy
     checkpoint_before_stop
@@ -334,39 +476,41 @@ event "control system_id=$SYSTEM_ID checkpoint=$CHECKPOINT redo=$REDO timeline=$
 
 # --- copy ---
 PHASE=copy
-TOTAL=$(du -s -B1 --apparent-size "$PGDATA" | cut -f1)
-while IFS="$TAB" read -r area link _; do
-    TOTAL=$((TOTAL + $(du -s -B1 --apparent-size "$PGDATA/$link/" | cut -f1)))
-done < "$RUN_DIR/areas.tsv"
-if [ "$METHOD" != precopy ]; then
-    event "phase copy total=$TOTAL"
-else
+SERVING_AT=
+if [ "$METHOD" = snapshot ]; then
+    # Down only for the clone: PostgreSQL serves again before the copy, which reads the still clone.
+    take_snapshot
+    stop_bg "$WATCHDOG"
+    WATCHDOG=
+    if ! restore_service; then
+        fail START_FAILED "PostgreSQL did not start again after the clone"
+    fi
+    SERVING_AT=$(now_ms)
+    FROM_STAGING=1
+    COPY_CONFIG=false
+    PHASE=copy
+    event "phase copy total=$TOTAL from-clone"
+elif [ "$METHOD" = precopy ]; then
     event "phase copy total=$TOTAL changed-since-precopy"
+else
+    event "phase copy total=$TOTAL"
 fi
 COPY_START=$(now_ms)
 copy_all "" "$HORIZON"
 COPY_END=$(now_ms)
 
-# --- verify (still stopped, so the source cannot change under us) ---
+# --- verify (against what was stopped: PGDATA while still stopped, or the still clone) ---
 PHASE=verify
 event "phase verify"
 # Each area of the copy against its source, less what the backup leaves out; directory sizes do not count.
-{
-    listing "$PGDATA" data | prefixed data
-    while IFS="$TAB" read -r area link _; do
-        listing "$PGDATA/$link" area | prefixed "$area"
-    done < "$RUN_DIR/areas.tsv"
-} > "$RUN_DIR/source.list"
+source_listing > "$RUN_DIR/source.list"
 {
     listing "$PARTIAL/data" all | prefixed data
     while IFS="$TAB" read -r area _; do
         listing "$PARTIAL/$area" all | prefixed "$area"
     done < "$RUN_DIR/areas.tsv"
 } > "$RUN_DIR/copy.list"
-while IFS="$TAB" read -r _ type path; do
-    [ "$type" = file ] || continue
-    cmp -s -- "$path" "$PARTIAL/config$path" || fail VERIFY_FAILED "the copy of $path differs from it"
-done < "$RUN_DIR/config.tsv"
+[ "$METHOD" = snapshot ] || verify_config
 if ! cmp -s "$RUN_DIR/source.list" "$RUN_DIR/copy.list"; then
     log "the copy differs from the source (first differences, '<' source, '>' copy):"
     diff "$RUN_DIR/source.list" "$RUN_DIR/copy.list" | head -n 20 >> "$LOG"
@@ -381,11 +525,13 @@ fi
 check_abort
 VERIFY_END=$(now_ms)
 event "verified files=$FILES bytes=$BYTES"
-log "verified: $FILES files, $BYTES bytes, every file present with the size it has in PGDATA$([ -s "$RUN_DIR/areas.tsv" ] && printf ' and the directories it links to')"
+log "verified: $FILES files, $BYTES bytes, every file present with the size it has in $([ "$METHOD" = snapshot ] && printf 'the clone of ')PGDATA$([ -s "$RUN_DIR/areas.tsv" ] && printf ' and the directories it links to')"
+if [ "$METHOD" = snapshot ]; then
+    remove_staging "$RUN_DIR" "$(param id)"
+fi
 
 # --- start ---
-SERVING_AT=
-if [ "$WAS_RUNNING" = true ]; then
+if [ "$WAS_RUNNING" = true ] && [ "$METHOD" != snapshot ]; then
     stop_bg "$WATCHDOG"
     WATCHDOG=
     if ! restore_service; then
@@ -590,13 +736,21 @@ fi
     if [ -n "${CHECKPOINT_END:-}" ]; then
         printf '    {"name": "checkpoint", "startMillis": %s, "endMillis": %s},\n' "$CHECKPOINT_START" "$CHECKPOINT_END"
     fi
-    if [ "$WAS_RUNNING" = true ]; then
-        printf '    {"name": "stop", "startMillis": %s, "endMillis": %s},\n' "$STOP_AT" "$COPY_START"
-    fi
-    printf '    {"name": "copy", "startMillis": %s, "endMillis": %s},\n' "$COPY_START" "$COPY_END"
-    printf '    {"name": "verify", "startMillis": %s, "endMillis": %s}' "$COPY_END" "$VERIFY_END"
-    if [ -n "$SERVING_AT" ]; then
-        printf ',\n    {"name": "start", "startMillis": %s, "endMillis": %s}' "$START_AT" "$SERVING_AT"
+    if [ "$METHOD" = snapshot ]; then
+        printf '    {"name": "stop", "startMillis": %s, "endMillis": %s},\n' "$STOP_AT" "$CLONE_START"
+        printf '    {"name": "clone", "startMillis": %s, "endMillis": %s},\n' "$CLONE_START" "$CLONE_END"
+        printf '    {"name": "start", "startMillis": %s, "endMillis": %s},\n' "$START_AT" "$SERVING_AT"
+        printf '    {"name": "copy", "startMillis": %s, "endMillis": %s},\n' "$COPY_START" "$COPY_END"
+        printf '    {"name": "verify", "startMillis": %s, "endMillis": %s}' "$COPY_END" "$VERIFY_END"
+    else
+        if [ "$WAS_RUNNING" = true ]; then
+            printf '    {"name": "stop", "startMillis": %s, "endMillis": %s},\n' "$STOP_AT" "$COPY_START"
+        fi
+        printf '    {"name": "copy", "startMillis": %s, "endMillis": %s},\n' "$COPY_START" "$COPY_END"
+        printf '    {"name": "verify", "startMillis": %s, "endMillis": %s}' "$COPY_END" "$VERIFY_END"
+        if [ -n "$SERVING_AT" ]; then
+            printf ',\n    {"name": "start", "startMillis": %s, "endMillis": %s}' "$START_AT" "$SERVING_AT"
+        fi
     fi
     printf ',\n    {"name": "checksums", "startMillis": %s, "endMillis": %s}' "$RECORD_START" "$(now_ms)"
     printf '\n  ],\n'
