@@ -1,6 +1,7 @@
 #!/bin/sh
 # pg-offline-backup inspection: everything the pre-flight needs to know, read while PostgreSQL
-# keeps running. It changes nothing on the host.
+# keeps running. It changes nothing on the host (the reflink probe, when asked for, makes a file
+# beside PGDATA and removes it at once).
 #
 # Usage: sh -s -- PGDATA DEST PG_BIN DB_USER DB_NAME [VERSION [TARGET...]] < lib.sh inspect.sh
 #   PG_BIN, DB_USER may be empty (found from PG_VERSION / the owner's name). VERSION is the major

@@ -301,7 +301,12 @@ copy_one() {
     co_ref=
     [ -z "$REFERENCE" ] || [ ! -d "$REFERENCE/$1" ] || co_ref=$REFERENCE/$1
     copy_rc=0
-    run_child sync_area "$2" "$PARTIAL/$1" "$3" "$co_ref" "$5" "$4" || copy_rc=$?
+    if [ -z "$co_ref" ] && [ -z "$4$5" ]; then
+        # Nothing to reuse and nothing copied before: one tar pipe, with no planning ahead of it.
+        run_child copy_area "$2" "$PARTIAL/$1" "$3" "$RUN_DIR/copy.names" || copy_rc=$?
+    else
+        run_child sync_area "$2" "$PARTIAL/$1" "$3" "$co_ref" "$5" "$4" || copy_rc=$?
+    fi
     check_abort
     [ "$copy_rc" = 0 ] || fail COPY_FAILED "copying $2 failed (status $copy_rc, see the messages above)"
 }
