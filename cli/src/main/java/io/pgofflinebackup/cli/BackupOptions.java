@@ -1,6 +1,7 @@
 package io.pgofflinebackup.cli;
 
 import io.pgofflinebackup.backup.BackupRequest;
+import io.pgofflinebackup.backup.SnapshotMode;
 import java.util.Map;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Mixin;
@@ -21,11 +22,39 @@ final class BackupOptions {
     @Mixin
     ServiceOptions service = new ServiceOptions();
 
+    @Option(names = "--snapshot", defaultValue = "auto", paramLabel = "auto|reflink|none",
+            description = "Take a copy-on-write clone while PostgreSQL is down and copy it after the restart: "
+                    + "auto where the file system can (probed), reflink to insist, none never (default: ${DEFAULT-VALUE}).")
+    String snapshot;
+
+    @Option(names = "--precopy",
+            description = "Copy while PostgreSQL runs; after the stop copy only what changed since (for mostly cold clusters).")
+    boolean precopy;
+
+    @Option(names = "--keep", paramLabel = "N",
+            description = "After a successful backup, remove the oldest complete backups of this cluster in --dest beyond the newest N.")
+    Integer keep;
+
+    @Option(names = "--no-link",
+            description = "Copy every file, instead of hard-linking those unchanged since the previous backup in --dest.")
+    boolean noLink;
+
     @Option(names = "--json", description = "Print one JSON object with the result on stdout.")
     boolean json;
 
     BackupRequest toRequest(Map<String, String> environment) {
         BackupRequest.Builder builder = BackupRequest.builder().pgdata(pgdata).dest(dest);
+        try {
+            builder.snapshot(SnapshotMode.parse(snapshot)).precopy(precopy).link(!noLink);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage(), e);
+        }
+        if (keep != null) {
+            if (keep < 1) {
+                throw new UsageError("--keep must be 1 or more, not " + keep);
+            }
+            builder.keep(keep);
+        }
         return service.apply(connection.apply(builder, environment)).build();
     }
 }

@@ -41,6 +41,12 @@ final class JsonOutput {
         } else {
             root.put("databaseRunning", result.databaseRunning());
         }
+        if (result.ok()) {
+            root.put("method", result.copyMethod());
+            root.put("pgVerifybackup", result.pgVerifybackup());
+            root.put("pgChecksums", result.pgChecksums());
+            strings(root.putArray("removedBackups"), result.removedBackups());
+        }
         strings(root.putArray("warnings"), result.warnings());
         if (!result.ok()) {
             error(root, result.errorCode(), result.errorMessage());
@@ -96,6 +102,7 @@ final class JsonOutput {
             n.put("path", c.path());
             n.put("bytes", c.bytes());
         }
+        root.put("method", plan.copyMethod());
         ArrayNode sessions = root.putArray("sessions");
         for (ActiveSession s : plan.sessions()) {
             ObjectNode n = sessions.addObject();

@@ -129,7 +129,14 @@ public final class BackupJob {
         Boolean running = "running".equals(outcome.dbState()) ? Boolean.TRUE : wasRunning ? null : Boolean.FALSE;
         return new BackupResult(true, host, run.id(), outcome.done().get("path"), run.manifest(), run.finalLog(),
                 outcome.doneNumber("files"), outcome.doneNumber("bytes"), outcome.doneNumber("downtime"), running,
-                null, null, log.warnings(), wasRunning, outcome.done().getOrDefault("pg_verifybackup", "unknown"));
+                null, null, log.warnings(), wasRunning, outcome.done().getOrDefault("pg_verifybackup", "unknown"),
+                outcome.done().getOrDefault("pg_checksums", "unknown"), outcome.done().getOrDefault("method", "unknown"),
+                removed(outcome.done().getOrDefault("removed", "")));
+    }
+
+    /** The ids --keep removed, as the runner lists them: comma-separated, "-" for none. */
+    private static List<String> removed(String list) {
+        return list.isBlank() || list.equals("-") ? List.of() : List.of(list.split(","));
     }
 
     /**
@@ -234,7 +241,7 @@ public final class BackupJob {
     private ClusterInspection runInspection(SshSession ssh) throws JobFailure {
         return new ClusterInspector(ssh, INSPECT_TIMEOUT).withSudo(request.sudo()).inspect(request.pgdata(), request.dest(),
                 request.pgBin() == null ? "" : request.pgBin(), request.dbUser() == null ? "" : request.dbUser(),
-                request.dbName());
+                request.dbName(), "", List.of(), request.snapshot() != SnapshotMode.NONE);
     }
 
     private void describe(BackupPlan plan) {
@@ -246,6 +253,7 @@ public final class BackupJob {
                         : "not running, cluster state '" + plan.clusterState() + "'")
                 + "; " + plan.files() + " files, " + Bytes.human(plan.bytes()));
         log.info("service: " + plan.service().describe());
+        log.info("method: " + plan.copyMethod());
         if (plan.dest() != null && !plan.dest().isEmpty()) {
             log.info("destination " + plan.dest() + ": " + Bytes.human(plan.destFreeBytes()) + " free, "
                     + Bytes.human(plan.requiredBytes()) + " needed");
@@ -310,6 +318,10 @@ public final class BackupJob {
                 .put("dest", plan.dest())
                 .put("tool_version", ToolVersion.get())
                 .put("ssh_host", request.target().host())
+                .put("snapshot", request.snapshot().word())
+                .put("precopy", request.precopy())
+                .put("keep", request.keep())
+                .put("link", request.link())
                 .put("java_phases", "{\"name\": \"inspect\", \"startMillis\": " + connectStart
                         + ", \"endMillis\": " + inspectEnd + "}");
     }

@@ -18,12 +18,18 @@ import java.util.Objects;
  * @param serverLog file pg_ctl sends the server's output to when it starts it; null for a default
  * @param serviceManager how PostgreSQL is stopped and started (see {@link ServiceSettings})
  * @param sudo act through {@code sudo -n} (see {@link ServiceSettings})
+ * @param snapshot whether the critical section takes a reflink clone instead of copying
+ * @param precopy copy while PostgreSQL runs, then after the stop only what changed since
+ * @param keep after a successful backup, keep only the newest this many complete backups of the
+ *        cluster in the destination; 0 keeps all
+ * @param link hard-link files unchanged since the previous complete backup in the destination
  */
 public record BackupRequest(SshTarget target, SshCredentials credentials, HostKeyPolicy hostKeyPolicy,
         String pgdata, String dest, String pgBin, StopMode stopMode, Duration stopTimeout, Duration startTimeout,
         ActiveSessionPolicy activeSessions, Duration maxDowntime, String stopCommand, String startCommand,
         String dbUser, String dbName, String serverLog, Duration connectTimeout, Duration reconnectTimeout,
-        ServiceManager serviceManager, boolean sudo) {
+        ServiceManager serviceManager, boolean sudo, SnapshotMode snapshot, boolean precopy, int keep,
+        boolean link) {
 
     public BackupRequest {
         Objects.requireNonNull(target, "target");
@@ -39,6 +45,7 @@ public record BackupRequest(SshTarget target, SshCredentials credentials, HostKe
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(reconnectTimeout, "reconnectTimeout");
         serviceManager = serviceManager == null ? ServiceManager.AUTO : serviceManager;
+        Objects.requireNonNull(snapshot, "snapshot");
     }
 
     public static Builder builder() {
@@ -69,6 +76,9 @@ public record BackupRequest(SshTarget target, SshCredentials credentials, HostKe
             throw new IllegalArgumentException("--dest " + dest + " is inside --pgdata " + pgdata
                     + ": the backup would copy itself; choose a directory outside the data directory");
         }
+        if (keep < 0) {
+            throw new IllegalArgumentException("--keep must be 1 or more (0 or none keeps every backup), not " + keep);
+        }
         service().validate();
     }
 
@@ -76,6 +86,10 @@ public record BackupRequest(SshTarget target, SshCredentials credentials, HostKe
     public static final class Builder extends JobSettingsBuilder<Builder> {
         private String pgdata;
         private String dest;
+        private SnapshotMode snapshot = SnapshotMode.AUTO;
+        private boolean precopy;
+        private int keep;
+        private boolean link = true;
 
         @Override
         protected Builder self() {
@@ -92,13 +106,33 @@ public record BackupRequest(SshTarget target, SshCredentials credentials, HostKe
             return this;
         }
 
+        public Builder snapshot(SnapshotMode value) {
+            snapshot = value;
+            return this;
+        }
+
+        public Builder precopy(boolean value) {
+            precopy = value;
+            return this;
+        }
+
+        public Builder keep(int value) {
+            keep = value;
+            return this;
+        }
+
+        public Builder link(boolean value) {
+            link = value;
+            return this;
+        }
+
         public BackupRequest build() {
             ConnectionSettings c = connection();
             ServiceSettings s = service();
             return new BackupRequest(c.target(), c.credentials(), c.hostKeyPolicy(), pgdata, dest, s.pgBin(),
                     s.stopMode(), s.stopTimeout(), s.startTimeout(), s.activeSessions(), s.maxDowntime(),
                     s.stopCommand(), s.startCommand(), s.dbUser(), s.dbName(), s.serverLog(), c.connectTimeout(),
-                    c.reconnectTimeout(), s.manager(), s.sudo());
+                    c.reconnectTimeout(), s.manager(), s.sudo(), snapshot, precopy, keep, link);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.pgofflinebackup.backup;
 
 import io.pgofflinebackup.ErrorCode;
 import io.pgofflinebackup.postgres.ActiveSession;
+import io.pgofflinebackup.postgres.CloneProbe;
 import io.pgofflinebackup.postgres.ClusterInspection;
 import io.pgofflinebackup.postgres.ConfigLocation;
 import io.pgofflinebackup.postgres.LinkedArea;
@@ -47,13 +48,48 @@ public final class Preflight {
                         + " as a backup and can be deleted once you no longer need it for diagnosis");
             }
         }
+        String method = copyMethod(request, in, problems, warnings);
         return new BackupPlan(in.hostname(), in.sshUser(), in.pgdataRealPath(), in.pgVersion().orElse(""),
                 in.pgBin(), in.postmasterAlive(), in.clusterState(), in.postmasterPid(), in.port(),
                 in.socketDirectory(), in.systemIdentifier(), totalBytes(in), totalFiles(in),
                 in.destRealPath(), in.destFreeBytes(), requiredBytes(totalBytes(in)), in.get("db_user"),
                 in.sessionsKnown(), in.sessions(),
                 in.previousRuns(), List.copyOf(warnings), List.copyOf(problems), in.linkedAreas(),
-                in.configFiles(), service);
+                in.configFiles(), service, method);
+    }
+
+    /**
+     * How the files will be taken, from what the host showed: a snapshot where every directory of a
+     * running cluster can be cloned copy-on-write (--snapshot auto or reflink); --snapshot reflink
+     * where one cannot is refused now, before any downtime.
+     */
+    static String copyMethod(BackupRequest request, ClusterInspection in, List<Problem> problems,
+            List<String> warnings) {
+        String copy = request.precopy() && in.postmasterAlive()
+                ? "precopy (a copy while PostgreSQL runs, then after the stop a copy of what changed since)"
+                : "copy while PostgreSQL is stopped";
+        if (request.snapshot() == SnapshotMode.NONE || !in.postmasterAlive()) {
+            return copy;
+        }
+        List<CloneProbe> probes = in.cloneProbes();
+        List<CloneProbe> impossible = probes.stream().filter(p -> !p.possible()).toList();
+        if (probes.isEmpty() || !impossible.isEmpty()) {
+            String why = impossible.stream().map(p -> p.area() + ": " + p.reason()).collect(Collectors.joining("; "));
+            if (request.snapshot() == SnapshotMode.REFLINK) {
+                problems.add(new Problem(ErrorCode.SNAPSHOT_UNSUPPORTED, "--snapshot reflink, but no copy-on-write"
+                        + " clone can be made here (" + (why.isEmpty() ? "not probed" : why) + "); use --snapshot"
+                        + " auto to copy while PostgreSQL is stopped instead"));
+            }
+            return copy + (why.isEmpty() ? "" : " (no copy-on-write clone: " + why + ")");
+        }
+        long free = probes.stream().mapToLong(CloneProbe::freeBytes).filter(b -> b >= 0).min().orElse(-1);
+        long size = totalBytes(in);
+        warnings.add("snapshot: the staging clone beside PGDATA shares its blocks at first and grows as PostgreSQL"
+                + " rewrites them while the clone is copied to the destination, by at most " + Bytes.human(size)
+                + (free < 0 ? "" : "; " + Bytes.human(free) + " are free there")
+                + (free >= 0 && free < requiredBytes(size) ? ", LESS than the cluster's size: a write-heavy load during"
+                        + " the copy could fill the file system PostgreSQL writes to; consider --snapshot none" : ""));
+        return "snapshot (stop, copy-on-write clone, start; the clone is copied with PostgreSQL serving)";
     }
 
     /** What the chosen manager does differently from what was asked. */

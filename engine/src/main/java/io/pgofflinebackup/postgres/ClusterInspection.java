@@ -164,6 +164,11 @@ public final class ClusterInspection {
                 .toList();
     }
 
+    /** For each directory of the cluster, whether it can be cloned copy-on-write (only when asked for). */
+    public List<CloneProbe> cloneProbes() {
+        return all("reflink").stream().map(CloneProbe::parse).toList();
+    }
+
     /** Configuration files and included directories outside PGDATA. */
     public List<ConfigLocation> configFiles() {
         return all("config").stream().map(ConfigLocation::parse).toList();

@@ -44,9 +44,19 @@ public final class ClusterInspector {
     /** @param targets paths a restore would write to, each inspected (see {@link TargetPath}) */
     public ClusterInspection inspect(String pgdata, String dest, String pgBin, String dbUser, String dbName,
             String versionHint, List<String> targets) throws JobFailure {
+        return inspect(pgdata, dest, pgBin, dbUser, dbName, versionHint, targets, false);
+    }
+
+    /**
+     * @param probeClones also find out, by trying, whether PGDATA and each directory it links to can be
+     *        cloned copy-on-write beside itself ({@link ClusterInspection#cloneProbes()})
+     */
+    public ClusterInspection inspect(String pgdata, String dest, String pgBin, String dbUser, String dbName,
+            String versionHint, List<String> targets, boolean probeClones) throws JobFailure {
         List<String> args = new ArrayList<>(List.of(pgdata, dest, pgBin, dbUser, dbName, versionHint));
         args.addAll(targets);
-        String command = (sudo ? "PGOB_SUDO=true " : "") + "sh -s -- " + ShellQuote.command(args);
+        String command = (sudo ? "PGOB_SUDO=true " : "") + (probeClones ? "PGOB_REFLINK_PROBE=1 " : "")
+                + "sh -s -- " + ShellQuote.command(args);
         ExecResult result;
         try {
             result = ssh.exec(command, SCRIPT, timeout);

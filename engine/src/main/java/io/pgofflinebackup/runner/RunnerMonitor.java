@@ -137,7 +137,13 @@ public final class RunnerMonitor {
 
     private void forwardLog() throws IOException {
         for (String line : log.newLines(ssh)) {
-            listener.info(stripTimestamp(line));
+            String text = stripTimestamp(line);
+            // The runner marks what the result must carry as a warning (a failed CHECKPOINT, bad page checksums).
+            if (text.startsWith("WARNING: ")) {
+                listener.warn(text.substring("WARNING: ".length()));
+            } else {
+                listener.info(text);
+            }
         }
     }
 
@@ -212,8 +218,16 @@ public final class RunnerMonitor {
         switch (phase) {
             case "stop":
                 return "stopping PostgreSQL";
+            case "precopy":
+                return "copying the data directory while PostgreSQL runs (pre-copy)";
+            case "checkpoint":
+                return "CHECKPOINT before the stop";
+            case "clone":
+                return "cloning the data directory (copy-on-write)";
             case "copy":
-                return "copying the data directory";
+                return event.details().contains("from-clone") ? "copying the clone while PostgreSQL serves"
+                        : event.details().contains("changed-since-precopy") ? "copying what changed since the pre-copy"
+                        : "copying the data directory";
             case "verify":
                 return "verifying the copy";
             case "start":

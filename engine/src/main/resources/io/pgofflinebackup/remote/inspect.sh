@@ -1,6 +1,7 @@
 #!/bin/sh
 # pg-offline-backup inspection: everything the pre-flight needs to know, read while PostgreSQL
-# keeps running. It changes nothing on the host.
+# keeps running. It changes nothing on the host (the reflink probe, when asked for, makes a file
+# beside PGDATA and removes it at once).
 #
 # Usage: sh -s -- PGDATA DEST PG_BIN DB_USER DB_NAME [VERSION [TARGET...]] < lib.sh inspect.sh
 #   PG_BIN, DB_USER may be empty (found from PG_VERSION / the owner's name). VERSION is the major
@@ -306,5 +307,17 @@ if [ -n "$pid" ] && [ -n "$version" ] && [ "$(id -u)" != 0 ] && [ -n "$PG_BIN" ]
         kv config_error "$(printf '%s\n' "$conf_out" | grep -e 'LOG: ' -e 'FATAL: ' | sed 's/^.*\(LOG\|FATAL\): *//' |
             head -n 2 | tr '\n' ' ')"
     fi
+fi
+# Whether PGDATA and each directory it links to can be cloned copy-on-write beside itself (for a
+# backup's --snapshot): area, yes or no, reason; the free bytes of each one's file system, where the
+# clone grows as PostgreSQL rewrites blocks. The probe makes a file beside the directory, never in
+# it, and removes it at once.
+if [ "${PGOB_REFLINK_PROBE:-}" = 1 ] && [ -f "$PGDATA/PG_VERSION" ]; then
+    { printf 'data\t\n'; linked_areas "$PGDATA"; } | while IFS="$TAB" read -r area link _; do
+        if [ "$area" = data ]; then dir=$PGDATA; else dir=$PGDATA/$link; fi
+        probe=$(reflink_probe "$dir")
+        kv reflink "$area$US${probe%%"$TAB"*}$US$(printf '%s' "$probe" | sed -n "s/^no$TAB//p")$US$(df -P -B1 -- "$dir/" 2>/dev/null |
+            awk 'NR == 2 { print $4 }')"
+    done
 fi
 kv end true

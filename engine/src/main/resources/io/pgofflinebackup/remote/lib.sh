@@ -148,6 +148,111 @@ copy_area() {
     [ "$ca_rc" = 0 ] && [ "$(cat "$4.rc")" = 0 ]
 }
 
+# --- copying with links to an earlier backup, and again after a pre-copy ------------------------
+
+# area_state ROOT KIND: what a backup holds of ROOT (see area_find) as "type<TAB>size<TAB>mtime<TAB>
+# mode<TAB>uid<TAB>gid<TAB>path", the mtime to the nanosecond. The path is last, so a tab in a
+# name does no harm; line breaks in names were refused before any copy.
+area_state() {
+    area_find "$1" "$2" '%y\t%s\t%T@\t%m\t%U\t%G\t%P\n' '' | awk -F '\t' 'BEGIN { OFS = "\t" } { if ($1 == "d") $2 = 0; print }'
+}
+
+# sync_plan SOURCE_STATE HAVE_STATE REF_STATE HORIZON: what to do so that a directory that holds
+# HAVE_STATE (empty for a fresh one) ends up holding SOURCE_STATE: lines "D<TAB>path" (delete it
+# from the directory), "L<TAB>path" (hard-link it from the reference backup, whose files are
+# REF_STATE) and "C<TAB>path" (copy it from the source), the deletions first.
+#
+# A file is taken as unchanged only when its size, mtime (to the nanosecond), mode and owner are
+# those of the file it would reuse. With a HORIZON (epoch seconds), a file whose mtime is not older
+# than it is copied again even then: see precopy_horizon in runner.sh for why. A directory is always
+# in the copy list (tar then sets its mode and mtime, after its entries); a link or special file is
+# always copied again, which costs nothing.
+# shellcheck disable=SC2016  # an awk program
+SYNC_PLAN_AWK='
+function path(    p, i) { p = $7; for (i = 8; i <= NF; i++) p = p "\t" $i; return p }
+function attrs() { return $2 "\t" $3 "\t" $4 "\t" $5 "\t" $6 }
+FILENAME == ARGV[1] { p = path(); htype[p] = $1; hattr[p] = attrs(); next }
+FILENAME == ARGV[2] { p = path(); if ($1 == "f") rattr[path()] = attrs(); next }
+{
+    p = path(); seen[p] = 1
+    fresh = (horizon != "" && $3 + 0 >= horizon + 0)
+    if (p in htype) {
+        if (htype[p] == $1 && $1 == "f" && hattr[p] == attrs() && !fresh) next
+        if (htype[p] == $1 && $1 == "d") { print "C\t" p; next }
+        print "D\t" p
+    }
+    if ($1 == "f" && (p in rattr) && rattr[p] == attrs() && !fresh) print "L\t" p
+    else print "C\t" p
+}
+END { for (p in htype) if (!(p in seen)) print "D\t" p }'
+
+sync_plan() {
+    awk -F '\t' -v horizon="$4" "$SYNC_PLAN_AWK" "$2" "$3" "$1"
+}
+
+# sealed_manifest FILE: FILE is one of our manifests, whole and unedited: its last line holds the
+# checksum of all lines before it.
+sealed_manifest() {
+    sm_stored=$(tail -n 1 "$1" 2>/dev/null | sed -n 's/^  "manifestChecksum": "\([0-9a-f]*\)"}$/\1/p')
+    [ -n "$sm_stored" ] && [ "$sm_stored" = "$(checksum_but_last_line "$1")" ]
+}
+
+# complete_backups DEST SYSTEM_ID PGDATA: the ids of the complete backups of that cluster directly in
+# DEST, oldest first: directories (not links) named like a backup id, whose sealed manifest.json
+# names that id, that system identifier and that data directory. A .partial, a .run, a staging
+# clone or anything without our manifest is never one.
+complete_backups() {
+    for cb_dir in "$1"/*; do
+        cb_id=${cb_dir##*/}
+        case $cb_id in
+            [0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z) ;;
+            [0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z-[0-9]|[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z-[0-9][0-9]) ;;
+            *) continue ;;
+        esac
+        if [ ! -d "$cb_dir" ] || [ -L "$cb_dir" ] || [ ! -f "$cb_dir/manifest.json" ]; then continue; fi
+        sealed_manifest "$cb_dir/manifest.json" || continue
+        grep -q -F "  \"backupId\": $(js "$cb_id")," "$cb_dir/manifest.json" || continue
+        grep -q -F "\"systemIdentifier\": $(js "$2")," "$cb_dir/manifest.json" || continue
+        grep -q -F "\"pgdata\": $(js "$3")," "$cb_dir/manifest.json" || continue
+        printf '%s\n' "$cb_id"
+    done | LC_ALL=C sort -t - -k1,1 -k2,2n
+}
+
+# --- copy-on-write clones ------------------------------------------------------------------------
+
+# reflink_probe DIR: whether a copy-on-write clone (reflink) of DIR can be made beside it, in its
+# parent directory, where a staging clone goes. Prints "yes", or "no<TAB>reason". The only sure way
+# to know is to clone (a file system's name says little: XFS only with reflink=1, btrfs, bcachefs,
+# ZFS with block cloning...): one of DIR's files (or, in an empty one, a file made beside it) is
+# cloned to a probe file beside DIR, which is removed at once. Nothing is written inside DIR.
+reflink_probe() {
+    rp_real=$(realpath -e -- "$1" 2>/dev/null) || { printf 'no\t%s does not exist\n' "$1"; return 0; }
+    rp_parent=$(dirname -- "$rp_real")
+    if [ "$(stat -c %d -- "$rp_parent")" != "$(stat -c %d -- "$rp_real")" ]; then
+        printf 'no\t%s is the root of its file system, so there is no place beside it on that file system for a clone\n' \
+            "$rp_real"
+        return 0
+    fi
+    if [ ! -w "$rp_parent" ] || [ ! -x "$rp_parent" ]; then
+        printf 'no\tthe clone would go beside it, in %s, which %s cannot write\n' "$rp_parent" "$(id -un)"
+        return 0
+    fi
+    rp_probe=$rp_parent/.pg-offline-backup-probe.$$
+    rp_file=$(find "$rp_real/" -type f -size +0 -readable -print -quit 2>/dev/null)
+    if [ -z "$rp_file" ]; then
+        rp_file=$rp_probe.source
+        printf 'pg-offline-backup reflink probe\n' > "$rp_file" 2>/dev/null
+    fi
+    rp_rc=0
+    rp_out=$(cp --reflink=always -- "$rp_file" "$rp_probe" 2>&1) || rp_rc=$?
+    rm -f -- "$rp_probe" "$rp_probe.source"
+    if [ "$rp_rc" = 0 ]; then
+        echo yes
+    else
+        printf 'no\t%s\n' "$(printf '%s\n' "$rp_out" | head -n 1)"
+    fi
+}
+
 # The file entries of our manifest.json: "type<TAB>size<TAB>sha256<TAB>key<TAB>target", sorted by
 # key. Only call it on a manifest whose checksum was verified: it relies on our own line format.
 # Entries without an "area" (all of them before tablespaces were backed up) are in data.
@@ -218,6 +323,21 @@ pg_verifybackup_safely() {
     "$1/pg_verifybackup" -q -m "$2" -w "$farm/data/pg_wal" "$farm/data" || vb_rc=$?
     rm -rf "$farm"
     return "$vb_rc"
+}
+
+# pg_checksums_safely BIN BACKUP: PostgreSQL's check of the data page checksums of a backup (a
+# stopped copy), through the same directory of links as pg_verifybackup, so that pg_tblspc/<oid>
+# leads to the backup's tablespaces and never to the live ones. Prints pg_checksums' report.
+pg_checksums_safely() {
+    farm=$(mktemp -d "/tmp/pgob-checksums.XXXXXXXX") || return 1
+    if ! verify_farm "$2" "$farm/data"; then
+        rm -rf "$farm"
+        return 1
+    fi
+    pc_rc=0
+    "$1/pg_checksums" --check -D "$farm/data" || pc_rc=$?
+    rm -rf "$farm"
+    return "$pc_rc"
 }
 
 verify_farm() {

@@ -25,7 +25,13 @@ MODE=${2:-backup}
 # shellcheck source=critical.sh
 . "$RUN_DIR/critical.sh"
 
-after_failure() { restore_service; }
+# PostgreSQL first, then the staging clone of a snapshot: it is never left behind by a failure.
+after_failure() {
+    af_rc=0
+    restore_service || af_rc=$?
+    remove_staging "$RUN_DIR" "$(param id)"
+    return "$af_rc"
+}
 
 # What lies outside PGDATA and belongs to the cluster, found again right before the stop (the
 # pre-flight looked too, but the cluster may have changed since): RUN_DIR/areas.tsv holds
@@ -69,6 +75,315 @@ discover_layout() {
         "$RUN_DIR/names.tsv" "$RUN_DIR/linked.tsv" > "$RUN_DIR/areas.tsv"
 }
 
+# A CHECKPOINT while PostgreSQL still serves writes out what is dirty, so that the shutdown
+# checkpoint, which is downtime, has little left to write. It is only an optimisation: when it
+# fails (a role without the right to run it, a time-out) the shutdown checkpoint does the work, so
+# that is a warning, not a reason to give up. It may take up to the stop time-out.
+checkpoint_before_stop() {
+    PHASE=checkpoint
+    event "phase checkpoint"
+    CHECKPOINT_START=$(now_ms)
+    log "CHECKPOINT before the stop, so that the shutdown checkpoint has little left to write"
+    checkpoint_rc=0
+    CHILD_OUT=$RUN_DIR/checkpoint.out
+    : > "$CHILD_OUT"
+    run_child checkpoint_query || checkpoint_rc=$?
+    CHILD_OUT=
+    cat "$RUN_DIR/checkpoint.out" >> "$LOG"
+    if [ -n "$ABORT" ]; then
+        fail ABORTED "aborted ($ABORT) before PostgreSQL was stopped"
+    fi
+    if [ "$checkpoint_rc" = 0 ]; then
+        log "CHECKPOINT done in $(( $(now_ms) - CHECKPOINT_START )) ms"
+    else
+        log "WARNING: the CHECKPOINT before the stop failed ($(grep -m 1 -i 'error\|fatal\|could not' \
+            "$RUN_DIR/checkpoint.out" | tr -d '\r')); the shutdown checkpoint writes what it did not"
+    fi
+    CHECKPOINT_END=$(now_ms)
+}
+
+# As the role that proves the server serves, or the owner's name (initdb's superuser), bounded by
+# statement_timeout. CHECKPOINT needs a superuser or, from PostgreSQL 15, pg_checkpoint.
+# shellcheck disable=SC2317  # run through run_child
+checkpoint_query() {
+    [ -n "$DB_USER" ] || DB_USER=$(stat -c %U -- "$PGDATA")
+    PGOPTIONS="-c statement_timeout=${STOP_TIMEOUT}s"
+    export PGOPTIONS
+    pg_query CHECKPOINT
+}
+
+# --- the copy ------------------------------------------------------------------------------
+
+# An earlier complete backup of this cluster in the destination, whose unchanged files the new one
+# hard-links instead of copying (rsync's --link-dest, done with find and cp -l so that the copy
+# itself stays one tar pipe and the host needs nothing more): a generation then costs the disk
+# only what changed. Sets REFERENCE to its directory, or to nothing.
+find_reference() {
+    REFERENCE=
+    REFERENCE_ID=
+    [ "$LINK" = true ] || return 0
+    SYSTEM_ID_FOUND=$(controldata | sed -n 's/^Database system identifier: *//p')
+    REFERENCE_ID=$(complete_backups "$DEST" "$SYSTEM_ID_FOUND" "$PGDATA" | tail -n 1)
+    if [ -n "$REFERENCE_ID" ]; then
+        REFERENCE=$DEST/$REFERENCE_ID
+        log "unchanged files become hard links to the previous backup $REFERENCE_ID"
+    fi
+}
+
+# copy_all TOLERANT HORIZON: every area and the configuration into the partial directory, from the
+# live directories (or the staging clone, see source_of). TOLERANT (non-empty) for the pre-copy of
+# a running cluster, whose files change and vanish as they are read.
+copy_all() {
+    (
+        # $$ is the runner: a runner killed outright must not leave this loop behind.
+        while sleep 1 && kill -0 $$ 2>/dev/null; do
+            printf '%s progress bytes=%s total=%s\n' "$(now_ms)" \
+                "$(du -s -B1 --apparent-size "$PARTIAL" 2>/dev/null | cut -f1)" "$TOTAL" >> "$STATE"
+        done
+    ) < /dev/null > /dev/null 2>&1 &
+    PROGRESS=$!
+    : > "$RUN_DIR/omitted.tsv"
+    copy_one data "$(source_of data)" data "$1" "$2"
+    while IFS="$TAB" read -r ca_area ca_link _; do
+        copy_one "$ca_area" "$(source_of "$ca_area" "$ca_link")" area "$1" "$2"
+    done < "$RUN_DIR/areas.tsv"
+    [ "${COPY_CONFIG:-true}" = false ] || copy_config
+    stop_bg "$PROGRESS"
+    PROGRESS=
+}
+
+# Configuration outside PGDATA, each file under its absolute path in config/. It is small and
+# copied whole each time; the earlier copy is removed first, never rewritten in place.
+copy_config() {
+    while IFS="$TAB" read -r ca_setting ca_type ca_path; do
+        [ -n "$ca_path" ] || continue
+        log "copying $ca_path ($ca_setting) to $PARTIAL/config$ca_path"
+        if [ "$ca_type" = directory ]; then
+            mkdir -p "$PARTIAL/config$ca_path"
+        else
+            mkdir -p "$PARTIAL/config$(dirname -- "$ca_path")" && rm -f -- "$PARTIAL/config$ca_path" &&
+                cp -p -- "$ca_path" "$PARTIAL/config$ca_path"
+        fi || fail COPY_FAILED "cannot copy the configuration file $ca_path"
+    done < "$RUN_DIR/config.tsv"
+}
+
+verify_config() {
+    while IFS="$TAB" read -r _ vc_type vc_path; do
+        [ "$vc_type" = file ] || continue
+        cmp -s -- "$vc_path" "$PARTIAL/config$vc_path" || fail VERIFY_FAILED "the copy of $vc_path differs from it"
+    done < "$RUN_DIR/config.tsv"
+}
+
+# What the copy must hold, as listing prints it: of PGDATA and the directories it links to, or of
+# their staging clones.
+source_listing() {
+    listing "$(source_of data)" data | prefixed data
+    while IFS="$TAB" read -r sl_area sl_link _; do
+        listing "$(source_of "$sl_area" "$sl_link")" area | prefixed "$sl_area"
+    done < "$RUN_DIR/areas.tsv"
+}
+
+# --- the snapshot ----------------------------------------------------------------------------
+#
+# With --snapshot auto or reflink, the critical section becomes: stop, clone PGDATA and each
+# directory it links to into a staging directory beside it (same file system, so cp
+# --reflink=always shares the blocks instead of copying them), start; the copy to the destination
+# then reads the still clone while PostgreSQL serves. RUN_DIR/staging.tsv lists the staging
+# directories ("area<TAB>path"), named .pg-offline-backup-staging.<id>.<area>, before any is made:
+# whatever ends this run (or the next run, or the recovery, when this one died) removes exactly
+# those. A staging clone is never a backup: it is outside the destination and has no manifest.
+
+# Sets METHOD=snapshot when a snapshot is asked for and every area can be cloned (probed now, while
+# PostgreSQL runs); with --snapshot reflink anything else ends the run before the stop.
+choose_snapshot() {
+    SNAPSHOT_USED=
+    : > "$RUN_DIR/staging.tsv"
+    [ "$SNAPSHOT" != none ] || return 0
+    if [ "$WAS_RUNNING" != true ]; then
+        log "PostgreSQL is not running: a snapshot would shorten no downtime, copying directly"
+        return 0
+    fi
+    cs_missing=
+    { printf 'data\t%s\n' "$PGDATA"; awk -F '\t' '{ print $1 "\t" $2 }' "$RUN_DIR/areas.tsv"; } > "$RUN_DIR/clone.sources"
+    while IFS="$TAB" read -r cs_area cs_link; do
+        if [ "$cs_area" = data ]; then cs_dir=$PGDATA; else cs_dir=$PGDATA/$cs_link; fi
+        cs_probe=$(reflink_probe "$cs_dir")
+        if [ "$cs_probe" = yes ]; then
+            cs_real=$(realpath -e -- "$cs_dir")
+            printf '%s\t%s/.pg-offline-backup-staging.%s.%s\n' "$cs_area" "$(dirname -- "$cs_real")" "$(param id)" \
+                "$(printf '%s' "$cs_area" | tr / -)" >> "$RUN_DIR/staging.tsv"
+        else
+            log "no copy-on-write clone of $cs_dir: ${cs_probe#no"$TAB"}"
+            cs_missing="$cs_missing $cs_dir"
+        fi
+    done < "$RUN_DIR/clone.sources"
+    if [ -z "$cs_missing" ]; then
+        METHOD=snapshot
+        SNAPSHOT_USED=reflink
+        log "snapshot: PostgreSQL stays down only to be cloned (copy-on-write) beside itself; the copy reads the clone once it serves again"
+        return 0
+    fi
+    : > "$RUN_DIR/staging.tsv"
+    if [ "$SNAPSHOT" = reflink ]; then
+        fail SNAPSHOT_UNSUPPORTED "--snapshot reflink: no copy-on-write clone can be made of${cs_missing} (see the log); nothing was done. Use --snapshot auto to copy while PostgreSQL is stopped instead"
+    fi
+    log "--snapshot auto: no copy-on-write clone here, copying while PostgreSQL is stopped"
+}
+
+# Stopped: clone every area into its staging directory, copy the configuration outside PGDATA (it is
+# small and not cloned), and check the clone against what it was taken of.
+take_snapshot() {
+    PHASE=copy
+    CLONE_START=$(now_ms)
+    event "phase clone"
+    while IFS="$TAB" read -r ts_area ts_staging; do
+        if [ "$ts_area" = data ]; then
+            ts_source=$PGDATA
+        else
+            ts_source=$PGDATA/$(awk -F '\t' -v area="$ts_area" '$1 == area { print $2; exit }' "$RUN_DIR/areas.tsv")
+        fi
+        log "cloning $ts_source to $ts_staging (copy-on-write)"
+        mkdir -- "$ts_staging" || fail COPY_FAILED "cannot create the staging clone $ts_staging"
+        ts_rc=0
+        run_child cp -a --reflink=always -- "$ts_source/." "$ts_staging/" || ts_rc=$?
+        check_abort
+        [ "$ts_rc" = 0 ] || fail COPY_FAILED "cloning $ts_source to $ts_staging failed (status $ts_rc, see above)"
+    done < "$RUN_DIR/staging.tsv"
+    copy_config
+    verify_config
+    listing_live=$(
+        listing "$PGDATA" data | prefixed data
+        while IFS="$TAB" read -r tl_area tl_link _; do
+            listing "$PGDATA/$tl_link" area | prefixed "$tl_area"
+        done < "$RUN_DIR/areas.tsv"
+    )
+    FROM_STAGING=1
+    listing_clone=$(source_listing)
+    FROM_STAGING=
+    if [ "$listing_live" != "$listing_clone" ]; then
+        fail VERIFY_FAILED "the clone does not hold what PostgreSQL left (file list or sizes differ)"
+    fi
+    CLONE_END=$(now_ms)
+    log "cloned in $((CLONE_END - CLONE_START)) ms"
+}
+
+# remove_staging RUN_DIR ID: removes the staging clones that run listed, and nothing else: only
+# directories named for that run's id.
+remove_staging() {
+    [ -f "$1/staging.tsv" ] || return 0
+    while IFS="$TAB" read -r _ rs_path; do
+        case ${rs_path##*/} in
+            ".pg-offline-backup-staging.$2".*) ;;
+            *) continue ;;
+        esac
+        if [ ! -d "$rs_path" ] || [ -L "$rs_path" ]; then continue; fi
+        log "removing the staging clone $rs_path"
+        rm -rf -- "$rs_path" || log "WARNING: cannot remove the staging clone $rs_path; remove it by hand"
+    done < "$1/staging.tsv"
+}
+
+# Where an area is copied from: the live directory, or its staging clone once there is one.
+source_of() {
+    if [ -n "${FROM_STAGING:-}" ]; then
+        awk -F '\t' -v area="$1" '$1 == area { print substr($0, length($1) + 2); exit }' "$RUN_DIR/staging.tsv"
+    elif [ "$1" = data ]; then
+        printf '%s\n' "$PGDATA"
+    else
+        printf '%s\n' "$PGDATA/$2"
+    fi
+}
+
+# copy_one AREA SOURCE KIND TOLERANT HORIZON: one area into the partial directory; what is left out is noted.
+copy_one() {
+    log "copying $2 to $PARTIAL/$1"
+    { mkdir -p "$PARTIAL/$1" && chmod 700 "$PARTIAL/$1"; } || fail COPY_FAILED "cannot create $PARTIAL/$1"
+    area_find "$2" "$3" '' '%P\t@\n' | prefixed "$1" 1 >> "$RUN_DIR/omitted.tsv"
+    co_ref=
+    [ -z "$REFERENCE" ] || [ ! -d "$REFERENCE/$1" ] || co_ref=$REFERENCE/$1
+    copy_rc=0
+    if [ -z "$co_ref" ] && [ -z "$4$5" ]; then
+        # Nothing to reuse and nothing copied before: one tar pipe, with no planning ahead of it.
+        run_child copy_area "$2" "$PARTIAL/$1" "$3" "$RUN_DIR/copy.names" || copy_rc=$?
+    else
+        run_child sync_area "$2" "$PARTIAL/$1" "$3" "$co_ref" "$5" "$4" || copy_rc=$?
+    fi
+    check_abort
+    if [ "$copy_rc" != 0 ] && destination_full "$PARTIAL"; then
+        # The state and the log live on that file system too: our own incomplete copy goes, so that
+        # the failure can still be recorded.
+        rm -rf "${PARTIAL:?}/$1"
+        fail COPY_FAILED "copying $2 failed: the destination $DEST is full (no space left on device); its incomplete copy was removed. Free space there or choose another destination"
+    fi
+    [ "$copy_rc" = 0 ] || fail COPY_FAILED "copying $2 failed (status $copy_rc, see the messages above)"
+}
+
+# sync_area SOURCE DEST KIND REF HORIZON TOLERANT: makes DEST hold what a backup holds of SOURCE
+# (see sync_plan): removes what is gone or changed from DEST, hard-links unchanged files from REF,
+# copies the rest with tar (owner, modes, times to the nanosecond, links and hard links kept).
+# A file that is to be replaced is always removed first: DEST's files may be hard links into an
+# earlier backup, which must never be written in place. Names pass NUL-separated, never through a
+# shell or a pattern.
+# shellcheck disable=SC2317  # run through run_child
+sync_area() {
+    sa_work=$RUN_DIR/sync
+    area_state "$1" "$3" > "$sa_work.source" || return 1
+    : > "$sa_work.have"
+    : > "$sa_work.ref"
+    area_state "$2" all > "$sa_work.have" || return 1
+    if [ -n "$4" ]; then area_state "$4" all > "$sa_work.ref" || return 1; fi
+    sync_plan "$sa_work.source" "$sa_work.have" "$sa_work.ref" "$5" > "$sa_work.plan" || return 1
+    for sa_kind in D L C; do
+        { [ "$sa_kind" != C ] || printf '.\0'; sed -n "s/^$sa_kind$TAB//p" "$sa_work.plan" | tr '\n' '\0'; } \
+            > "$sa_work.$sa_kind" || return 1
+    done
+    (cd "$2" && xargs -0 -r rm -rf -- < "$sa_work.D") || return 1
+    if [ -s "$sa_work.L" ]; then
+        if ! (cd "$4" && xargs -0 -r cp -l --parents -t "$2" -- < "$sa_work.L"); then
+            printf '%s WARNING: cannot hard-link files of %s into %s (another file system, or too many links); copying them instead\n' \
+                "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$4" "$2"
+            (cd "$2" && xargs -0 -r rm -f -- < "$sa_work.L") || return 1
+            cat "$sa_work.L" >> "$sa_work.C"
+        fi
+    fi
+    if [ -n "$6" ]; then
+        # A running cluster: files change, grow, shrink and vanish while tar reads them. The copy
+        # after the stop fixes all of it; only the writing side must not fail.
+        (tar -C "$1" --null --no-recursion -T "$sa_work.C" --format=posix --ignore-failed-read \
+            --warning=no-file-changed --warning=no-file-removed --warning=no-file-shrank -cf - 2>/dev/null
+        echo "$?" > "$sa_work.rc") | tar -C "$2" -xpf -
+        sa_rc=$?
+        [ "$sa_rc" = 0 ] && [ "$(cat "$sa_work.rc")" -le 1 ]
+    else
+        (tar -C "$1" --null --no-recursion -T "$sa_work.C" --format=posix -cf - ; echo "$?" > "$sa_work.rc") |
+            tar -C "$2" -xpf -
+        sa_rc=$?
+        [ "$sa_rc" = 0 ] && [ "$(cat "$sa_work.rc")" = 0 ]
+    fi
+}
+
+# The pre-copy: everything into the partial directory while PostgreSQL still runs. It is not
+# consistent and never used as it is; after the stop, copy_all with HORIZON copies again only what
+# may have changed since, and removes what is gone (stale WAL, dropped relations).
+#
+# The horizon rule: a file whose mtime is not older than the moment the pre-copy started, less a
+# margin, is copied again even when its size and mtime equal those of its pre-copied version. A
+# write that tar may have missed happened after the pre-copy started, so it left an mtime at or
+# after that moment; comparing mtimes for equality alone (rsync's quick check, to the second by
+# default) misses a same-size rewrite within the timestamp granularity. The margin of 2 s covers
+# file systems that keep mtimes to the second or two, the coarse kernel clock that stamps them (a
+# tick behind), and a write whose mtime was set just before the start but whose data landed after.
+PRECOPY_MARGIN=2
+precopy() {
+    PHASE=copy
+    PRECOPY_START=$(now_ms)
+    HORIZON=$(date +%s.%N | awk -v margin="$PRECOPY_MARGIN" '{ printf "%.9f", $1 - margin }')
+    event "phase precopy total=$TOTAL"
+    log "pre-copy while PostgreSQL runs; after the stop only files changed since $(date -u -d "@${HORIZON%.*}" +%H:%M:%S) UTC (the pre-copy's start less ${PRECOPY_MARGIN}s) are copied again"
+    copy_all tolerant ""
+    PRECOPY_END=$(now_ms)
+    log "pre-copy done in $((PRECOPY_END - PRECOPY_START)) ms"
+}
+
 area_kind() {
     case $1 in
         wal) printf 'WAL directory' ;;
@@ -84,6 +399,11 @@ DEST=$(param dest)
 LOG=$PARTIAL/backup.log
 LOCK=$DEST/.pg-offline-backup.lock
 PHASE=prepare
+PRECOPY=$(param precopy)
+SNAPSHOT=$(param snapshot)
+[ -n "$SNAPSHOT" ] || SNAPSHOT=none
+LINK=$(param link)
+KEEP=$(param keep)
 
 trap on_exit EXIT
 trap 'on_abort aborted' TERM INT HUP
@@ -100,6 +420,7 @@ if [ "$MODE" = recover ]; then
     [ "$WAS_RUNNING" = true ] && STOPPED_BY_US=1
     release_lock_of_dead_run "$(param id)"
     if restore_service; then
+        remove_staging "$RUN_DIR" "$(param id)"
         if [ -n "$(live_postmaster)" ]; then DB_STATE=running; else DB_STATE=stopped; fi
         event "end recovered db=$DB_STATE"
         exit 0
@@ -114,9 +435,36 @@ take_cluster_lock backup "$(param id)"
 
 log "runner started on $(hostname) as $(id -un) (pid $$)"
 
+# A staging clone left by a run that died (we hold the destination's lock, so its runner is gone).
+for other_run in "$DEST"/.*.run; do
+    other_id=${other_run##*/.}
+    other_id=${other_id%.run}
+    [ "$other_id" = "$(param id)" ] || remove_staging "$other_run" "$other_id"
+done
+
 check_unchanged
 discover_layout
+find_reference
+METHOD=copy
+HORIZON=
+choose_snapshot
+if [ "$PRECOPY" = true ]; then
+    if [ "$METHOD" = snapshot ]; then
+        log "a copy-on-write clone makes the downtime independent of the size: no pre-copy needed"
+    elif [ "$WAS_RUNNING" = true ]; then
+        METHOD=precopy
+    else
+        log "PostgreSQL is not running: a pre-copy would gain nothing, copying once"
+    fi
+fi
+# The size, for the progress of the copy, taken before the stop: it costs no downtime.
+TOTAL=$(du -s -B1 --apparent-size "$PGDATA" | cut -f1)
+while IFS="$TAB" read -r area link _; do
+    TOTAL=$((TOTAL + $(du -s -B1 --apparent-size "$PGDATA/$link/" | cut -f1)))
+done < "$RUN_DIR/areas.tsv"
 if [ "$WAS_RUNNING" = true ]; then
+    [ "$METHOD" != precopy ] || precopy
+    checkpoint_before_stop
     start_watchdog
     stop_and_prove
 else
@@ -141,75 +489,41 @@ event "control system_id=$SYSTEM_ID checkpoint=$CHECKPOINT redo=$REDO timeline=$
 
 # --- copy ---
 PHASE=copy
-TOTAL=$(du -s -B1 --apparent-size "$PGDATA" | cut -f1)
-while IFS="$TAB" read -r area link _; do
-    TOTAL=$((TOTAL + $(du -s -B1 --apparent-size "$PGDATA/$link/" | cut -f1)))
-done < "$RUN_DIR/areas.tsv"
-event "phase copy total=$TOTAL"
-COPY_START=$(now_ms)
-(
-    # $$ is the runner: a runner killed outright must not leave this loop behind.
-    while sleep 1 && kill -0 $$ 2>/dev/null; do
-        printf '%s progress bytes=%s total=%s\n' "$(now_ms)" \
-            "$(du -s -B1 --apparent-size "$PARTIAL" 2>/dev/null | cut -f1)" "$TOTAL" >> "$STATE"
-    done
-) < /dev/null > /dev/null 2>&1 &
-PROGRESS=$!
-: > "$RUN_DIR/omitted.tsv"
-# copy_one AREA SOURCE KIND: one area into the partial directory; what is left out is noted.
-copy_one() {
-    log "copying $2 to $PARTIAL/$1"
-    { mkdir -p "$PARTIAL/$1" && chmod 700 "$PARTIAL/$1"; } || fail COPY_FAILED "cannot create $PARTIAL/$1"
-    area_find "$2" "$3" '' '%P\t@\n' | prefixed "$1" 1 >> "$RUN_DIR/omitted.tsv"
-    copy_rc=0
-    run_child copy_area "$2" "$PARTIAL/$1" "$3" "$RUN_DIR/copy.names" || copy_rc=$?
-    check_abort
-    if [ "$copy_rc" != 0 ] && destination_full "$PARTIAL"; then
-        # The state and the log live on that file system too: our own incomplete copy goes, so that
-        # the failure can still be recorded.
-        rm -rf "${PARTIAL:?}/$1"
-        fail COPY_FAILED "copying $2 failed: the destination $DEST is full (no space left on device); its incomplete copy was removed. Free space there or choose another destination"
+SERVING_AT=
+if [ "$METHOD" = snapshot ]; then
+    # Down only for the clone: PostgreSQL serves again before the copy, which reads the still clone.
+    take_snapshot
+    stop_bg "$WATCHDOG"
+    WATCHDOG=
+    if ! restore_service; then
+        fail START_FAILED "PostgreSQL did not start again after the clone"
     fi
-    [ "$copy_rc" = 0 ] || fail COPY_FAILED "copying $2 failed (status $copy_rc, see the messages above)"
-}
-copy_one data "$PGDATA" data
-while IFS="$TAB" read -r area link _; do
-    copy_one "$area" "$PGDATA/$link" area
-done < "$RUN_DIR/areas.tsv"
-# Configuration outside PGDATA, each file under its absolute path in config/.
-while IFS="$TAB" read -r setting type path; do
-    [ -n "$path" ] || continue
-    log "copying $path ($setting) to $PARTIAL/config$path"
-    if [ "$type" = directory ]; then
-        mkdir -p "$PARTIAL/config$path"
-    else
-        mkdir -p "$PARTIAL/config$(dirname -- "$path")" && cp -p -- "$path" "$PARTIAL/config$path"
-    fi || fail COPY_FAILED "cannot copy the configuration file $path"
-done < "$RUN_DIR/config.tsv"
-stop_bg "$PROGRESS"
-PROGRESS=
+    SERVING_AT=$(now_ms)
+    FROM_STAGING=1
+    COPY_CONFIG=false
+    PHASE=copy
+    event "phase copy total=$TOTAL from-clone"
+elif [ "$METHOD" = precopy ]; then
+    event "phase copy total=$TOTAL changed-since-precopy"
+else
+    event "phase copy total=$TOTAL"
+fi
+COPY_START=$(now_ms)
+copy_all "" "$HORIZON"
 COPY_END=$(now_ms)
 
-# --- verify (still stopped, so the source cannot change under us) ---
+# --- verify (against what was stopped: PGDATA while still stopped, or the still clone) ---
 PHASE=verify
 event "phase verify"
 # Each area of the copy against its source, less what the backup leaves out; directory sizes do not count.
-{
-    listing "$PGDATA" data | prefixed data
-    while IFS="$TAB" read -r area link _; do
-        listing "$PGDATA/$link" area | prefixed "$area"
-    done < "$RUN_DIR/areas.tsv"
-} > "$RUN_DIR/source.list"
+source_listing > "$RUN_DIR/source.list"
 {
     listing "$PARTIAL/data" all | prefixed data
     while IFS="$TAB" read -r area _; do
         listing "$PARTIAL/$area" all | prefixed "$area"
     done < "$RUN_DIR/areas.tsv"
 } > "$RUN_DIR/copy.list"
-while IFS="$TAB" read -r _ type path; do
-    [ "$type" = file ] || continue
-    cmp -s -- "$path" "$PARTIAL/config$path" || fail VERIFY_FAILED "the copy of $path differs from it"
-done < "$RUN_DIR/config.tsv"
+[ "$METHOD" = snapshot ] || verify_config
 if ! cmp -s "$RUN_DIR/source.list" "$RUN_DIR/copy.list"; then
     log "the copy differs from the source (first differences, '<' source, '>' copy):"
     diff "$RUN_DIR/source.list" "$RUN_DIR/copy.list" | head -n 20 >> "$LOG"
@@ -224,11 +538,13 @@ fi
 check_abort
 VERIFY_END=$(now_ms)
 event "verified files=$FILES bytes=$BYTES"
-log "verified: $FILES files, $BYTES bytes, every file present with the size it has in PGDATA$([ -s "$RUN_DIR/areas.tsv" ] && printf ' and the directories it links to')"
+log "verified: $FILES files, $BYTES bytes, every file present with the size it has in $([ "$METHOD" = snapshot ] && printf 'the clone of ')PGDATA$([ -s "$RUN_DIR/areas.tsv" ] && printf ' and the directories it links to')"
+if [ "$METHOD" = snapshot ]; then
+    remove_staging "$RUN_DIR" "$(param id)"
+fi
 
 # --- start ---
-SERVING_AT=
-if [ "$WAS_RUNNING" = true ]; then
+if [ "$WAS_RUNNING" = true ] && [ "$METHOD" != snapshot ]; then
     stop_bg "$WATCHDOG"
     WATCHDOG=
     if ! restore_service; then
@@ -262,6 +578,32 @@ record_lists() {
         LC_ALL=C sort -t "$TAB" -k1,1 | cut -f 2- > "$RUN_DIR/files.tsv"
 }
 record_lists || fail RECORD_FAILED "cannot compute the checksums"
+
+# The files this backup shares with the previous one (the same inode under the same path), and a
+# check that each still has the SHA-256 that backup recorded: a reference damaged since would
+# otherwise pass its damage on, unseen, to every later generation.
+LINKED_FILES=0
+LINKED_BYTES=0
+if [ -n "$REFERENCE" ]; then
+    : > "$RUN_DIR/linked.tsv"
+    for area in data $(cut -f 1 "$RUN_DIR/areas.tsv"); do
+        [ -d "$REFERENCE/$area" ] || continue
+        find "$REFERENCE/$area" -type f -links +1 -printf '%i\t%P\n' > "$RUN_DIR/ref.inodes"
+        find "$PARTIAL/$area" -type f -links +1 -printf '%i\t%s\t%P\n' |
+            awk -F '\t' -v area="$area" 'FNR == NR { ref[$0] = 1; next }
+                { p = substr($0, length($1) + length($2) + 3); if (($1 "\t" p) in ref) printf "%s/%s\t%s\n", area, p, $2 }' \
+                "$RUN_DIR/ref.inodes" - >> "$RUN_DIR/linked.tsv"
+    done
+    LINKED_FILES=$(wc -l < "$RUN_DIR/linked.tsv")
+    LINKED_BYTES=$(awk -F '\t' '{ s += $NF } END { printf "%.0f", s }' "$RUN_DIR/linked.tsv")
+    manifest_entries "$REFERENCE/manifest.json" | cut -f 3,4 > "$RUN_DIR/ref.sha256"
+    damaged=$(awk -F '\t' 'FILENAME == ARGV[1] { sha[substr($0, length($1) + 2)] = $1; next }
+        FILENAME == ARGV[2] { now[substr($0, 1, length($0) - length($NF) - 1)] = $NF; next }
+        { key = $1; for (i = 2; i < NF; i++) key = key "\t" $i; if (sha[key] != now[key]) { print key; exit } }' \
+        "$RUN_DIR/ref.sha256" "$RUN_DIR/sha256.tsv" "$RUN_DIR/linked.tsv")
+    [ -z "$damaged" ] || fail VERIFY_FAILED "$damaged, shared with the previous backup $REFERENCE_ID, no longer has the content that backup recorded: that backup is damaged; run verify on it, and back up with --no-link until it is dealt with"
+    log "$LINKED_FILES files ($LINKED_BYTES bytes) are shared with the previous backup $REFERENCE_ID, each with the SHA-256 it recorded"
+fi
 
 # The WAL of the copy: pg_wal itself, or the copy of the directory it linked to.
 WAL_COPY=$PARTIAL/data/pg_wal
@@ -321,6 +663,32 @@ if [ "$PG_VERSION" -ge 13 ] && [ -x "$PG_BIN/pg_waldump" ]; then
     fi
 fi
 
+# The data page checksums of the still copy, when the cluster has them: a page damaged in the
+# cluster (or on the way) shows up now, not at the restore. The copy is still faithful to what was
+# stopped, so a failure is recorded and reported loudly rather than throwing the backup away.
+PG_CHECKSUMS=disabled
+if [ "${CHECKSUMS:-0}" != 0 ]; then
+    if [ -x "$PG_BIN/pg_checksums" ]; then
+        log "checking the data page checksums of the copy with pg_checksums --check"
+        pc_rc=0
+        pg_checksums_safely "$PG_BIN" "$PARTIAL" > "$RUN_DIR/pg_checksums.out" 2>&1 || pc_rc=$?
+        cat "$RUN_DIR/pg_checksums.out" >> "$LOG"
+        if [ "$pc_rc" = 0 ]; then
+            PG_CHECKSUMS=passed
+        elif grep -q '^Bad checksums: *[1-9]' "$RUN_DIR/pg_checksums.out"; then
+            PG_CHECKSUMS=failed
+            log "WARNING: pg_checksums found pages with bad checksums in the copy ($(sed -n 's/^Bad checksums: *//p' \
+                "$RUN_DIR/pg_checksums.out") blocks, listed above): the cluster has damaged pages; the backup holds them as they were"
+        else
+            PG_CHECKSUMS=error
+            log "WARNING: pg_checksums could not check the copy (status $pc_rc, see above)"
+        fi
+    else
+        PG_CHECKSUMS=skipped
+        log "WARNING: $PG_BIN/pg_checksums is missing; the data page checksums of the copy were not checked"
+    fi
+fi
+
 {
     printf '{\n'
     printf '  "formatVersion": 2,\n'
@@ -368,21 +736,39 @@ fi
         END { if (n) printf "\n" }'
     printf '  ],\n'
     printf '  "totals": {"files": %s, "bytes": %s},\n' "$FILES" "$BYTES"
+    printf '  "method": {"name": %s, "snapshot": %s, "linkedFrom": %s, "linkedFiles": %s, "linkedBytes": %s, "precopyHorizon": %s},\n' \
+        "$(js "$METHOD")" "$([ -n "${SNAPSHOT_USED:-}" ] && js "$SNAPSHOT_USED" || echo null)" \
+        "$([ -n "$REFERENCE_ID" ] && js "$REFERENCE_ID" || echo null)" "$LINKED_FILES" "$LINKED_BYTES" \
+        "$([ -n "$HORIZON" ] && js "$HORIZON" || echo null)"
     printf '  "phases": [\n'
     java_phases=$(param java_phases)
     [ -z "$java_phases" ] || printf '    %s,\n' "$java_phases"
-    if [ "$WAS_RUNNING" = true ]; then
-        printf '    {"name": "stop", "startMillis": %s, "endMillis": %s},\n' "$STOP_AT" "$COPY_START"
+    if [ -n "${PRECOPY_END:-}" ]; then
+        printf '    {"name": "precopy", "startMillis": %s, "endMillis": %s},\n' "$PRECOPY_START" "$PRECOPY_END"
     fi
-    printf '    {"name": "copy", "startMillis": %s, "endMillis": %s},\n' "$COPY_START" "$COPY_END"
-    printf '    {"name": "verify", "startMillis": %s, "endMillis": %s}' "$COPY_END" "$VERIFY_END"
-    if [ -n "$SERVING_AT" ]; then
-        printf ',\n    {"name": "start", "startMillis": %s, "endMillis": %s}' "$START_AT" "$SERVING_AT"
+    if [ -n "${CHECKPOINT_END:-}" ]; then
+        printf '    {"name": "checkpoint", "startMillis": %s, "endMillis": %s},\n' "$CHECKPOINT_START" "$CHECKPOINT_END"
+    fi
+    if [ "$METHOD" = snapshot ]; then
+        printf '    {"name": "stop", "startMillis": %s, "endMillis": %s},\n' "$STOP_AT" "$CLONE_START"
+        printf '    {"name": "clone", "startMillis": %s, "endMillis": %s},\n' "$CLONE_START" "$CLONE_END"
+        printf '    {"name": "start", "startMillis": %s, "endMillis": %s},\n' "$START_AT" "$SERVING_AT"
+        printf '    {"name": "copy", "startMillis": %s, "endMillis": %s},\n' "$COPY_START" "$COPY_END"
+        printf '    {"name": "verify", "startMillis": %s, "endMillis": %s}' "$COPY_END" "$VERIFY_END"
+    else
+        if [ "$WAS_RUNNING" = true ]; then
+            printf '    {"name": "stop", "startMillis": %s, "endMillis": %s},\n' "$STOP_AT" "$COPY_START"
+        fi
+        printf '    {"name": "copy", "startMillis": %s, "endMillis": %s},\n' "$COPY_START" "$COPY_END"
+        printf '    {"name": "verify", "startMillis": %s, "endMillis": %s}' "$COPY_END" "$VERIFY_END"
+        if [ -n "$SERVING_AT" ]; then
+            printf ',\n    {"name": "start", "startMillis": %s, "endMillis": %s}' "$START_AT" "$SERVING_AT"
+        fi
     fi
     printf ',\n    {"name": "checksums", "startMillis": %s, "endMillis": %s}' "$RECORD_START" "$(now_ms)"
     printf '\n  ],\n'
     printf '  "downtimeMillis": %s,\n' "$DOWNTIME"
-    printf '  "verification": {"method": "file list, total bytes and each file size of the copy against PGDATA and the directories it links to, while PostgreSQL was stopped", "passed": true, "files": %s, "bytes": %s, "checksums": "sha256", "pgVerifybackup": "%s"},\n' "$FILES" "$BYTES" "$PG_VERIFYBACKUP"
+    printf '  "verification": {"method": "file list, total bytes and each file size of the copy against PGDATA and the directories it links to, while PostgreSQL was stopped", "passed": true, "files": %s, "bytes": %s, "checksums": "sha256", "pgVerifybackup": "%s", "pgChecksums": "%s"},\n' "$FILES" "$BYTES" "$PG_VERIFYBACKUP" "$PG_CHECKSUMS"
     printf '  "files": [\n'
     awk -F '\t' "$JSON_AWK"'
         FNR == NR { sha[$1] = $2; next }
@@ -413,5 +799,39 @@ fi
 mv "$PARTIAL" "$FINAL" || fail RECORD_FAILED "cannot rename $PARTIAL to $FINAL"
 LOG=$FINAL/backup.log
 sync -f "$FINAL" 2>/dev/null || sync
-event "done files=$FILES bytes=$BYTES downtime=$DOWNTIME pg_verifybackup=$PG_VERIFYBACKUP path=$FINAL"
+
+# --keep N: the oldest complete backups of this cluster beyond the newest N go, this one counted,
+# and only once this one is complete. Only what complete_backups accepts is ever removed (a
+# directory in DEST with our sealed manifest of this cluster), never a partial or a run directory,
+# never the backup just made. Each is first renamed to .<id>.deleting, so that a removal cut short
+# never leaves something that looks like a complete backup; such leftovers are removed here too.
+prune_backups() {
+    : > "$RUN_DIR/removed"
+    for pb_dir in "$DEST"/.*.deleting; do
+        pb_name=${pb_dir##*/.}
+        case ${pb_name%.deleting} in
+            [0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z*) ;;
+            *) continue ;;
+        esac
+        if [ ! -d "$pb_dir" ] || [ -L "$pb_dir" ]; then continue; fi
+        log "removing $pb_dir, left by an earlier removal that was cut short"
+        rm -rf -- "$pb_dir" || log "WARNING: cannot remove $pb_dir"
+    done
+    [ "${KEEP:-0}" -gt 0 ] 2>/dev/null || return 0
+    complete_backups "$DEST" "$SYSTEM_ID" "$PGDATA" > "$RUN_DIR/complete.list"
+    pb_excess=$(( $(wc -l < "$RUN_DIR/complete.list") - KEEP ))
+    [ "$pb_excess" -gt 0 ] || return 0
+    head -n "$pb_excess" "$RUN_DIR/complete.list" | while IFS= read -r pb_id; do
+        [ "$pb_id" != "$(param id)" ] || continue
+        log "--keep $KEEP: removing the backup $pb_id"
+        if mv -- "$DEST/$pb_id" "$DEST/.$pb_id.deleting" && rm -rf -- "$DEST/.$pb_id.deleting"; then
+            printf '%s\n' "$pb_id" >> "$RUN_DIR/removed"
+        else
+            log "WARNING: --keep $KEEP: cannot remove the backup $pb_id completely (see above)"
+        fi
+    done
+}
+prune_backups
+REMOVED=$(paste -s -d , "$RUN_DIR/removed")
+event "done files=$FILES bytes=$BYTES downtime=$DOWNTIME pg_verifybackup=$PG_VERIFYBACKUP pg_checksums=$PG_CHECKSUMS method=$METHOD removed=${REMOVED:--} path=$FINAL"
 finish 0

@@ -70,8 +70,11 @@ class BackupEndToEndTest {
         assertThat(manifest.path("downtimeMillis").asLong()).isEqualTo(result.downtimeMillis()).isPositive();
         assertThat(manifest.path("verification").path("passed").asBoolean()).isTrue();
         assertThat(manifest.path("phases").findValuesAsText("name"))
-                .containsExactly("inspect", "stop", "copy", "verify", "start", "checksums");
+                .containsExactly("inspect", "checkpoint", "stop", "copy", "verify", "start", "checksums");
         assertThat(manifest.path("verification").path("pgVerifybackup").asText()).isEqualTo("passed");
+        // The cluster has data checksums (initdb --data-checksums): pg_checksums read every page of the copy.
+        assertThat(manifest.path("verification").path("pgChecksums").asText()).isEqualTo("passed");
+        assertThat(result.pgChecksums()).isEqualTo("passed");
         long filesListed = 0;
         long bytesListed = 0;
         for (JsonNode file : manifest.path("files")) {
@@ -87,7 +90,7 @@ class BackupEndToEndTest {
         assertThat(bytesListed).isEqualTo(result.bytes());
 
         String log = Files.readString(backup.resolve("backup.log"));
-        assertThat(log).contains("inspecting", "stopping PostgreSQL", "verified:", "PostgreSQL serves again",
+        assertThat(log).contains("inspecting", "CHECKPOINT done", "stopping PostgreSQL", "verified:", "PostgreSQL serves again",
                 "backup complete");
 
         // The records come to this machine for archiving (Jenkins), the data does not.

@@ -34,39 +34,53 @@ public final class PgCluster implements AutoCloseable {
      *                         {@code -c config_file=<dir>/etc/postgresql.conf}
      */
     public record Options(boolean dataChecksums, boolean startWithOptions, int pgbenchScale, List<String> tablespaces,
-            boolean separateWal, boolean externalConfig) {
+            boolean separateWal, boolean externalConfig, Path parentDirectory) {
 
         public Options {
             tablespaces = List.copyOf(tablespaces);
+        }
+
+        public Options(boolean dataChecksums, boolean startWithOptions, int pgbenchScale, List<String> tablespaces,
+                boolean separateWal, boolean externalConfig) {
+            this(dataChecksums, startWithOptions, pgbenchScale, tablespaces, separateWal, externalConfig, null);
         }
 
         public static Options defaults() {
             return new Options(true, true, 1, List.of(), false, false);
         }
 
+        /**
+         * The cluster's directory (PGDATA, tablespaces, WAL directory, socket) is made below this existing
+         * directory instead of the build's work directory, e.g. on a file system mounted for the test.
+         */
+        public Options withParentDirectory(Path value) {
+            return new Options(dataChecksums, startWithOptions, pgbenchScale, tablespaces, separateWal, externalConfig,
+                    value);
+        }
+
         public Options withDataChecksums(boolean value) {
-            return new Options(value, startWithOptions, pgbenchScale, tablespaces, separateWal, externalConfig);
+            return new Options(value, startWithOptions, pgbenchScale, tablespaces, separateWal, externalConfig, parentDirectory);
         }
 
         public Options withStartWithOptions(boolean value) {
-            return new Options(dataChecksums, value, pgbenchScale, tablespaces, separateWal, externalConfig);
+            return new Options(dataChecksums, value, pgbenchScale, tablespaces, separateWal, externalConfig, parentDirectory);
         }
 
         public Options withPgbenchScale(int value) {
-            return new Options(dataChecksums, startWithOptions, value, tablespaces, separateWal, externalConfig);
+            return new Options(dataChecksums, startWithOptions, value, tablespaces, separateWal, externalConfig, parentDirectory);
         }
 
         public Options withTablespaces(String... names) {
             return new Options(dataChecksums, startWithOptions, pgbenchScale, List.of(names), separateWal,
-                    externalConfig);
+                    externalConfig, parentDirectory);
         }
 
         public Options withSeparateWal(boolean value) {
-            return new Options(dataChecksums, startWithOptions, pgbenchScale, tablespaces, value, externalConfig);
+            return new Options(dataChecksums, startWithOptions, pgbenchScale, tablespaces, value, externalConfig, parentDirectory);
         }
 
         public Options withExternalConfig(boolean value) {
-            return new Options(dataChecksums, startWithOptions, pgbenchScale, tablespaces, separateWal, value);
+            return new Options(dataChecksums, startWithOptions, pgbenchScale, tablespaces, separateWal, value, parentDirectory);
         }
     }
 
@@ -113,7 +127,8 @@ public final class PgCluster implements AutoCloseable {
     }
 
     public static PgCluster create(TestUser owner, Options options) {
-        Path dir = TestUser.newWorkDir("pg");
+        Path dir = options.parentDirectory() == null ? TestUser.newWorkDir("pg")
+                : TestUser.newWorkDirUnder(options.parentDirectory(), "pg");
         Path socketDir = createSocketDir(owner, dir);
         PgCluster cluster = new PgCluster(owner, dir, dir.resolve("data"), FreePorts.postgres(), socketDir,
                 PgBinaries.highest(), dir.resolve("server.log"), options);
@@ -289,6 +304,52 @@ public final class PgCluster implements AutoCloseable {
                         "-h", socketDir.toString(), "-p", Integer.toString(port), "-U", superuser(), "-d", "postgres",
                         "-c", sql),
                 QUERY_TIMEOUT).orThrow().stdout().trim();
+    }
+
+    /**
+     * Starts pgbench's default read-write load on the cluster in the background ({@code pgbench -i} must
+     * have run: {@link Options#pgbenchScale()} above 0) and returns once it runs. Destroy the process to end
+     * it; close() ends any still running. A shutdown of the server ends it too.
+     */
+    public Process startPgbench(int clients, Duration duration) {
+        Path log = directory.resolve("pgbench-" + TestUser.randomToken(4) + ".log");
+        try {
+            Files.createFile(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create " + log, e);
+        }
+        owner.chownToUser(log);
+        ProcessBuilder builder = new ProcessBuilder(owner.execAsUser(List.of(binDir.resolve("pgbench").toString(),
+                "-n", "-c", Integer.toString(clients), "-T", Long.toString(duration.toSeconds()), "-h",
+                socketDir.toString(), "-p", Integer.toString(port), "-U", superuser(), "postgres")))
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().put("HOME", owner.home().toString());
+        Process pgbench;
+        try {
+            pgbench = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start pgbench for " + this, e);
+        }
+        sessions.add(pgbench);
+        long deadline = System.nanoTime() + SESSION_TIMEOUT.toNanos();
+        while (!query("SELECT count(*) > 0 FROM pg_stat_activity WHERE application_name = 'pgbench'").equals("t")) {
+            if (!pgbench.isAlive() || System.nanoTime() - deadline > 0) {
+                Procs.killTree(pgbench.toHandle());
+                throw new IllegalStateException("pgbench did not connect to " + this + ":\n" + tail(log, 40));
+            }
+            Procs.pause();
+        }
+        return pgbench;
+    }
+
+    /** The pid of a process of the running server, by its title ("checkpointer", "walwriter"). */
+    public long serverProcess(String title) {
+        return ProcessHandle.of(postmasterPid()).orElseThrow().children()
+                .filter(p -> Procs.cmdline(p.pid()).startsWith("postgres: " + title))
+                .findFirst().orElseThrow(() -> new IllegalStateException("no " + title + " process in " + this))
+                .pid();
     }
 
     /**

@@ -168,8 +168,13 @@ public final class TestUser {
      * directory), mode 0755, owned by the test user, with every parent traversable by that user.
      */
     public static Path newWorkDir(String label) {
+        return newWorkDirUnder(Path.of(System.getProperty("user.dir")).toAbsolutePath().resolve("target").resolve("it"),
+                label);
+    }
+
+    /** Like {@link #newWorkDir}, below a directory of the caller's choosing (created when missing). */
+    public static Path newWorkDirUnder(Path parent, String label) {
         TestUser user = get();
-        Path parent = Path.of(System.getProperty("user.dir")).toAbsolutePath().resolve("target").resolve("it");
         try {
             Files.createDirectories(parent);
             Path dir = createUnique(parent, label);

@@ -9,4 +9,12 @@ public interface BackupParameters extends ServiceParameters {
     String getPgdata();
 
     String getDest();
+
+    /** auto, reflink or none; null for the engine's default (auto). */
+    String getSnapshot();
+
+    boolean isPrecopy();
+
+    /** Complete backups of the cluster to keep in the destination after a successful one; 0 keeps all. */
+    int getKeep();
 }

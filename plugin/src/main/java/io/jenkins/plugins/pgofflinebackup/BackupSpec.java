@@ -3,6 +3,7 @@ package io.jenkins.plugins.pgofflinebackup;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import io.pgofflinebackup.backup.BackupRequest;
 import io.pgofflinebackup.backup.ServiceManager;
+import io.pgofflinebackup.backup.SnapshotMode;
 import io.pgofflinebackup.postgres.StopMode;
 import io.pgofflinebackup.ssh.HostKeyPolicy;
 import io.pgofflinebackup.ssh.SshCredentials;
@@ -21,7 +22,7 @@ record BackupSpec(String host, int port, String credentialsId, String pgdata, St
         @CheckForNull String stopCommand, @CheckForNull String startCommand, @CheckForNull String dbUser,
         @CheckForNull String dbName, @CheckForNull String serverLog, @CheckForNull Duration connectTimeout,
         @CheckForNull Duration reconnectTimeout, @CheckForNull ServiceManager serviceManager,
-        boolean sudo) implements Serializable {
+        boolean sudo, @CheckForNull SnapshotMode snapshot, boolean precopy, int keep) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -40,15 +41,21 @@ record BackupSpec(String host, int port, String credentialsId, String pgdata, St
         parser.check(Validation.requiredPath(Messages.Field_pgdata(), pgdata));
         parser.check(Validation.dest(dest, pgdata));
         ServiceSpec service = parser.service(p);
+        String snapshot = parser.text(p.getSnapshot());
+        String snapshotProblem = Validation.snapshot(snapshot);
+        parser.check(snapshotProblem);
+        parser.check(Validation.keep(p.getKeep()));
         parser.throwIfAny();
-        return of(connection, pgdata, dest, service);
+        return of(connection, pgdata, dest, service, snapshot == null ? null : SnapshotMode.parse(snapshot),
+                p.isPrecopy(), p.getKeep());
     }
 
-    static BackupSpec of(Connection c, String pgdata, String dest, ServiceSpec s) {
+    static BackupSpec of(Connection c, String pgdata, String dest, ServiceSpec s, @CheckForNull SnapshotMode snapshot,
+            boolean precopy, int keep) {
         return new BackupSpec(c.host(), c.port(), c.credentialsId(), pgdata, dest, s.pgBin(), s.stopMode(),
                 s.stopTimeout(), s.startTimeout(), s.activeSessions(), s.maxDowntime(), s.stopCommand(),
                 s.startCommand(), s.dbUser(), s.dbName(), s.serverLog(), c.connectTimeout(), c.reconnectTimeout(),
-                s.service(), s.sudo());
+                s.service(), s.sudo(), snapshot, precopy, keep);
     }
 
     Connection connection() {
@@ -63,7 +70,11 @@ record BackupSpec(String host, int port, String credentialsId, String pgdata, St
     /** The engine request, built where the engine runs, with the secrets that never travel in a spec. */
     BackupRequest toRequest(String user, SshCredentials credentials, HostKeyPolicy hostKeyPolicy) {
         BackupRequest.Builder builder = connection().applyTo(BackupRequest.builder(), user, credentials, hostKeyPolicy);
-        return service().applyTo(builder).pgdata(pgdata).dest(dest).build();
+        builder = service().applyTo(builder).pgdata(pgdata).dest(dest).precopy(precopy).keep(keep);
+        if (snapshot != null) {
+            builder.snapshot(snapshot);
+        }
+        return builder.build();
     }
 
     /**

@@ -71,6 +71,10 @@ public final class PgOfflineBackupBuilder extends Builder implements SimpleBuild
     private String connectTimeout;
     @CheckForNull
     private String reconnectTimeout;
+    @CheckForNull
+    private String snapshot;
+    private boolean precopy;
+    private int keep;
 
     @DataBoundConstructor
     public PgOfflineBackupBuilder(String host, String credentialsId, String pgdata, String dest) {
@@ -287,6 +291,39 @@ public final class PgOfflineBackupBuilder extends Builder implements SimpleBuild
     }
 
     @Override
+    @CheckForNull
+    public String getSnapshot() {
+        return snapshot;
+    }
+
+    /** auto (the default), reflink or none: see help-snapshot.html. */
+    @DataBoundSetter
+    public void setSnapshot(@CheckForNull String snapshot) {
+        this.snapshot = Text.blankToNull(snapshot);
+    }
+
+    @Override
+    public boolean isPrecopy() {
+        return precopy;
+    }
+
+    @DataBoundSetter
+    public void setPrecopy(boolean precopy) {
+        this.precopy = precopy;
+    }
+
+    @Override
+    public int getKeep() {
+        return keep;
+    }
+
+    /** 0 (the default) keeps every backup. */
+    @DataBoundSetter
+    public void setKeep(int keep) {
+        this.keep = keep;
+    }
+
+    @Override
     public void perform(@NonNull Run<?, ?> run, @NonNull FilePath workspace, @NonNull EnvVars env,
             @NonNull Launcher launcher, @NonNull TaskListener listener) throws InterruptedException, IOException {
         BackupSpec spec;
@@ -456,6 +493,16 @@ public final class PgOfflineBackupBuilder extends Builder implements SimpleBuild
         @POST
         public FormValidation doCheckReconnectTimeout(@AncestorInPath Item item, @QueryParameter String value) {
             return FormSupport.check(item, () -> Validation.duration(Messages.Field_reconnectTimeout(), value));
+        }
+
+        @POST
+        public FormValidation doCheckSnapshot(@AncestorInPath Item item, @QueryParameter String value) {
+            return FormSupport.check(item, () -> Validation.snapshot(value));
+        }
+
+        @POST
+        public FormValidation doCheckKeep(@AncestorInPath Item item, @QueryParameter int value) {
+            return FormSupport.check(item, () -> Validation.keep(value));
         }
     }
 }

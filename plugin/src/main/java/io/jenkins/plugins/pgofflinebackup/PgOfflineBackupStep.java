@@ -68,6 +68,10 @@ public final class PgOfflineBackupStep extends Step implements BackupParameters 
     private String connectTimeout;
     @CheckForNull
     private String reconnectTimeout;
+    @CheckForNull
+    private String snapshot;
+    private boolean precopy;
+    private int keep;
 
     @DataBoundConstructor
     public PgOfflineBackupStep(String host, String credentialsId, String pgdata, String dest) {
@@ -284,6 +288,39 @@ public final class PgOfflineBackupStep extends Step implements BackupParameters 
     }
 
     @Override
+    @CheckForNull
+    public String getSnapshot() {
+        return snapshot;
+    }
+
+    /** auto (the default), reflink or none: see help-snapshot.html. */
+    @DataBoundSetter
+    public void setSnapshot(@CheckForNull String snapshot) {
+        this.snapshot = Text.blankToNull(snapshot);
+    }
+
+    @Override
+    public boolean isPrecopy() {
+        return precopy;
+    }
+
+    @DataBoundSetter
+    public void setPrecopy(boolean precopy) {
+        this.precopy = precopy;
+    }
+
+    @Override
+    public int getKeep() {
+        return keep;
+    }
+
+    /** 0 (the default) keeps every backup. */
+    @DataBoundSetter
+    public void setKeep(int keep) {
+        this.keep = keep;
+    }
+
+    @Override
     public StepExecution start(StepContext context) throws Exception {
         try {
             return new PgOfflineBackupExecution(context, BackupSpec.of(this, UnaryOperator.identity()),
@@ -428,6 +465,16 @@ public final class PgOfflineBackupStep extends Step implements BackupParameters 
         @POST
         public FormValidation doCheckReconnectTimeout(@AncestorInPath Item item, @QueryParameter String value) {
             return FormSupport.check(item, () -> Validation.duration(Messages.Field_reconnectTimeout(), value));
+        }
+
+        @POST
+        public FormValidation doCheckSnapshot(@AncestorInPath Item item, @QueryParameter String value) {
+            return FormSupport.check(item, () -> Validation.snapshot(value));
+        }
+
+        @POST
+        public FormValidation doCheckKeep(@AncestorInPath Item item, @QueryParameter int value) {
+            return FormSupport.check(item, () -> Validation.keep(value));
         }
     }
 }

@@ -3,6 +3,7 @@ package io.jenkins.plugins.pgofflinebackup;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import io.pgofflinebackup.backup.ActiveSessionPolicy;
 import io.pgofflinebackup.backup.ServiceManager;
+import io.pgofflinebackup.backup.SnapshotMode;
 import io.pgofflinebackup.postgres.StopMode;
 import io.pgofflinebackup.util.Durations;
 import java.nio.file.Path;
@@ -126,6 +127,25 @@ final class Validation {
         } catch (IllegalArgumentException e) {
             return e.getMessage();
         }
+    }
+
+    @CheckForNull
+    static String snapshot(@CheckForNull String value) {
+        String mode = Text.blankToNull(value);
+        if (mode == null) {
+            return null;
+        }
+        try {
+            SnapshotMode.parse(mode);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return Messages.Validation_snapshot(mode);
+        }
+    }
+
+    @CheckForNull
+    static String keep(int value) {
+        return value < 0 ? Messages.Validation_keep(value) : null;
     }
 
     @CheckForNull

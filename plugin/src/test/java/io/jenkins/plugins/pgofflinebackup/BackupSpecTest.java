@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pgofflinebackup.backup.ActiveSessionPolicy;
 import io.pgofflinebackup.backup.BackupRequest;
 import io.pgofflinebackup.backup.ServiceManager;
+import io.pgofflinebackup.backup.SnapshotMode;
 import io.pgofflinebackup.postgres.StopMode;
 import io.pgofflinebackup.ssh.HostKeyPolicy;
 import io.pgofflinebackup.ssh.SshCredentials;
@@ -46,6 +47,9 @@ class BackupSpecTest {
         step.setSudo(true);
         step.setConnectTimeout("45s");
         step.setReconnectTimeout("10m");
+        step.setSnapshot("reflink");
+        step.setPrecopy(true);
+        step.setKeep(7);
         return step;
     }
 
@@ -76,6 +80,9 @@ class BackupSpecTest {
         assertEquals(Duration.ofMinutes(10), request.reconnectTimeout());
         assertEquals(ServiceManager.CUSTOM, request.serviceManager());
         assertTrue(request.sudo());
+        assertEquals(SnapshotMode.REFLINK, request.snapshot());
+        assertTrue(request.precopy());
+        assertEquals(7, request.keep());
         request.validate();
         assertEquals("db1-ssh", spec.credentialsId());
     }
@@ -93,6 +100,21 @@ class BackupSpecTest {
         assertEquals(ActiveSessionPolicy.REFUSE, request.activeSessions());
         assertNull(request.maxDowntime());
         assertEquals("postgres", request.dbName());
+        assertEquals(SnapshotMode.AUTO, request.snapshot());
+        assertFalse(request.precopy());
+        assertEquals(0, request.keep());
+        assertTrue(request.link());
+    }
+
+    @Test
+    void aWrongSnapshotOrKeepIsRefusedWithTheFieldNamed() {
+        PgOfflineBackupStep step = new PgOfflineBackupStep("db1", "id", "/data", "/backup");
+        step.setSnapshot("zfs");
+        step.setKeep(-1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BackupSpec.of(step, UnaryOperator.identity()));
+        assertTrue(e.getMessage().contains("Snapshot must be auto, reflink or none, not 'zfs'"), e.getMessage());
+        assertTrue(e.getMessage().contains("Backups to keep"), e.getMessage());
     }
 
     @Test
@@ -199,6 +221,9 @@ class BackupSpecTest {
         builder.setSudo(step.isSudo());
         builder.setConnectTimeout(step.getConnectTimeout());
         builder.setReconnectTimeout(step.getReconnectTimeout());
+        builder.setSnapshot(step.getSnapshot());
+        builder.setPrecopy(step.isPrecopy());
+        builder.setKeep(step.getKeep());
 
         assertEquals(BackupSpec.of(step, UnaryOperator.identity()), BackupSpec.of(builder, UnaryOperator.identity()));
     }

@@ -53,7 +53,8 @@ class FieldParityTest {
         assertEquals(step, fields(PgOfflineBackupBuilder.class));
         assertEquals(Set.of("host", "credentialsId", "pgdata", "dest", "port", "hostKeyVerification", "stopMode",
                 "stopTimeout", "startTimeout", "activeSessions", "maxDowntime", "stopCommand", "startCommand", "dbUser",
-                "dbName", "pgBin", "serverLog", "service", "sudo", "connectTimeout", "reconnectTimeout"), step);
+                "dbName", "pgBin", "serverLog", "service", "sudo", "connectTimeout", "reconnectTimeout", "snapshot",
+                "precopy", "keep"), step);
     }
 
     @Test
@@ -65,7 +66,7 @@ class FieldParityTest {
                 "stopCommand", "startCommand", "dbUser", "dbName", "pgBin", "serverLog", "service", "sudo", "connectTimeout",
                 "reconnectTimeout"), step);
         Set<String> shared = new TreeSet<>(fields(PgOfflineBackupStep.class));
-        shared.removeAll(Set.of("dest"));
+        shared.removeAll(Set.of("dest", "snapshot", "precopy", "keep"));
         assertTrue(step.containsAll(shared), "the restore lacks a service field of the backup: " + shared);
     }
 

@@ -1,0 +1,180 @@
+package io.pgofflinebackup.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgofflinebackup.ssh.SshSession;
+import io.pgofflinebackup.testing.PgCluster;
+import io.pgofflinebackup.testing.ProcessRunner;
+import io.pgofflinebackup.verify.BackupVerifier;
+import io.pgofflinebackup.verify.VerifyReport;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Generations: a backup into a destination that holds an earlier complete backup of the cluster
+ * hard-links the files that did not change, never writes into them, and stands on its own once the
+ * older one is gone. --keep removes the oldest complete backups of the cluster and nothing else.
+ */
+class GenerationsTest {
+    private static final String STATE = "SELECT count(*), sum(abalance), (SELECT count(*) FROM notes) FROM pgbench_accounts";
+    private static RealHostSupport host;
+
+    @BeforeAll
+    static void start() {
+        host = new RealHostSupport();
+    }
+
+    @AfterAll
+    static void stop() {
+        host.close();
+    }
+
+    @Test
+    void generationsShareUnchangedFilesAndEachRestoresAfterTheOlderOneIsDeleted() throws Exception {
+        PgCluster cluster = host.cluster();
+        cluster.query("CREATE TABLE notes (id int PRIMARY KEY, body text)");
+        Path dest = host.dest();
+        List<BackupResult> generations = new ArrayList<>();
+        List<String> expected = new ArrayList<>();
+        for (int generation = 1; generation <= 3; generation++) {
+            cluster.query("INSERT INTO notes SELECT g, md5(g::text) FROM generate_series(" + generation * 1000 + ", "
+                    + (generation * 1000 + 499) + ") g; UPDATE pgbench_accounts SET abalance = abalance + " + generation
+                    + " WHERE aid <= 10");
+            expected.add(cluster.query(STATE));
+            BackupResult result = RealHostSupport.backup(host.request(cluster, dest).build());
+            assertThat(result.ok()).as(String.valueOf(result.errorMessage())).isTrue();
+            generations.add(result);
+        }
+        Path first = Path.of(generations.get(0).backupPath());
+        Path second = Path.of(generations.get(1).backupPath());
+        Path third = Path.of(generations.get(2).backupPath());
+
+        JsonNode method = manifest(second).path("method");
+        assertThat(method.path("name").asText()).isEqualTo("copy");
+        assertThat(method.path("linkedFrom").asText()).isEqualTo(generations.get(0).backupId());
+        assertThat(method.path("linkedFiles").asLong()).isPositive();
+        assertThat(manifest(first).path("method").path("linkedFrom").isNull()).isTrue();
+        // Unchanged files are one inode in every generation; what changed (pg_control at every checkpoint,
+        // the table written to) is a file of its own.
+        assertThat(inode(second.resolve("data/PG_VERSION"))).isEqualTo(inode(first.resolve("data/PG_VERSION")));
+        assertThat(inode(third.resolve("data/PG_VERSION"))).isEqualTo(inode(first.resolve("data/PG_VERSION")));
+        assertThat(inode(second.resolve("data/global/pg_control"))).isNotEqualTo(inode(first.resolve("data/global/pg_control")));
+        String notes = cluster.query("SELECT pg_relation_filepath('notes')");
+        assertThat(inode(third.resolve("data").resolve(notes))).isNotEqualTo(inode(second.resolve("data").resolve(notes)));
+        // No generation was written into through a link: each still has the content its manifest records.
+        for (BackupResult generation : generations) {
+            VerifyReport report = verify(cluster, Path.of(generation.backupPath()));
+            assertThat(report.problems()).as(generation.backupId()).isEmpty();
+        }
+
+        // The oldest goes (as --keep or a DBA would remove it); the others keep every file they need.
+        ProcessRunner.run(List.of("rm", "-rf", first.toString()), Duration.ofMinutes(1));
+        assertThat(verify(cluster, second).problems()).isEmpty();
+        assertThat(host.startCopyOf(second.resolve("data")).query(STATE)).isEqualTo(expected.get(1));
+        assertThat(host.startCopyOf(third.resolve("data")).query(STATE)).isEqualTo(expected.get(2));
+    }
+
+    @Test
+    void noLinkCopiesEveryFile() throws Exception {
+        PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(0));
+        Path dest = host.dest();
+        BackupResult first = RealHostSupport.backup(host.request(cluster, dest).build());
+        BackupResult second = RealHostSupport.backup(host.request(cluster, dest).link(false).build());
+
+        assertThat(second.ok()).as(String.valueOf(second.errorMessage())).isTrue();
+        assertThat(manifest(Path.of(second.backupPath())).path("method").path("linkedFrom").isNull()).isTrue();
+        assertThat(inode(Path.of(second.backupPath(), "data/PG_VERSION")))
+                .isNotEqualTo(inode(Path.of(first.backupPath(), "data/PG_VERSION")));
+    }
+
+    @Test
+    void keepRemovesOnlyTheOldestCompleteBackupsOfThisCluster() throws Exception {
+        PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(0));
+        Path dest = host.dest();
+        BackupResult a1 = RealHostSupport.backup(host.request(cluster, dest).keep(2).build());
+        assertThat(a1.ok()).as(String.valueOf(a1.errorMessage())).isTrue();
+        assertThat(a1.removedBackups()).isEmpty();
+
+        // Things that look like backups but are not ours to remove, all older than any real one.
+        Path noManifest = Files.createDirectories(dest.resolve("20200101T000000Z"));
+        Files.writeString(noManifest.resolve("notes.txt"), "a DBA's own directory");
+        Path otherCluster = dest.resolve("20200101T000001Z");
+        copyTree(Path.of(a1.backupPath()), otherCluster);
+        String systemId = manifest(otherCluster).path("postgres").path("systemIdentifier").asText();
+        editAndSeal(otherCluster, List.of(new String[] {"\"" + a1.backupId() + "\"", "\"20200101T000001Z\""},
+                new String[] {"\"systemIdentifier\": \"" + systemId + "\"", "\"systemIdentifier\": \"1234\""}));
+        Path edited = dest.resolve("20200101T000002Z");
+        copyTree(Path.of(a1.backupPath()), edited);
+        editAndSeal(edited, List.<String[]>of(new String[] {"\"" + a1.backupId() + "\"", "\"20200101T000002Z\""}));
+        Files.writeString(edited.resolve("manifest.json"), Files.readString(edited.resolve("manifest.json"))
+                .replace("\"kind\": \"offline-full\"", "\"kind\": \"offline-fulL\""));
+        Path partial = Files.createDirectories(dest.resolve(".20200101T000003Z.partial"));
+        Path leftover = Files.createDirectories(dest.resolve(".20200101T000004Z.deleting/data"));
+        ProcessRunner.run(List.of("chown", "-R", host.user.name(), dest.toString()), Duration.ofSeconds(30));
+        List<String> foreign = List.of("20200101T000000Z", "20200101T000001Z", "20200101T000002Z",
+                ".20200101T000003Z.partial");
+
+        BackupResult a2 = RealHostSupport.backup(host.request(cluster, dest).keep(2).build());
+        assertThat(a2.ok()).as(String.valueOf(a2.errorMessage())).isTrue();
+        assertThat(a2.removedBackups()).isEmpty();
+        assertThat(leftover.getParent()).doesNotExist();
+        BackupResult a3 = RealHostSupport.backup(host.request(cluster, dest).keep(2).build());
+        assertThat(a3.ok()).as(String.valueOf(a3.errorMessage())).isTrue();
+
+        assertThat(a3.removedBackups()).containsExactly(a1.backupId());
+        assertThat(RealHostSupport.entries(dest)).containsExactlyInAnyOrder(a2.backupId(), a3.backupId(),
+                foreign.get(0), foreign.get(1), foreign.get(2), foreign.get(3));
+        assertThat(partial).exists();
+        assertThat(noManifest.resolve("notes.txt")).exists();
+        // The one left, made with links to the one removed, is whole.
+        assertThat(verify(cluster, Path.of(a2.backupPath())).problems()).isEmpty();
+        assertThat(Files.readString(Path.of(a3.logPath()))).contains("--keep 2: removing the backup " + a1.backupId());
+    }
+
+    private static JsonNode manifest(Path backup) throws Exception {
+        return new ObjectMapper().readTree(backup.resolve("manifest.json").toFile());
+    }
+
+    private static Object inode(Path file) throws Exception {
+        return Files.getAttribute(file, "unix:ino");
+    }
+
+    private static VerifyReport verify(PgCluster cluster, Path backup) throws Exception {
+        try (SshSession ssh = host.request(cluster, backup.getParent()).build().connection().connector(w -> { })
+                .connect()) {
+            return new BackupVerifier(ssh, Duration.ofMinutes(5)).verify(backup.toString(),
+                    BackupVerifier.Mode.CHECKSUMS, null, cluster.binDir().toString());
+        }
+    }
+
+    private static void copyTree(Path from, Path to) {
+        host.user.runAs(List.of("cp", "-a", from.toString(), to.toString()), Duration.ofMinutes(1)).orThrow();
+    }
+
+    /** Replaces text in manifest.json and seals it again, as a consistent writer would. */
+    private static void editAndSeal(Path backup, List<String[]> replacements) throws Exception {
+        Path manifest = backup.resolve("manifest.json");
+        List<String> lines = new ArrayList<>(Files.readAllLines(manifest, StandardCharsets.UTF_8));
+        for (String[] r : replacements) {
+            lines.replaceAll(line -> line.replace(r[0], r[1]));
+        }
+        StringBuilder body = new StringBuilder();
+        for (String line : lines.subList(0, lines.size() - 1)) {
+            body.append(line).append('\n');
+        }
+        String sum = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(body.toString().getBytes(StandardCharsets.UTF_8)));
+        Files.writeString(manifest, body + "  \"manifestChecksum\": \"" + sum + "\"}\n", StandardCharsets.UTF_8);
+    }
+}

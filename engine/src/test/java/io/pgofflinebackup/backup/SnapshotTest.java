@@ -1,0 +1,159 @@
+package io.pgofflinebackup.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgofflinebackup.ErrorCode;
+import io.pgofflinebackup.testing.PgCluster;
+import io.pgofflinebackup.testing.Procs;
+import io.pgofflinebackup.testing.XfsMount;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * --snapshot: on a file system with reflinks (a loop-mounted XFS here) PostgreSQL is down only for
+ * stop, clone and start; the copy reads the still clone while PostgreSQL serves, and the clone is
+ * gone afterwards, whether the copy succeeded or not. The destination is on another file system.
+ */
+class SnapshotTest {
+    private static final String STATE = "SELECT count(*), sum(abalance), (SELECT count(*) FROM notes) FROM pgbench_accounts";
+    private static RealHostSupport host;
+    private static XfsMount xfs;
+
+    @BeforeAll
+    static void start() {
+        host = new RealHostSupport();
+        xfs = XfsMount.create();
+    }
+
+    @AfterAll
+    static void stop() {
+        try {
+            host.close();
+        } finally {
+            xfs.close();
+        }
+    }
+
+    private static PgCluster clusterOnXfs(PgCluster.Options options) {
+        PgCluster cluster = host.cluster(options.withParentDirectory(xfs.path()));
+        cluster.query("CREATE TABLE notes (id int PRIMARY KEY, body text);"
+                + " INSERT INTO notes SELECT g, md5(g::text) FROM generate_series(1, 2000) g");
+        return cluster;
+    }
+
+    @Test
+    void aSnapshotBackupRestoresToTheDataAtTheStopAndLeavesNoStagingClone() throws Exception {
+        PgCluster cluster = clusterOnXfs(PgCluster.Options.defaults().withTablespaces("fast"));
+        cluster.query("CREATE TABLE in_ts TABLESPACE fast AS SELECT g FROM generate_series(1, 1000) g");
+        String atTheStop = cluster.query(STATE);
+        Path dest = host.dest();
+        long pidBefore = cluster.postmasterPid();
+
+        CompletableFuture<BackupResult> job = CompletableFuture.supplyAsync(
+                () -> RealHostSupport.backup(host.request(cluster, dest).build()));
+        // Hold the copy that follows the restart, and change the live cluster meanwhile: the copy reads the
+        // clone, so none of this may reach the backup.
+        long tar = RunnerProbe.freezeCopy(dest, Duration.ofSeconds(120));
+        assertThat(cluster.isRunning()).as("PostgreSQL serves during the copy").isTrue();
+        assertThat(cluster.postmasterPid()).isNotEqualTo(pidBefore);
+        assertThat(stagingClones(cluster)).isNotEmpty();
+        cluster.query("INSERT INTO notes SELECT g, 'after the restart' FROM generate_series(5001, 9000) g;"
+                + " UPDATE pgbench_accounts SET abalance = abalance + 7; INSERT INTO in_ts SELECT 0; CHECKPOINT");
+        RunnerProbe.thaw(tar);
+        BackupResult result = job.get(180, TimeUnit.SECONDS);
+
+        assertThat(result.ok()).as(String.valueOf(result.errorMessage())).isTrue();
+        assertThat(result.copyMethod()).isEqualTo("snapshot");
+        assertThat(stagingClones(cluster)).isEmpty();
+        JsonNode manifest = new ObjectMapper().readTree(Path.of(result.manifestPath()).toFile());
+        assertThat(manifest.path("method").path("name").asText()).isEqualTo("snapshot");
+        assertThat(manifest.path("method").path("snapshot").asText()).isEqualTo("reflink");
+        assertThat(manifest.path("phases").findValuesAsText("name"))
+                .containsSubsequence("checkpoint", "stop", "clone", "start", "copy", "verify", "checksums");
+        assertThat(manifest.path("verification").path("pgVerifybackup").asText()).isEqualTo("passed");
+        assertThat(manifest.path("verification").path("pgChecksums").asText()).isEqualTo("passed");
+        // The downtime ended at the restart, before the copy that was held for seconds.
+        long copyStart = manifest.path("phases").findValues("name").stream().filter(n -> n.asText().equals("copy"))
+                .count();
+        assertThat(copyStart).isEqualTo(1);
+        JsonNode phases = manifest.path("phases");
+        long serving = 0;
+        long copyEnd = 0;
+        for (JsonNode phase : phases) {
+            if (phase.path("name").asText().equals("start")) {
+                serving = phase.path("endMillis").asLong();
+            }
+            if (phase.path("name").asText().equals("copy")) {
+                copyEnd = phase.path("endMillis").asLong();
+            }
+        }
+        assertThat(serving).isLessThan(copyEnd);
+        assertThat(result.downtimeMillis()).isLessThan(copyEnd - manifest.path("phases").get(0).path("startMillis").asLong());
+
+        PgCluster copy = host.startCopyOf(Path.of(result.backupPath(), "data"));
+        // startCopyOf copies data/ only; the copy's tablespace link still names the live one, so only
+        // PGDATA's own tables are compared here, and the tablespace's file is compared byte for byte.
+        assertThat(copy.query(STATE)).isEqualTo(atTheStop);
+        assertThat(copy.query("SELECT count(*) FROM notes WHERE body = 'after the restart'")).isEqualTo("0");
+        assertThat(Files.list(Path.of(result.backupPath(), "tablespaces")).count()).isEqualTo(1);
+    }
+
+    @Test
+    void aCopyThatFailsAfterTheRestartLeavesNoStagingCloneAndNoCompleteBackup() throws Exception {
+        PgCluster cluster = clusterOnXfs(PgCluster.Options.defaults().withPgbenchScale(1));
+        Path dest = host.dest();
+
+        CompletableFuture<BackupResult> job = CompletableFuture.supplyAsync(
+                () -> RealHostSupport.backup(host.request(cluster, dest).snapshot(SnapshotMode.REFLINK).build()));
+        long tar = RunnerProbe.freezeCopy(dest, Duration.ofSeconds(120));
+        assertThat(stagingClones(cluster)).isNotEmpty();
+        Procs.signal(tar, "KILL");
+        BackupResult result = job.get(180, TimeUnit.SECONDS);
+
+        assertThat(result.ok()).isFalse();
+        assertThat(result.errorCode()).isEqualTo(ErrorCode.COPY_FAILED);
+        assertThat(result.databaseRunning()).isTrue();
+        assertThat(cluster.isRunning()).isTrue();
+        assertThat(cluster.query("SELECT count(*) FROM notes")).isEqualTo("2000");
+        assertThat(stagingClones(cluster)).isEmpty();
+        assertThat(RealHostSupport.entries(dest)).allMatch(name -> name.startsWith("."));
+    }
+
+    @Test
+    void reflinkIsRefusedBeforeAnyDowntimeWhereTheFileSystemCannotClone() {
+        // The build's own work directory is not on the XFS mount (ext4 here, or anything without reflinks).
+        PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(0));
+        long pid = cluster.postmasterPid();
+
+        BackupResult refused = RealHostSupport.backup(host.request(cluster, host.dest())
+                .snapshot(SnapshotMode.REFLINK).build());
+        BackupResult auto = RealHostSupport.backup(host.request(cluster, host.dest()).build());
+
+        assertThat(refused.errorCode()).as(refused.errorMessage()).isEqualTo(ErrorCode.SNAPSHOT_UNSUPPORTED);
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.errorMessage()).contains("--snapshot reflink");
+        assertThat(auto.ok()).as(String.valueOf(auto.errorMessage())).isTrue();
+        assertThat(auto.copyMethod()).isEqualTo("copy");
+        assertThat(stagingClones(cluster)).isEmpty();
+        assertThat(pid).isPositive();
+    }
+
+    /** Staging clones beside PGDATA (and beside the tablespaces, which live in the cluster's directory too). */
+    private static List<String> stagingClones(PgCluster cluster) {
+        try (Stream<Path> walk = Files.walk(cluster.directory(), 3)) {
+            return walk.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".pg-offline-backup-")).toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
