@@ -31,8 +31,17 @@ public final class BackupRecords {
      */
     public static List<Path> fetch(ConnectionSettings connection, String backupPath, Path localDir,
             Consumer<String> warnings) throws JobFailure {
+        return fetch(connection, backupPath, localDir, warnings, false);
+    }
+
+    /** @param sudo read them as the backup's owner through sudo -n, as a backup with --sudo wrote them */
+    public static List<Path> fetch(ConnectionSettings connection, String backupPath, Path localDir,
+            Consumer<String> warnings, boolean sudo) throws JobFailure {
         List<Path> written = new ArrayList<>();
         try (SshSession ssh = connection.connector(warnings).connect()) {
+            if (sudo) {
+                SudoAccess.become(ssh, List.of(backupPath));
+            }
             Files.createDirectories(localDir);
             for (String name : NAMES) {
                 Path target = localDir.resolve(name);

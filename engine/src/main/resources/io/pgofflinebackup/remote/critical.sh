@@ -31,7 +31,13 @@ run_child() {
     "$@" >> "${CHILD_OUT:-$LOG}" 2>&1 < /dev/null &
     CHILD=$!
     child_rc=0
-    wait "$CHILD" || child_rc=$?
+    if [ -n "$ABORT" ] && [ "$PHASE" = copy ]; then
+        # The abort (or the maximum downtime) arrived before this child existed, so the trap had no
+        # child to stop: a copy that then hung would keep PostgreSQL down for good. Stop it now.
+        abandon_child
+    else
+        wait "$CHILD" || child_rc=$?
+    fi
     # A trapped signal interrupts wait. Unless we are aborting, wait again for the child's own status.
     while kill -0 "$CHILD" 2>/dev/null; do
         if [ -n "$ABORT" ] && [ "$PHASE" = copy ]; then

@@ -92,7 +92,7 @@ final class RemoteBackup extends RemoteJob<BackupOutcome> {
         try {
             List<Path> files = BackupRecords.fetch(
                     connection().settings(login.user(), login.credentials(), login.hostKeyPolicy()),
-                    result.backupPath(), dir, listener::warn);
+                    result.backupPath(), dir, listener::warn, spec.sudo());
             List<String> names = new ArrayList<>();
             for (Path file : files) {
                 names.add(file.getFileName().toString());
