@@ -31,6 +31,13 @@ run_child() {
     "$@" >> "${CHILD_OUT:-$LOG}" 2>&1 < /dev/null &
     CHILD=$!
     child_rc=0
+    # An abort that came before the child was there (the trap found no CHILD to end) ends it now;
+    # a later one finds CHILD set. Otherwise wait would sit on a stuck child with the abort ignored.
+    if [ -n "$ABORT" ] && [ "$PHASE" = copy ]; then
+        abandon_child
+        CHILD=
+        return "$child_rc"
+    fi
     wait "$CHILD" || child_rc=$?
     # A trapped signal interrupts wait. Unless we are aborting, wait again for the child's own status.
     while kill -0 "$CHILD" 2>/dev/null; do
