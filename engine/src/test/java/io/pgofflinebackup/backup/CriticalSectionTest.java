@@ -38,7 +38,8 @@ class CriticalSectionTest {
     void maxDowntimeAbandonsTheCopyAndStartsPostgresqlAgain() throws Exception {
         PgCluster cluster = host.cluster();
         Path dest = host.dest();
-        BackupRequest request = host.request(cluster, dest).maxDowntime(Duration.ofSeconds(3)).build();
+        // Long enough for the stop and the start of the copy on a busy machine; the copy is then held.
+        BackupRequest request = host.request(cluster, dest).maxDowntime(Duration.ofSeconds(8)).build();
 
         CompletableFuture<BackupResult> job = CompletableFuture.supplyAsync(() -> RealHostSupport.backup(request));
         long cp = RunnerProbe.freezeCopy(dest, Duration.ofSeconds(60));
