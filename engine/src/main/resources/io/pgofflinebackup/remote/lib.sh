@@ -348,7 +348,17 @@ verify_farm() {
     while IFS= read -r vf_name; do
         ln -s "$1/data/$vf_name" "$2/$vf_name" || return 1
     done < "$2.names"
-    if [ -d "$1/wal" ]; then ln -s "$1/wal" "$2/pg_wal"; else ln -s "$1/data/pg_wal" "$2/pg_wal"; fi || return 1
+    # pg_wal: links to the WAL files that have a page header. pg_verifybackup's pg_waldump learns
+    # the segment size from whichever WAL file readdir lists first, and a segment PostgreSQL
+    # preallocated but never wrote is all zeros there: it would fail the check of a sound backup.
+    vf_wal=$1/data/pg_wal
+    [ -d "$1/wal" ] && vf_wal=$1/wal
+    mkdir "$2/pg_wal" || return 1
+    for vf_entry in "$vf_wal"/*; do
+        [ -f "$vf_entry" ] || continue
+        [ "$(od -An -N 2 -t x1 "$vf_entry" | tr -d ' \n')" = 0000 ] && continue
+        ln -s "$vf_entry" "$2/pg_wal/${vf_entry##*/}" || return 1
+    done
     [ -d "$1/data/pg_tblspc" ] || return 0
     for vf_entry in "$1/data/pg_tblspc"/* "$1/data/pg_tblspc"/.*; do
         vf_name=${vf_entry##*/}
