@@ -34,7 +34,9 @@ class CriticalSectionTest {
     void maxDowntimeAbandonsTheCopyAndStartsPostgresqlAgain() throws Exception {
         PgCluster cluster = host.cluster();
         Path dest = host.dest();
-        BackupRequest request = host.request(cluster, dest).maxDowntime(Duration.ofSeconds(3)).build();
+        // Long enough for the copy to start (and be frozen) even on a loaded machine: a limit reached
+        // before the copy starts abandons it at once, and there would be no copy left to freeze.
+        BackupRequest request = host.request(cluster, dest).maxDowntime(Duration.ofSeconds(12)).build();
 
         CompletableFuture<BackupResult> job = CompletableFuture.supplyAsync(() -> RealHostSupport.backup(request));
         long cp = RunnerProbe.freezeCopy(dest, Duration.ofSeconds(60));
