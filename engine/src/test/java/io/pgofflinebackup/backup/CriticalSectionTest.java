@@ -38,8 +38,9 @@ class CriticalSectionTest {
     void maxDowntimeAbandonsTheCopyAndStartsPostgresqlAgain() throws Exception {
         PgCluster cluster = host.cluster();
         Path dest = host.dest();
-        // Long enough for the stop and the start of the copy on a busy machine; the copy is then held.
-        BackupRequest request = host.request(cluster, dest).maxDowntime(Duration.ofSeconds(8)).build();
+        // Long enough for the copy to start (and be frozen) even on a loaded machine: a limit reached
+        // before the copy starts abandons it at once, and there would be no copy left to freeze.
+        BackupRequest request = host.request(cluster, dest).maxDowntime(Duration.ofSeconds(12)).build();
 
         CompletableFuture<BackupResult> job = CompletableFuture.supplyAsync(() -> RealHostSupport.backup(request));
         long cp = RunnerProbe.freezeCopy(dest, Duration.ofSeconds(60));
