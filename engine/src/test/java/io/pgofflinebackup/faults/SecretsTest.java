@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgofflinebackup.backup.BackupJob;
 import io.pgofflinebackup.backup.BackupResult;
 import io.pgofflinebackup.backup.RealHostSupport;
-import io.pgofflinebackup.backup.RunnerProbe;
 import io.pgofflinebackup.ssh.SshCredentials;
 import io.pgofflinebackup.testing.PgCluster;
 import io.pgofflinebackup.testing.ProcessRunner;
@@ -157,7 +156,14 @@ class SecretsTest {
         List<Path> tmpBefore = userTmp();
         CompletableFuture<BackupResult> job = CompletableFuture.supplyAsync(
                 () -> RealHostSupport.backup(host.request(cluster, dest).build()));
-        long tar = RunnerProbe.freezeCopy(dest, Duration.ofSeconds(90));
+        long runner;
+        try {
+            runner = RunHold.freezeRunnerIn(dest, "copy", Duration.ofSeconds(90));
+        } catch (AssertionError e) {
+            BackupResult early = job.get(120, TimeUnit.SECONDS);
+            throw new AssertionError(e.getMessage() + "; the backup ended: " + early.errorCode() + " "
+                    + early.errorMessage(), e);
+        }
         List<Path> private700 = new ArrayList<>();
         List<Path> private600 = new ArrayList<>();
         try {
@@ -189,7 +195,7 @@ class SecretsTest {
                         .as("mode of %s", file).isEqualTo("rw-------");
             }
         } finally {
-            RunnerProbe.thaw(tar);
+            io.pgofflinebackup.testing.Procs.signal(runner, "CONT");
         }
         BackupResult result = job.get(120, TimeUnit.SECONDS);
         assertThat(result.ok()).as(String.valueOf(result.errorMessage())).isTrue();
