@@ -396,9 +396,11 @@ take_lock() {
 # long-lived inherits that descriptor.
 CLUSTER_LOCK=
 
-# The start time of a process in clock ticks since boot (field 22 of /proc/PID/stat), or nothing.
+# The start time of a live process in clock ticks since boot (field 22 of /proc/PID/stat), or
+# nothing. A zombie is no holder: a runner killed outright stays one until its parent (often the
+# machine's init, which may reap late) collects it, and it can never run again.
 proc_start() {
-    sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d ' ' -f 20
+    sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk '$1 != "Z" && $1 != "X" { print $20 }'
 }
 
 # Prints the lock directory after making sure nobody but us can write it (or where it lies).
