@@ -367,7 +367,8 @@ STATE_AT_COPY=
 take_lock() {
     if ! mkdir "$LOCK" 2>/dev/null; then
         holder=$(cat "$LOCK/pid" 2>/dev/null)
-        if [ -n "$holder" ] && kill -0 "$holder" 2>/dev/null; then
+        # A zombie holder is gone too (see proc_start).
+        if [ -n "$holder" ] && [ -n "$(proc_start "$holder")" ]; then
             FINISHED=1
             event "failed LOCKED another run (pid $holder) is working on $1"
             event "end failed db=unchanged"
