@@ -64,7 +64,7 @@ class BackupFaultsTest {
         RealHostSupport.RecordingListener listener = new RealHostSupport.RecordingListener();
         BackupRequest request = host.request(cluster, dest).build();
         CompletableFuture<BackupResult> job = CompletableFuture.supplyAsync(() -> new BackupJob(request, listener).run());
-        long runner = RunHold.freezeRunnerIn(dest, phase, Duration.ofSeconds(90));
+        long runner = RunHold.freezeRunnerIn(dest, phase, Duration.ofSeconds(90), job);
         try {
             assertThat(host.sshd.sessionProcessPids()).as("our connection's session processes").isNotEmpty();
             host.sshd.killSessions();
@@ -96,7 +96,7 @@ class BackupFaultsTest {
         RealHostSupport.RecordingListener listener = new RealHostSupport.RecordingListener();
         BackupRequest request = host.request(cluster, dest).build();
         CompletableFuture<BackupResult> job = CompletableFuture.supplyAsync(() -> new BackupJob(request, listener).run());
-        long runner = RunHold.freezeRunnerIn(dest, phase, Duration.ofSeconds(90));
+        long runner = RunHold.freezeRunnerIn(dest, phase, Duration.ofSeconds(90), job);
         RunHold.killRunner(runner);
         BackupResult result = job.get(120, TimeUnit.SECONDS);
 

@@ -67,8 +67,17 @@ final class RunHold {
      * runner's pid; fails if the runner was already past the phase when it stopped.
      */
     static long freezeRunnerIn(Path dir, String phase, Duration timeout) throws Exception {
+        return freezeRunnerIn(dir, phase, timeout, null);
+    }
+
+    /** As above; a job that ends before the phase (refused in its pre-flight, say) fails at once, saying how. */
+    static long freezeRunnerIn(Path dir, String phase, Duration timeout,
+            java.util.concurrent.CompletableFuture<?> job) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
+            if (job != null && job.isDone()) {
+                throw new AssertionError("the job ended before phase " + phase + ": " + job.get());
+            }
             String state = state(dir);
             if (lastPhase(state).equals(phase)) {
                 long runner = RunnerProbe.runnerPid(dir).orElseThrow();
