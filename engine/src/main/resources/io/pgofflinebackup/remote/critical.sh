@@ -364,11 +364,12 @@ CONTROL=
 STATE_AT_COPY=
 
 # One run at a time per lock; a lock whose holder is gone is taken over. $1 says what is locked.
+# The lock names its holder by pid and that pid's start time (pid_start), so that a pid reused by
+# another process since is no holder (see holder_alive).
 take_lock() {
     if ! mkdir "$LOCK" 2>/dev/null; then
         holder=$(cat "$LOCK/pid" 2>/dev/null)
-        # A zombie holder is gone too (see proc_start).
-        if [ -n "$holder" ] && [ -n "$(proc_start "$holder")" ]; then
+        if holder_alive "$holder" "$(cat "$LOCK/pid_start" 2>/dev/null)"; then
             FINISHED=1
             event "failed LOCKED another run (pid $holder) is working on $1"
             event "end failed db=unchanged"
@@ -382,6 +383,7 @@ take_lock() {
             exit 1
         fi
     fi
+    proc_start "$$" > "$LOCK/pid_start"
     printf '%s\n' "$$" > "$LOCK/pid"
 }
 
@@ -404,6 +406,12 @@ proc_start() {
     sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk '$1 != "Z" && $1 != "X" { print $20 }'
 }
 
+# holder_alive PID START: whether the holder a lock names still runs: PID is a live process (not a
+# zombie, see proc_start) that started at START. Both locks (destination and cluster) ask this.
+holder_alive() {
+    [ -n "$1" ] && [ -n "$2" ] && [ "$(proc_start "$1")" = "$2" ]
+}
+
 # Prints the lock directory after making sure nobody but us can write it (or where it lies).
 lock_home() {
     [ -n "${HOME:-}" ] && [ -d "$HOME" ] || return 1
@@ -423,7 +431,7 @@ lock_claim() {
         lc_holder=$(tr '\n' ' ' < "$1/holder" 2>/dev/null)
         lc_pid=$(sed -n 's/^pid=//p' "$1/holder" 2>/dev/null)
         lc_start=$(sed -n 's/^pid_start=//p' "$1/holder" 2>/dev/null)
-        if [ -n "$lc_pid" ] && [ -n "$lc_start" ] && [ "$(proc_start "$lc_pid")" = "$lc_start" ]; then
+        if holder_alive "$lc_pid" "$lc_start"; then
             printf 'held %s\n' "$lc_holder"
             return 0
         fi
@@ -449,7 +457,7 @@ release_lock_of_dead_run() {
         flock -w 60 8
         if [ "$(sed -n 's/^run=//p' "$rdl_lock/holder" 2>/dev/null)" = "$1" ]; then
             rdl_pid=$(sed -n 's/^pid=//p' "$rdl_lock/holder")
-            if [ "$(proc_start "$rdl_pid")" != "$(sed -n 's/^pid_start=//p' "$rdl_lock/holder")" ]; then
+            if ! holder_alive "$rdl_pid" "$(sed -n 's/^pid_start=//p' "$rdl_lock/holder")"; then
                 rm -rf "$rdl_lock"
                 log "gave back the cluster lock of the dead runner (pid $rdl_pid)"
             fi
