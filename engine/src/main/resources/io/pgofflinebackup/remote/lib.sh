@@ -197,6 +197,17 @@ sealed_manifest() {
     [ -n "$sm_stored" ] && [ "$sm_stored" = "$(checksum_but_last_line "$1")" ]
 }
 
+# is_backup_id NAME: whether NAME is shaped like a backup id: the UTC time of the run
+# (yyyymmddThhmmssZ), with "-N" (N up to two digits) when a run in the same second took it first.
+is_backup_id() {
+    case $1 in
+        [0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z) return 0 ;;
+        [0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z-[0-9]) return 0 ;;
+        [0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z-[0-9][0-9]) return 0 ;;
+        *) return 1 ;;
+    esac
+}
+
 # complete_backups DEST SYSTEM_ID PGDATA: the ids of the complete backups of that cluster directly in
 # DEST, oldest first: directories (not links) named like a backup id, whose sealed manifest.json
 # names that id, that system identifier and that data directory. A .partial, a .run, a staging
@@ -204,11 +215,7 @@ sealed_manifest() {
 complete_backups() {
     for cb_dir in "$1"/*; do
         cb_id=${cb_dir##*/}
-        case $cb_id in
-            [0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z) ;;
-            [0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z-[0-9]|[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z-[0-9][0-9]) ;;
-            *) continue ;;
-        esac
+        is_backup_id "$cb_id" || continue
         if [ ! -d "$cb_dir" ] || [ -L "$cb_dir" ] || [ ! -f "$cb_dir/manifest.json" ]; then continue; fi
         sealed_manifest "$cb_dir/manifest.json" || continue
         grep -q -F "  \"backupId\": $(js "$cb_id")," "$cb_dir/manifest.json" || continue

@@ -817,10 +817,7 @@ prune_backups() {
     : > "$RUN_DIR/removed"
     for pb_dir in "$DEST"/.*.deleting; do
         pb_name=${pb_dir##*/.}
-        case ${pb_name%.deleting} in
-            [0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z*) ;;
-            *) continue ;;
-        esac
+        is_backup_id "${pb_name%.deleting}" || continue
         if [ ! -d "$pb_dir" ] || [ -L "$pb_dir" ]; then continue; fi
         log "removing $pb_dir, left by an earlier removal that was cut short"
         rm -rf -- "$pb_dir" || log "WARNING: cannot remove $pb_dir"
