@@ -113,7 +113,7 @@ pidfile_line() {
 # given --sudo: never a password prompt; a missing sudoers rule fails at once (and was probed by
 # the pre-flight).
 as_root() {
-    if [ "$SUDO" = true ] && [ "$(id -u)" != 0 ]; then
+    if [ -n "$(sudo_word)" ]; then
         sudo -n -- "$@"
     else
         "$@"
@@ -151,6 +151,8 @@ stop_fast_with_pg_ctl() {
     run_child "$PG_BIN/pg_ctl" stop -D "$PGDATA" -m fast -w -t "$STOP_TIMEOUT"
 }
 
+# "sudo -n " when as_root goes through sudo (--sudo, and we are not root already), else nothing:
+# as_root asks it, and the log says the command as it ran.
 sudo_word() {
     if [ "$SUDO" = true ] && [ "$(id -u)" != 0 ]; then printf 'sudo -n '; fi
 }
