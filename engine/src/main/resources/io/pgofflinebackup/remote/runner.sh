@@ -103,7 +103,9 @@ checkpoint_before_stop() {
 }
 
 # As the role that proves the server serves, or the owner's name (initdb's superuser), bounded by
-# statement_timeout. CHECKPOINT needs a superuser or, from PostgreSQL 15, pg_checkpoint.
+# statement_timeout. CHECKPOINT needs a superuser or, from PostgreSQL 15, pg_checkpoint. The
+# fallback is live: the params carry an empty db_user when the pre-flight could not list the
+# sessions and --active-sessions proceed let the backup go on (BackupJob.params).
 # shellcheck disable=SC2317  # run through run_child
 checkpoint_query() {
     [ -n "$DB_USER" ] || DB_USER=$(stat -c %U -- "$PGDATA")
