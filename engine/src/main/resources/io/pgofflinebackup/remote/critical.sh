@@ -74,6 +74,13 @@ stop_bg() {
     kill "$1" 2>/dev/null
 }
 
+# wait_bg PID: waits until a background job of ours has ended, also when a trapped signal
+# interrupts the wait.
+wait_bg() {
+    [ -n "$1" ] || return 0
+    while kill -0 "$1" 2>/dev/null; do wait "$1" 2>/dev/null; done
+}
+
 ABORT=
 # shellcheck disable=SC2317  # called from traps
 on_abort() {

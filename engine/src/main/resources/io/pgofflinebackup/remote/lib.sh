@@ -320,14 +320,19 @@ manifest_config() {
 # BACKUP/wal where WAL was outside PGDATA. It follows links as it reads. And pg_verifybackup hands
 # the WAL directory to pg_waldump through a shell, unescaped, so a path with quotes or $( ) would
 # be executed: every path it gets is under a name mktemp made (letters and digits only).
+# pg_verifybackup_safely BIN MANIFEST BACKUP [OPTION...]: OPTIONs go to pg_verifybackup.
 pg_verifybackup_safely() {
+    vb_bin=$1
+    vb_manifest=$2
+    vb_backup=$3
+    shift 3
     farm=$(mktemp -d "/tmp/pgob-verify.XXXXXXXX") || return 1
-    if ! verify_farm "$3" "$farm/data"; then
+    if ! verify_farm "$vb_backup" "$farm/data"; then
         rm -rf "$farm"
         return 1
     fi
     vb_rc=0
-    "$1/pg_verifybackup" -q -m "$2" -w "$farm/data/pg_wal" "$farm/data" || vb_rc=$?
+    "$vb_bin/pg_verifybackup" -q "$@" -m "$vb_manifest" -w "$farm/data/pg_wal" "$farm/data" || vb_rc=$?
     rm -rf "$farm"
     return "$vb_rc"
 }
