@@ -6,9 +6,12 @@ import io.pgofflinebackup.ssh.ExecResult;
 import io.pgofflinebackup.ssh.ShellQuote;
 import io.pgofflinebackup.ssh.SshSession;
 import io.pgofflinebackup.util.RemoteScripts;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Puts a runner's scripts and params into its directory on the host and starts it detached from
@@ -16,6 +19,8 @@ import java.util.List;
  */
 public final class RunnerLauncher {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /** The exit status of the launch command when a file could not be written. */
+    private static final int UPLOAD_FAILED = 97;
 
     private final SshSession ssh;
 
@@ -26,37 +31,44 @@ public final class RunnerLauncher {
     /**
      * Uploads lib.sh, critical.sh, the given scripts and the params into the run directory (which
      * must exist, mode 0700), writes the log so far, and starts the handle's script; returns its pid.
+     * All of it is one SSH command (one round trip and one remote shell, not one per file): the files
+     * travel one after the other on its stdin, each cut off by {@code head -c} at its length (GNU head
+     * reads no byte beyond it).
      */
     public long launch(RunnerHandle run, List<String> scripts, RunnerParams params, String logPath, byte[] logSoFar,
             String mode) throws JobFailure, IOException {
-        upload(run.runDir() + "/lib.sh", RemoteScripts.lib());
-        upload(run.runDir() + "/critical.sh", RemoteScripts.script("critical.sh"));
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put(run.runDir() + "/lib.sh", RemoteScripts.lib());
+        files.put(run.runDir() + "/critical.sh", RemoteScripts.script("critical.sh"));
         for (String script : scripts) {
-            upload(run.runDir() + "/" + script, RemoteScripts.script(script));
+            files.put(run.runDir() + "/" + script, RemoteScripts.script(script));
         }
-        upload(run.paramsFile(), params.toBytes());
-        upload(logPath, logSoFar);
+        files.put(run.paramsFile(), params.toBytes());
+        files.put(logPath, logSoFar);
+        StringBuilder command = new StringBuilder("umask 077");
+        ByteArrayOutputStream stdin = new ByteArrayOutputStream();
+        for (Map.Entry<String, byte[]> file : files.entrySet()) {
+            command.append(" && head -c ").append(file.getValue().length).append(" > ")
+                    .append(ShellQuote.quote(file.getKey()));
+            stdin.writeBytes(file.getValue());
+        }
         // setsid puts the runner in its own session, and with every descriptor redirected the SSH
         // channel closes at once: the runner no longer depends on this connection.
         // umask first: the shell creates runner.out before the runner sets its own.
-        String command = "umask 077 && setsid sh " + ShellQuote.quote(run.scriptPath()) + " " + ShellQuote.quote(run.runDir())
-                + " " + ShellQuote.quote(mode) + " </dev/null >>" + ShellQuote.quote(run.runDir() + "/runner.out")
-                + " 2>&1 & echo $!";
-        ExecResult result = ssh.exec(command, null, TIMEOUT);
+        command.append(" || exit ").append(UPLOAD_FAILED).append("; setsid sh ").append(ShellQuote.quote(run.scriptPath()))
+                .append(' ').append(ShellQuote.quote(run.runDir())).append(' ').append(ShellQuote.quote(mode))
+                .append(" </dev/null >>").append(ShellQuote.quote(run.runDir() + "/runner.out")).append(" 2>&1 & echo $!");
+        ExecResult result = ssh.exec(command.toString(), stdin.toByteArray(), TIMEOUT);
+        if (result.exitStatus() == UPLOAD_FAILED) {
+            throw new JobFailure(ErrorCode.DEST_NOT_USABLE, "cannot write the runner's files into " + run.runDir()
+                    + " on the host: " + result.firstErrorLine());
+        }
         String pid = result.stdout().strip();
         if (!result.ok() || !pid.matches("\\d+")) {
             throw new JobFailure(ErrorCode.RUNNER_ERROR, "cannot start the runner on the host: "
                     + result.firstErrorLine());
         }
         return Long.parseLong(pid);
-    }
-
-    private void upload(String path, byte[] content) throws JobFailure, IOException {
-        ExecResult result = ssh.exec("umask 077 && cat > " + ShellQuote.quote(path), content, TIMEOUT);
-        if (!result.ok()) {
-            throw new JobFailure(ErrorCode.DEST_NOT_USABLE, "cannot write " + path + " on the host: "
-                    + result.firstErrorLine());
-        }
     }
 
     /** Removes a finished run's own directory (its scripts and state; never data). */
