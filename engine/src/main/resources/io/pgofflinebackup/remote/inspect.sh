@@ -170,30 +170,95 @@ if [ -n "$PG_BIN" ] && [ -x "$PG_BIN/pg_controldata" ] && [ -f "$PGDATA/global/p
     kv controldata_error "$(printf '%s\n' "$control" | grep -i 'error\|could not' | head -n 1)"
 fi
 
-# --- layout ---
-nl='
+# The slow parts, the walks of the data directory (layout) and what asks the running server
+# (server: sessions, configuration files, the configuration check), run alongside the rest; their
+# lines come out before "end". Without a scratch directory they run in turn.
+inspect_layout() {
+    # --- layout ---
+    nl='
 '
-# find_problems DIR: a name with a line break, or an entry we could not read, below DIR.
-find_problems() {
-    odd=$(find "$1/" -name "*$nl*" 2>/dev/null | head -n 1)
-    [ -n "$odd" ] && kv newline_names "$odd"
-    unreadable=$(find "$1/" ! -readable 2>/dev/null | head -n 1)
-    [ -n "$unreadable" ] && kv unreadable "$unreadable"
+    # find_problems DIR: a name with a line break, or an entry we could not read, below DIR.
+    find_problems() {
+        odd=$(find "$1/" -name "*$nl*" 2>/dev/null | head -n 1)
+        [ -n "$odd" ] && kv newline_names "$odd"
+        unreadable=$(find "$1/" ! -readable 2>/dev/null | head -n 1)
+        [ -n "$unreadable" ] && kv unreadable "$unreadable"
+    }
+    if [ -r "$PGDATA" ]; then
+        find_problems "$PGDATA"
+        kv bytes "$(du -s -B1 --apparent-size "$PGDATA" 2>/dev/null | cut -f1)"
+        kv files "$(find "$PGDATA" -type f 2>/dev/null | wc -l)"
+        # Tablespaces and an external pg_wal: area, link, location, real path (empty: leads nowhere), bytes, files.
+        linked_areas "$PGDATA" | while IFS="$TAB" read -r area link location real; do
+            if [ -n "$real" ] && [ -d "$real" ]; then
+                find_problems "$real"
+                kv linked_area "$area$US$link$US$location$US$real$US$(du -s -B1 --apparent-size "$real/" 2>/dev/null |
+                    cut -f1)$US$(find "$real/" -type f 2>/dev/null | wc -l)"
+            else
+                kv linked_area "$area$US$link$US$location$US$real$US$US"
+            fi
+        done
+    fi
 }
-if [ -r "$PGDATA" ]; then
-    find_problems "$PGDATA"
-    kv bytes "$(du -s -B1 --apparent-size "$PGDATA" 2>/dev/null | cut -f1)"
-    kv files "$(find "$PGDATA" -type f 2>/dev/null | wc -l)"
-    # Tablespaces and an external pg_wal: area, link, location, real path (empty: leads nowhere), bytes, files.
-    linked_areas "$PGDATA" | while IFS="$TAB" read -r area link location real; do
-        if [ -n "$real" ] && [ -d "$real" ]; then
-            find_problems "$real"
-            kv linked_area "$area$US$link$US$location$US$real$US$(du -s -B1 --apparent-size "$real/" 2>/dev/null |
-                cut -f1)$US$(find "$real/" -type f 2>/dev/null | wc -l)"
+
+inspect_server() {
+    # --- sessions (only a running server has any) ---
+    # The default role is the owner's name: initdb's bootstrap superuser unless told otherwise.
+    [ -n "$DB_USER" ] || DB_USER=$(stat -c %U -- "$PGDATA" 2>/dev/null)
+    kv db_user "$DB_USER"
+    if [ -n "$pid" ] && [ -n "$DB_USER" ] && [ -n "$PG_BIN" ] && [ -x "$PG_BIN/psql" ]; then
+        tablespace_names 2>/dev/null | while IFS= read -r line; do
+            kv tablespace_name "$line"
+        done
+        query="SELECT pid, usename, datname, application_name, coalesce(client_addr::text, 'local'),
+                      coalesce(state, ''), to_char(backend_start, 'YYYY-MM-DD\"T\"HH24:MI:SS')
+                 FROM pg_stat_activity
+                WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()
+                ORDER BY backend_start"
+        if out=$(pg_query "$query" 2>&1); then
+            kv sessions_known true
+            printf '%s\n' "$out" | while IFS= read -r line; do
+                [ -n "$line" ] && kv session "$(printf '%s' "$line" | tr -d '\n\r')"
+            done
         else
-            kv linked_area "$area$US$link$US$location$US$real$US$US"
+            kv sessions_known false
+            kv sessions_error "$(printf '%s\n' "$out" | head -n 1)"
         fi
-    done
+    fi
+    # Configuration files outside PGDATA: setting, type, path, bytes, readable.
+    if [ -d "$PGDATA" ] && [ -n "$version" ] && work=$(mktemp -d "${TMPDIR:-/tmp}/pgob-inspect.XXXXXX"); then
+        config_files "$work" 2>/dev/null | while IFS="$TAB" read -r setting type path; do
+            readable=false
+            [ -r "$path" ] && readable=true
+            size=0
+            [ "$type" = file ] && size=$(stat -c %s -- "$path" 2>/dev/null)
+            kv config "$setting$US$type$US$path$US$size$US$readable"
+        done
+        rm -rf "$work"
+    fi
+    # A running server keeps the configuration it read at its start; one edited since with an error in it
+    # would stop PostgreSQL for good at the backup's restart. postgres -C reads the files as a start would
+    # (the config_file it was started with, if any) and fails on an invalid line. PostgreSQL never runs
+    # as root, nor does this check.
+    if [ -n "$pid" ] && [ -n "$version" ] && [ "$(id -u)" != 0 ] && [ -n "$PG_BIN" ] && [ -x "$PG_BIN/postgres" ]; then
+        set -- -D "$PGDATA"
+        opts_conf=$(sed -n 's/.*"\(-c\)" "config_file=\([^"]*\)".*/\2/p; s/.*"--config[-_]file=\([^"]*\)".*/\1/p' \
+            "$PGDATA/postmaster.opts" 2>/dev/null | head -n 1)
+        [ -z "$opts_conf" ] || set -- "$@" -c "config_file=$opts_conf"
+        if ! conf_out=$("$PG_BIN/postgres" "$@" -C config_file 2>&1 < /dev/null); then
+            kv config_error "$(printf '%s\n' "$conf_out" | grep -e 'LOG: ' -e 'FATAL: ' | sed 's/^.*\(LOG\|FATAL\): *//' |
+                head -n 2 | tr '\n' ' ')"
+        fi
+    fi
+}
+
+inspect_work=$(mktemp -d "${TMPDIR:-/tmp}/pgob-inspect-bg.XXXXXX" 2>/dev/null) || inspect_work=
+if [ -n "$inspect_work" ]; then
+    inspect_layout > "$inspect_work/layout" &
+    inspect_server > "$inspect_work/server" &
+else
+    inspect_layout
+    inspect_server
 fi
 
 # --- where a restore would put things ---
@@ -260,54 +325,6 @@ else
     done
 fi
 
-# --- sessions (only a running server has any) ---
-# The default role is the owner's name: initdb's bootstrap superuser unless told otherwise.
-[ -n "$DB_USER" ] || DB_USER=$(stat -c %U -- "$PGDATA" 2>/dev/null)
-kv db_user "$DB_USER"
-if [ -n "$pid" ] && [ -n "$DB_USER" ] && [ -n "$PG_BIN" ] && [ -x "$PG_BIN/psql" ]; then
-    tablespace_names 2>/dev/null | while IFS= read -r line; do
-        kv tablespace_name "$line"
-    done
-    query="SELECT pid, usename, datname, application_name, coalesce(client_addr::text, 'local'),
-                  coalesce(state, ''), to_char(backend_start, 'YYYY-MM-DD\"T\"HH24:MI:SS')
-             FROM pg_stat_activity
-            WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()
-            ORDER BY backend_start"
-    if out=$(pg_query "$query" 2>&1); then
-        kv sessions_known true
-        printf '%s\n' "$out" | while IFS= read -r line; do
-            [ -n "$line" ] && kv session "$(printf '%s' "$line" | tr -d '\n\r')"
-        done
-    else
-        kv sessions_known false
-        kv sessions_error "$(printf '%s\n' "$out" | head -n 1)"
-    fi
-fi
-# Configuration files outside PGDATA: setting, type, path, bytes, readable.
-if [ -d "$PGDATA" ] && [ -n "$version" ] && work=$(mktemp -d "${TMPDIR:-/tmp}/pgob-inspect.XXXXXX"); then
-    config_files "$work" 2>/dev/null | while IFS="$TAB" read -r setting type path; do
-        readable=false
-        [ -r "$path" ] && readable=true
-        size=0
-        [ "$type" = file ] && size=$(stat -c %s -- "$path" 2>/dev/null)
-        kv config "$setting$US$type$US$path$US$size$US$readable"
-    done
-    rm -rf "$work"
-fi
-# A running server keeps the configuration it read at its start; one edited since with an error in it
-# would stop PostgreSQL for good at the backup's restart. postgres -C reads the files as a start would
-# (the config_file it was started with, if any) and fails on an invalid line. PostgreSQL never runs
-# as root, nor does this check.
-if [ -n "$pid" ] && [ -n "$version" ] && [ "$(id -u)" != 0 ] && [ -n "$PG_BIN" ] && [ -x "$PG_BIN/postgres" ]; then
-    set -- -D "$PGDATA"
-    opts_conf=$(sed -n 's/.*"\(-c\)" "config_file=\([^"]*\)".*/\2/p; s/.*"--config[-_]file=\([^"]*\)".*/\1/p' \
-        "$PGDATA/postmaster.opts" 2>/dev/null | head -n 1)
-    [ -z "$opts_conf" ] || set -- "$@" -c "config_file=$opts_conf"
-    if ! conf_out=$("$PG_BIN/postgres" "$@" -C config_file 2>&1 < /dev/null); then
-        kv config_error "$(printf '%s\n' "$conf_out" | grep -e 'LOG: ' -e 'FATAL: ' | sed 's/^.*\(LOG\|FATAL\): *//' |
-            head -n 2 | tr '\n' ' ')"
-    fi
-fi
 # Whether PGDATA and each directory it links to can be cloned copy-on-write beside itself (for a
 # backup's --snapshot): area, yes or no, reason; the free bytes of each one's file system, where the
 # clone grows as PostgreSQL rewrites blocks. The probe makes a file beside the directory, never in
@@ -319,5 +336,10 @@ if [ "${PGOB_REFLINK_PROBE:-}" = 1 ] && [ -f "$PGDATA/PG_VERSION" ]; then
         kv reflink "$area$US${probe%%"$TAB"*}$US$(printf '%s' "$probe" | sed -n "s/^no$TAB//p")$US$(df -P -B1 -- "$dir/" 2>/dev/null |
             awk 'NR == 2 { print $4 }')"
     done
+fi
+if [ -n "$inspect_work" ]; then
+    wait
+    cat "$inspect_work/layout" "$inspect_work/server"
+    rm -rf "$inspect_work"
 fi
 kv end true
