@@ -56,9 +56,14 @@ checksum_but_last_line() {
 
 # SHA-256 of every regular file below $1, in parallel: "path<TAB>hash" lines, paths relative.
 # sha256sum prefixes a line with a backslash when it had to escape the name; only a backslash can
-# need that here (line breaks in names are refused before any copy).
+# need that here (line breaks in names are refused before any copy). The parallel sha256sum share
+# one pipe: each writes its lines whole (stdbuf -oL: one write per line, which a pipe never
+# interleaves), where a 4 KiB block flushed mid-line could have another's block land inside it.
 checksum_files() {
-    (cd "$1" && find . -type f -print0 | xargs -0 -r -P "${CHECKSUM_JOBS:-2}" -n 64 sha256sum) |
+    cf_sum=sha256sum
+    command -v stdbuf > /dev/null 2>&1 && cf_sum="stdbuf -oL sha256sum"
+    # shellcheck disable=SC2086  # cf_sum is words
+    (cd "$1" && find . -type f -print0 | xargs -0 -r -P "${CHECKSUM_JOBS:-2}" -n 64 $cf_sum) |
         awk '{
             hash = $1; name = substr($0, length($1) + 3)
             if (substr(hash, 1, 1) == "\\") { hash = substr(hash, 2); gsub(/\\\\/, "\\", name) }

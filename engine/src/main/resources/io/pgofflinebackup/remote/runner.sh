@@ -581,7 +581,13 @@ record_lists() {
     done
     LC_ALL=C sort -t "$TAB" -k1,1 "$RUN_DIR/sha256.unsorted" > "$RUN_DIR/sha256.tsv" &&
         awk -F '\t' 'BEGIN { OFS = "\t" } { print $5 "/" $6, $0 }' "$RUN_DIR/files.unsorted" |
-        LC_ALL=C sort -t "$TAB" -k1,1 | cut -f 2- > "$RUN_DIR/files.tsv"
+        LC_ALL=C sort -t "$TAB" -k1,1 | cut -f 2- > "$RUN_DIR/files.tsv" || return 1
+    # Exactly one well-formed SHA-256 for every file listed, and nothing else: pg_verifybackup below
+    # trusts these (--skip-checksums), so a line lost or garbled on the way must stop the run here.
+    rl_missing=$(awk -F '\t' 'FNR == NR { if ($NF ~ /^[0-9a-f]+$/ && length($NF) == 64) sha[$1] = 1; n++; next }
+        $1 == "f" { f++; if (!(($5 "/" $6) in sha)) { print $5 "/" $6; bad = 1; exit } }
+        END { if (!bad && n != f) print "(" n " checksums for " f " files)" }' "$RUN_DIR/sha256.tsv" "$RUN_DIR/files.tsv")
+    [ -z "$rl_missing" ] || { log "the checksum pass has no SHA-256 for $rl_missing"; return 1; }
 }
 # pg_checksums --check (see below) reads the same files: it runs alongside the SHA-256 pass, so
 # that the two share one read of the copy (a file read by one is still in the page cache for the
