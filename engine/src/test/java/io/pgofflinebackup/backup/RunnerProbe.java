@@ -27,15 +27,17 @@ public final class RunnerProbe {
      */
     public static long freeze(Path dir, String command, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<Long> runner = runnerPid(dir);
-            if (runner.isPresent()) {
-                Optional<Long> found = descendant(runner.get(), command);
-                if (found.isPresent() && Procs.signal(found.get(), "STOP")) {
-                    return found.get();
+        try (Procs.Urgent urgent = Procs.urgent()) {
+            while (System.nanoTime() < deadline) {
+                Optional<Long> runner = runnerPid(dir);
+                if (runner.isPresent()) {
+                    Optional<Long> found = descendant(runner.get(), command);
+                    if (found.isPresent() && Procs.signal(found.get(), "STOP")) {
+                        return found.get();
+                    }
                 }
+                Thread.sleep(1);
             }
-            Thread.sleep(1);
         }
         throw new AssertionError("no " + command + " process of a runner appeared in " + dir + " within " + timeout);
     }
