@@ -7,6 +7,7 @@ import io.pgofflinebackup.ErrorCode;
 import io.pgofflinebackup.backup.BackupResult;
 import io.pgofflinebackup.backup.RealHostSupport;
 import io.pgofflinebackup.backup.RunnerProbe;
+import io.pgofflinebackup.testing.LoopMount;
 import io.pgofflinebackup.testing.PgCluster;
 import io.pgofflinebackup.testing.ProcessRunner;
 import io.pgofflinebackup.testing.TestUser;
@@ -89,7 +90,7 @@ class CopyFaultsTest {
         Path mount = Files.createDirectory(dir.resolve("mnt"));
         run("truncate", "-s", "192M", image.toString());
         run("mkfs.ext4", "-q", "-F", "-m", "0", image.toString());
-        run("mount", "-o", "loop", image.toString(), mount.toString());
+        LoopMount.mount(image, mount);
         try {
             host.user.chownToUser(mount);
             CompletableFuture<BackupResult> job = CompletableFuture.supplyAsync(

@@ -73,6 +73,13 @@ final class RunHold {
     /** As above; a job that ends before the phase (refused in its pre-flight, say) fails at once, saying how. */
     static long freezeRunnerIn(Path dir, String phase, Duration timeout,
             java.util.concurrent.CompletableFuture<?> job) throws Exception {
+        try (Procs.Urgent urgent = Procs.urgent()) {
+            return freezeRunnerInUrgently(dir, phase, timeout, job);
+        }
+    }
+
+    private static long freezeRunnerInUrgently(Path dir, String phase, Duration timeout,
+            java.util.concurrent.CompletableFuture<?> job) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (job != null && job.isDone()) {
@@ -99,6 +106,12 @@ final class RunHold {
 
     /** Waits for the runner's tar that reads below {@code source} (the creating side) and SIGSTOPs it. */
     static long freezeTarReading(Path dir, Path source, Duration timeout) throws Exception {
+        try (Procs.Urgent urgent = Procs.urgent()) {
+            return freezeTarReadingUrgently(dir, source, timeout);
+        }
+    }
+
+    private static long freezeTarReadingUrgently(Path dir, Path source, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             Optional<Long> runner = RunnerProbe.runnerPid(dir);

@@ -84,6 +84,33 @@ public final class Procs {
         all.forEach(p -> awaitDeath(p.pid(), Duration.ofSeconds(5)));
     }
 
+    /**
+     * Raises the calling thread's scheduling priority until closed, for a loop that must catch a
+     * process living a fraction of a second (a small copy's tar) while other test JVMs, their clusters
+     * and runners keep both cores busy. Takes effect as root with -XX:ThreadPriorityPolicy=1 (engine
+     * surefire argLine: nice -5); elsewhere the JVM ignores it.
+     */
+    public static Urgent urgent() {
+        return new Urgent(Thread.currentThread());
+    }
+
+    /** The raised priority of {@link #urgent()}; close() puts the old one back. */
+    public static final class Urgent implements AutoCloseable {
+        private final Thread thread;
+        private final int before;
+
+        private Urgent(Thread thread) {
+            this.thread = thread;
+            this.before = thread.getPriority();
+            thread.setPriority(Thread.MAX_PRIORITY);
+        }
+
+        @Override
+        public void close() {
+            thread.setPriority(before);
+        }
+    }
+
     static void pause() {
         try {
             Thread.sleep(POLL.toMillis());

@@ -27,6 +27,10 @@ final class ShutdownCleanup {
         OPEN.remove(fixture);
     }
 
+    static boolean anyOpen() {
+        return !OPEN.isEmpty();
+    }
+
     private static void closeAll() {
         for (AutoCloseable fixture : new ArrayList<>(OPEN)) {
             System.err.println("Closing fixture left open by a test: " + fixture);

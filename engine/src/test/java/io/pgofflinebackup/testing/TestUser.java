@@ -178,6 +178,7 @@ public final class TestUser {
         try {
             Files.createDirectories(parent);
             Path dir = createUnique(parent, label);
+            WorkDirCleanup.created(dir);
             Files.setPosixFilePermissions(dir, MODE_0755);
             user.chownToUser(dir);
             user.makeTraversable(dir.getParent());

@@ -37,7 +37,7 @@ public final class XfsMount implements AutoCloseable {
         // XFS wants at least 300 MB; the image is sparse, so it costs what is written.
         ProcessRunner.run(List.of("truncate", "-s", "512M", image.toString()), TIMEOUT).orThrow();
         ProcessRunner.run(List.of("mkfs.xfs", "-q", "-m", "reflink=1", image.toString()), TIMEOUT).orThrow();
-        ProcessRunner.run(List.of("mount", "-o", "loop", image.toString(), mountPoint.toString()), TIMEOUT).orThrow();
+        LoopMount.mount(image, mountPoint);
         XfsMount mount = new XfsMount(image, mountPoint);
         ProcessRunner.run(List.of("chmod", "755", mountPoint.toString()), TIMEOUT).orThrow();
         return mount;

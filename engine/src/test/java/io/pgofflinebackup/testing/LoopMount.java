@@ -1,0 +1,23 @@
+package io.pgofflinebackup.testing;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Loop-mounts a file system image. Test classes run in two JVMs at once, and mount's search for a
+ * free loop device is not atomic across processes (two mounts may pick the same /dev/loopN), so the
+ * mounts of all test JVMs on the machine take turns.
+ */
+public final class LoopMount {
+    private static final Duration TIMEOUT = Duration.ofMinutes(2);
+
+    private LoopMount() {
+    }
+
+    /** {@code mount -o loop image mountPoint}, failing with mount's message when it fails. */
+    public static void mount(Path image, Path mountPoint) {
+        TestUser.withMachineLock(() -> ProcessRunner.run(
+                List.of("mount", "-o", "loop", image.toString(), mountPoint.toString()), TIMEOUT).orThrow());
+    }
+}
