@@ -24,6 +24,11 @@ MODE=${2:-backup}
 . "$RUN_DIR/lib.sh"
 # shellcheck source=critical.sh
 . "$RUN_DIR/critical.sh"
+# Only a backup to a backup host (copy_to=host) gets it.
+if [ -f "$RUN_DIR/desthost.sh" ]; then
+    # shellcheck source=desthost.sh
+    . "$RUN_DIR/desthost.sh"
+fi
 
 # PostgreSQL first, then the staging clone of a snapshot: it is never left behind by a failure.
 after_failure() {
@@ -123,7 +128,11 @@ find_reference() {
     REFERENCE_ID=
     [ "$LINK" = true ] || return 0
     SYSTEM_ID_FOUND=$(controldata | sed -n 's/^Database system identifier: *//p')
-    REFERENCE_ID=$(complete_backups "$DEST" "$SYSTEM_ID_FOUND" "$PGDATA" | tail -n 1)
+    case $COPY_TO in
+        host) REFERENCE_ID=$(host_find_reference "$SYSTEM_ID_FOUND") ||
+            fail DEST_HOST_UNREACHABLE "cannot look for earlier backups in $DEST on the backup host $DEST_LOGIN (see the log)" ;;
+        *) REFERENCE_ID=$(complete_backups "$DEST" "$SYSTEM_ID_FOUND" "$PGDATA" | tail -n 1) ;;
+    esac
     if [ -n "$REFERENCE_ID" ]; then
         REFERENCE=$DEST/$REFERENCE_ID
         log "unchanged files become hard links to the previous backup $REFERENCE_ID"
@@ -157,6 +166,10 @@ copy_all() {
 # Configuration outside PGDATA, each file under its absolute path in config/. It is small and
 # copied whole each time; the earlier copy is removed first, never rewritten in place.
 copy_config() {
+    if [ "$COPY_TO" = host ]; then
+        host_copy_config
+        return
+    fi
     while IFS="$TAB" read -r ca_setting ca_type ca_path; do
         [ -n "$ca_path" ] || continue
         log "copying $ca_path ($ca_setting) to $PARTIAL/config$ca_path"
@@ -170,6 +183,10 @@ copy_config() {
 }
 
 verify_config() {
+    if [ "$COPY_TO" = host ]; then
+        host_verify_config
+        return
+    fi
     while IFS="$TAB" read -r _ vc_type vc_path; do
         [ "$vc_type" = file ] || continue
         cmp -s -- "$vc_path" "$PARTIAL/config$vc_path" || fail VERIFY_FAILED "the copy of $vc_path differs from it"
@@ -297,6 +314,10 @@ source_of() {
 
 # copy_one AREA SOURCE KIND TOLERANT HORIZON: one area into the partial directory; what is left out is noted.
 copy_one() {
+    if [ "$COPY_TO" = host ]; then
+        host_copy_one "$@"
+        return
+    fi
     log "copying $2 to $PARTIAL/$1"
     { mkdir -p "$PARTIAL/$1" && chmod 700 "$PARTIAL/$1"; } || fail COPY_FAILED "cannot create $PARTIAL/$1"
     area_find "$2" "$3" '' '%P\t@\n' | prefixed "$1" 1 >> "$RUN_DIR/omitted.tsv"
@@ -462,6 +483,7 @@ done
 
 check_unchanged
 discover_layout
+[ "$COPY_TO" != host ] || host_start
 find_reference
 METHOD=copy
 HORIZON=
@@ -536,12 +558,17 @@ PHASE=verify
 event "phase verify"
 # Each area of the copy against its source, less what the backup leaves out; directory sizes do not count.
 source_listing > "$RUN_DIR/source.list"
-{
-    listing "$PARTIAL/data" all | prefixed data
-    while IFS="$TAB" read -r area _; do
-        listing "$PARTIAL/$area" all | prefixed "$area"
-    done < "$RUN_DIR/areas.tsv"
-} > "$RUN_DIR/copy.list"
+case $COPY_TO in
+    host) host_copy_listing > "$RUN_DIR/copy.list" ;;
+    *)
+        {
+            listing "$PARTIAL/data" all | prefixed data
+            while IFS="$TAB" read -r area _; do
+                listing "$PARTIAL/$area" all | prefixed "$area"
+            done < "$RUN_DIR/areas.tsv"
+        } > "$RUN_DIR/copy.list"
+        ;;
+esac
 [ "$METHOD" = snapshot ] || verify_config
 if ! cmp -s "$RUN_DIR/source.list" "$RUN_DIR/copy.list"; then
     log "the copy differs from the source (first differences, '<' source, '>' copy):"
@@ -550,7 +577,10 @@ if ! cmp -s "$RUN_DIR/source.list" "$RUN_DIR/copy.list"; then
 fi
 FILES=$(awk -F '\t' '$1 == "f"' "$RUN_DIR/copy.list" | wc -l)
 BYTES=$(awk -F '\t' '$1 == "f" { s += $2 } END { printf "%.0f", s }' "$RUN_DIR/copy.list")
-if [ -d "$PARTIAL/config" ]; then
+if [ "$COPY_TO" = host ]; then
+    FILES=$((FILES + $(wc -l < "$RUN_DIR/config.copy")))
+    BYTES=$((BYTES + $(awk -F '\t' '{ s += $1 } END { printf "%.0f", s }' "$RUN_DIR/config.copy")))
+elif [ -d "$PARTIAL/config" ]; then
     FILES=$((FILES + $(find "$PARTIAL/config" -type f | wc -l)))
     BYTES=$((BYTES + $(find "$PARTIAL/config" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f", s }')))
 fi
@@ -617,6 +647,7 @@ record_lists() {
 CHECKSUM_START=$(now_ms)
 case $COPY_TO in
     local) record_lists || fail RECORD_FAILED "cannot compute the checksums" ;;
+    host) host_record_lists || fail RECORD_FAILED "cannot compute the checksums of the copy on the backup host $DEST_LOGIN (see the log)" ;;
 esac
 # Timed on its own (the "checksums" phase also holds pg_verifybackup): scripts/bench compares it
 # with a plain parallel sha256sum over the same files.
@@ -888,6 +919,10 @@ case $COPY_TO in
     local)
         seal_local
         prune_backups
+        ;;
+    host)
+        host_seal
+        host_prune
         ;;
 esac
 REMOVED=$(paste -s -d , "$RUN_DIR/removed")
