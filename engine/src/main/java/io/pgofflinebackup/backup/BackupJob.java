@@ -355,7 +355,7 @@ public final class BackupJob {
                 .put("id", run.id())
                 .put("partial", run.partialDir())
                 .put("final", run.finalDir())
-                .put("dest", plan.dest())
+                .put("dest", run.dest())
                 .put("tool_version", ToolVersion.get())
                 .put("ssh_host", request.target().host())
                 .put("snapshot", request.snapshot().word())
