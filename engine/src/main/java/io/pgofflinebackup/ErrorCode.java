@@ -22,6 +22,14 @@ public enum ErrorCode {
     CLUSTER_BUSY(Outcome.UNTOUCHED),
     UNSUPPORTED_LAYOUT(Outcome.UNTOUCHED),
     DEST_NOT_USABLE(Outcome.UNTOUCHED),
+    /** The database host cannot reach the backup host of --dest-host over ssh. */
+    DEST_HOST_UNREACHABLE(Outcome.UNTOUCHED),
+    /** The backup host does not accept the database host user's ssh key. */
+    DEST_HOST_AUTH_FAILED(Outcome.UNTOUCHED),
+    /** The backup host's key is not in the database host user's known_hosts. */
+    DEST_HOST_KEY_UNKNOWN(Outcome.UNTOUCHED),
+    /** The backup host's key differs from the one in known_hosts. */
+    DEST_HOST_KEY_MISMATCH(Outcome.UNTOUCHED),
     DEST_INSIDE_PGDATA(Outcome.UNTOUCHED),
     NO_SPACE(Outcome.UNTOUCHED),
     ACTIVE_SESSIONS(Outcome.UNTOUCHED),

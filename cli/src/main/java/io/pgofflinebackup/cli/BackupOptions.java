@@ -16,8 +16,25 @@ final class BackupOptions {
     String pgdata;
 
     @Option(names = "--dest", required = true, paramLabel = "DIR",
-            description = "Existing directory on the host the backup is written into (as DIR/<id>).")
+            description = "Existing directory the backup is written into (as DIR/<id>): on the database host, or on "
+                    + "--dest-host.")
     String dest;
+
+    @Option(names = "--dest-host", paramLabel = "[USER@]HOST[:PORT]",
+            description = "Backup host that receives the copy: the database host pushes it there with rsync over ssh "
+                    + "and --dest is a directory there. The database host's user needs an ssh key the backup host "
+                    + "accepts and the backup host's key in its known_hosts; rsync on both. USER defaults to the "
+                    + "--user we log in as, PORT to 22.")
+    String destHost;
+
+    @Option(names = "--dest-host-known-hosts", paramLabel = "FILE",
+            description = "known_hosts file on the database host with the backup host's key (default: that user's "
+                    + "~/.ssh/known_hosts).")
+    String destHostKnownHosts;
+
+    @Option(names = "--dest-host-identity", paramLabel = "FILE",
+            description = "Private key file on the database host that the backup host accepts (default: ssh's own).")
+    String destHostIdentity;
 
     @Mixin
     ServiceOptions service = new ServiceOptions();
@@ -32,7 +49,8 @@ final class BackupOptions {
     boolean precopy;
 
     @Option(names = "--keep", paramLabel = "N",
-            description = "After a successful backup, remove the oldest complete backups of this cluster in --dest beyond the newest N.")
+            description = "After a successful backup, remove the oldest complete backups of this cluster in --dest "
+                    + "(on --dest-host too) beyond the newest N.")
     Integer keep;
 
     @Option(names = "--no-link",
@@ -43,7 +61,8 @@ final class BackupOptions {
     boolean json;
 
     BackupRequest toRequest(Map<String, String> environment) {
-        BackupRequest.Builder builder = BackupRequest.builder().pgdata(pgdata).dest(dest);
+        BackupRequest.Builder builder = BackupRequest.builder().pgdata(pgdata).dest(dest).destHost(destHost)
+                .destHostKnownHosts(destHostKnownHosts).destHostIdentity(destHostIdentity);
         try {
             builder.snapshot(SnapshotMode.parse(snapshot)).precopy(precopy).link(!noLink);
         } catch (IllegalArgumentException e) {

@@ -22,8 +22,24 @@ final class RestoreCommand implements Callable<Integer> {
     @ArgGroup(exclusive = false, multiplicity = "1", heading = "%nConnection:%n")
     ConnectionOptions connection = new ConnectionOptions();
 
-    @Option(names = "--backup", required = true, paramLabel = "DIR", description = "The backup directory on the host.")
+    @Option(names = "--backup", required = true, paramLabel = "DIR",
+            description = "The backup directory on the host (or on --backup-host).")
     String backup;
+
+    @Option(names = "--backup-host", paramLabel = "[USER@]HOST[:PORT]",
+            description = "The backup is on this backup host (made with backup --dest-host): the database host fetches "
+                    + "it with rsync over ssh into a directory beside PGDATA first, while PostgreSQL runs, then restores "
+                    + "from that copy and removes it. USER defaults to the --user we log in as, PORT to 22.")
+    String backupHost;
+
+    @Option(names = "--backup-host-known-hosts", paramLabel = "FILE",
+            description = "known_hosts file on the database host with the backup host's key (default: that user's "
+                    + "~/.ssh/known_hosts).")
+    String backupHostKnownHosts;
+
+    @Option(names = "--backup-host-identity", paramLabel = "FILE",
+            description = "Private key file on the database host that the backup host accepts (default: ssh's own).")
+    String backupHostIdentity;
 
     @Option(names = "--pgdata", required = true, paramLabel = "DIR", description = "The data directory to restore into.")
     String pgdata;
@@ -59,7 +75,8 @@ final class RestoreCommand implements Callable<Integer> {
         RestoreRequest request;
         try {
             RestoreRequest.Builder builder = RestoreRequest.builder().backup(backup).pgdata(pgdata).confirm(confirm)
-                    .walDir(walDir).keepConfig(keepConfig);
+                    .walDir(walDir).keepConfig(keepConfig).backupHost(backupHost)
+                    .backupHostKnownHosts(backupHostKnownHosts).backupHostIdentity(backupHostIdentity);
             for (String mapping : tablespaceMap) {
                 int eq = mapping.indexOf('=');
                 if (eq <= 0 || eq == mapping.length() - 1) {

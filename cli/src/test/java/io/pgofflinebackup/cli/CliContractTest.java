@@ -167,6 +167,20 @@ class CliContractTest {
     }
 
     @Test
+    void aDestHostThatIsNotAHostOrGoesWithPrecopyIsRefused() {
+        Path dest = newDest();
+        List<String> args = line("backup", target(sshd), keyAuth(sshd), cluster(pg, dest),
+                List.of("--dest-host", "-oProxyCommand=touch /tmp/x", "--json"));
+        JsonNode error = assertRefused(args, dest, "BAD_INPUT").json().path("error");
+        assertThat(error.path("message").asText()).contains("--dest-host", "[USER@]HOST[:PORT]");
+
+        args = line("backup", target(sshd), keyAuth(sshd), cluster(pg, dest),
+                List.of("--dest-host", "backup@127.0.0.2:2222", "--precopy", "--json"));
+        error = assertRefused(args, dest, "BAD_INPUT").json().path("error");
+        assertThat(error.path("message").asText()).contains("--precopy", "--dest-host");
+    }
+
+    @Test
     void missingCredentialsAreRefused() {
         Path dest = newDest();
         List<String> args = line("backup", target(sshd),

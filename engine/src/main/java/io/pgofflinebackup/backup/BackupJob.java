@@ -11,6 +11,7 @@ import io.pgofflinebackup.runner.RunnerLauncher;
 import io.pgofflinebackup.runner.RunnerMonitor;
 import io.pgofflinebackup.runner.RunnerOutcome;
 import io.pgofflinebackup.runner.RunnerParams;
+import io.pgofflinebackup.ssh.ExecResult;
 import io.pgofflinebackup.ssh.ShellQuote;
 import io.pgofflinebackup.ssh.SshSession;
 import io.pgofflinebackup.util.Bytes;
@@ -34,6 +35,8 @@ public final class BackupJob {
     private final Clock clock;
     private final JobLog log;
     private final AtomicBoolean abortRequested = new AtomicBoolean();
+    /** For a copy to a backup host: where run directories live on the database host (see {@link RemoteRun}). */
+    private String runRoot;
 
     public BackupJob(BackupRequest request, ProgressListener listener) {
         this(request, listener, Clock.systemUTC());
@@ -85,12 +88,18 @@ public final class BackupJob {
                 failOnProblems(plan);
                 reportPreviousRuns(ssh, plan);
                 RunnerLauncher launcher = new RunnerLauncher(ssh);
-                run = BackupRunPreparer.prepare(ssh, plan.dest(), clock);
-                log.info("backup id " + run.id() + ", copying into " + run.partialDir());
+                if (request.destination() instanceof Destination.OnBackupHost onHost) {
+                    run = BackupRunPreparer.prepareOffHost(ssh, request.dest(), runRoot, clock);
+                    log.info("backup id " + run.id() + ", copying to the backup host " + onHost.login() + " into "
+                            + run.partialDir() + "; the runner's files are in " + run.runDir());
+                } else {
+                    run = BackupRunPreparer.prepare(ssh, plan.dest(), clock);
+                    log.info("backup id " + run.id() + ", copying into " + run.partialDir());
+                }
                 RunnerParams params = params(plan, run, connectStart, inspectEnd);
                 byte[] logSoFar = log.text().getBytes(StandardCharsets.UTF_8);
-                long pid = launcher.launch(run.handle(), List.of("runner.sh"), params, run.partialLog(), logSoFar,
-                        "backup");
+                long pid = launcher.launch(run.handle(), run.offHost() ? List.of("runner.sh", "desthost.sh")
+                        : List.of("runner.sh"), params, run.partialLog(), logSoFar, "backup");
                 log.info("runner started on " + plan.host() + " (pid " + pid + "); it restarts PostgreSQL by itself"
                         + " if anything fails from here on");
                 log.runnerStarted(new RunnerInfo("backup", run.id(), plan.host(), run.runDir(), run.partialDir(),
@@ -232,14 +241,45 @@ public final class BackupJob {
 
     private BackupPlan inspect(SshSession ssh) throws JobFailure {
         log.phase("inspect", "inspecting " + request.pgdata() + " while PostgreSQL keeps running");
+        if (request.destination() instanceof Destination.OnBackupHost) {
+            runRoot = offHostRunRoot(ssh);
+        }
         ClusterInspection inspection = runInspection(ssh);
         BackupPlan plan = Preflight.evaluate(request, inspection);
         describe(plan);
+        if (request.destination() instanceof Destination.OnBackupHost onHost && plan.ok()) {
+            log.info("checking the backup host " + onHost.login() + " port " + onHost.host().port() + " from "
+                    + plan.host() + " (ssh without a prompt, its host key known, rsync, " + onHost.path() + ", space)");
+            BackupHostPreflight.Found found = BackupHostPreflight.check(ssh, request, onHost, plan.requiredBytes(),
+                    plan.running());
+            log.info("backup host " + onHost.login() + ": " + found.realPath() + " has " + Bytes.human(found.freeBytes())
+                    + " free, " + Bytes.human(plan.requiredBytes()) + " needed at most");
+        }
         return plan;
     }
 
+    /**
+     * The directory on the database host where runs whose copy goes elsewhere keep their files:
+     * {@code ~/.pg-offline-backup/runs} of the SSH user, created (0700) when missing.
+     */
+    private String offHostRunRoot(SshSession ssh) throws JobFailure {
+        try {
+            ExecResult result = ssh.exec("umask 077 && mkdir -p \"$HOME/.pg-offline-backup/runs\" &&"
+                    + " cd \"$HOME/.pg-offline-backup/runs\" && pwd -P", null, Duration.ofSeconds(60));
+            String path = result.stdout().strip();
+            if (!result.ok() || !path.startsWith("/")) {
+                throw new JobFailure(ErrorCode.DEST_NOT_USABLE, "cannot create ~/.pg-offline-backup/runs on the"
+                        + " database host: " + result.firstErrorLine());
+            }
+            return path;
+        } catch (IOException e) {
+            throw new JobFailure(ErrorCode.CONNECTION_FAILED, "SSH failure: " + e.getMessage(), e);
+        }
+    }
+
     private ClusterInspection runInspection(SshSession ssh) throws JobFailure {
-        return new ClusterInspector(ssh, INSPECT_TIMEOUT).withSudo(request.sudo()).inspect(request.pgdata(), request.dest(),
+        return new ClusterInspector(ssh, INSPECT_TIMEOUT).withSudo(request.sudo()).inspect(request.pgdata(),
+                runRoot != null ? runRoot : request.dest(),
                 request.pgBin() == null ? "" : request.pgBin(), request.dbUser() == null ? "" : request.dbUser(),
                 request.dbName(), "", List.of(), request.snapshot() != SnapshotMode.NONE);
     }
@@ -254,7 +294,7 @@ public final class BackupJob {
                 + "; " + plan.files() + " files, " + Bytes.human(plan.bytes()));
         log.info("service: " + plan.service().describe());
         log.info("method: " + plan.copyMethod());
-        if (plan.dest() != null && !plan.dest().isEmpty()) {
+        if (plan.dest() != null && !plan.dest().isEmpty() && runRoot == null) {
             log.info("destination " + plan.dest() + ": " + Bytes.human(plan.destFreeBytes()) + " free, "
                     + Bytes.human(plan.requiredBytes()) + " needed");
         }
@@ -315,15 +355,31 @@ public final class BackupJob {
                 .put("id", run.id())
                 .put("partial", run.partialDir())
                 .put("final", run.finalDir())
-                .put("dest", plan.dest())
+                .put("dest", run.dest())
                 .put("tool_version", ToolVersion.get())
                 .put("ssh_host", request.target().host())
                 .put("snapshot", request.snapshot().word())
                 .put("precopy", request.precopy())
                 .put("keep", request.keep())
                 .put("link", request.link())
+                .putAll(backupHostParams())
                 .put("java_phases", "{\"name\": \"inspect\", \"startMillis\": " + connectStart
                         + ", \"endMillis\": " + inspectEnd + "}");
+    }
+
+    /** copy_to and, for a backup host, how the runner reaches it. */
+    private RunnerParams backupHostParams() {
+        RunnerParams params = new RunnerParams();
+        if (request.destination() instanceof Destination.OnBackupHost onHost) {
+            params.put("copy_to", "host")
+                    .put("dest_host_login", onHost.login())
+                    .put("dest_host_port", onHost.host().port())
+                    .put("dest_host_known_hosts", request.destHostKnownHosts())
+                    .put("dest_host_identity", request.destHostIdentity());
+        } else {
+            params.put("copy_to", "local");
+        }
+        return params;
     }
 
     private JobFailure runnerFailure(RunnerOutcome outcome, boolean wasRunning, String dest) {

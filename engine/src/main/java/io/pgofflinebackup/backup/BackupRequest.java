@@ -23,13 +23,17 @@ import java.util.Objects;
  * @param keep after a successful backup, keep only the newest this many complete backups of the
  *        cluster in the destination; 0 keeps all
  * @param link hard-link files unchanged since the previous complete backup in the destination
+ * @param destHost {@code [USER@]HOST[:PORT]} of a backup host that receives the copy ({@code dest} is then a
+ *        directory there), or null for a destination on the database host (see {@link #destination()})
+ * @param destHostKnownHosts known_hosts file on the database host for the backup host's key, or null for ssh's
+ * @param destHostIdentity private key file on the database host that the backup host accepts, or null for ssh's
  */
 public record BackupRequest(SshTarget target, SshCredentials credentials, HostKeyPolicy hostKeyPolicy,
         String pgdata, String dest, String pgBin, StopMode stopMode, Duration stopTimeout, Duration startTimeout,
         ActiveSessionPolicy activeSessions, Duration maxDowntime, String stopCommand, String startCommand,
         String dbUser, String dbName, String serverLog, Duration connectTimeout, Duration reconnectTimeout,
         ServiceManager serviceManager, boolean sudo, SnapshotMode snapshot, boolean precopy, int keep,
-        boolean link) {
+        boolean link, String destHost, String destHostKnownHosts, String destHostIdentity) {
 
     public BackupRequest {
         Objects.requireNonNull(target, "target");
@@ -56,6 +60,22 @@ public record BackupRequest(SshTarget target, SshCredentials credentials, HostKe
         return stopCommand != null;
     }
 
+    /**
+     * Where the backup goes: {@code dest} on the database host, or on the backup host {@code destHost}.
+     *
+     * @throws IllegalArgumentException when {@code destHost} is not {@code [USER@]HOST[:PORT]}
+     */
+    public Destination destination() {
+        if (destHost == null || destHost.isBlank()) {
+            return new Destination.OnDatabaseHost(dest);
+        }
+        return new Destination.OnBackupHost(Destination.OnBackupHost.parseHost(destHost, target.user()), dest);
+    }
+
+    public boolean toBackupHost() {
+        return destination() instanceof Destination.OnBackupHost;
+    }
+
     public ConnectionSettings connection() {
         return new ConnectionSettings(target, credentials, hostKeyPolicy, connectTimeout, reconnectTimeout);
     }
@@ -72,7 +92,11 @@ public record BackupRequest(SshTarget target, SshCredentials credentials, HostKe
         if (ServiceSettings.normalize(pgdata).equals("/")) {
             throw new IllegalArgumentException("--pgdata cannot be the root directory");
         }
-        if (ServiceSettings.inside(dest, pgdata)) {
+        if (destHost != null && !destHost.isBlank()) {
+            validateBackupHost();
+        } else if (destHostKnownHosts != null || destHostIdentity != null) {
+            throw new IllegalArgumentException("--dest-host-known-hosts and --dest-host-identity go with --dest-host");
+        } else if (ServiceSettings.inside(dest, pgdata)) {
             throw new IllegalArgumentException("--dest " + dest + " is inside --pgdata " + pgdata
                     + ": the backup would copy itself; choose a directory outside the data directory");
         }
@@ -80,6 +104,25 @@ public record BackupRequest(SshTarget target, SshCredentials credentials, HostKe
             throw new IllegalArgumentException("--keep must be 1 or more (0 or none keeps every backup), not " + keep);
         }
         service().validate();
+    }
+
+    private void validateBackupHost() {
+        destination();
+        if (precopy) {
+            throw new IllegalArgumentException("--precopy does not go with --dest-host: the copy after the stop would"
+                    + " compare files across the network, which gains little; use --snapshot (copy-on-write) to"
+                    + " shorten the downtime, or a --dest on the database host");
+        }
+        if (destHostKnownHosts != null) {
+            ServiceSettings.absolutePath("--dest-host-known-hosts", destHostKnownHosts);
+            if (!destHostKnownHosts.matches("[^\\s'\"]+")) {
+                throw new IllegalArgumentException("--dest-host-known-hosts cannot hold spaces or quotes (ssh would read"
+                        + " several files): " + destHostKnownHosts);
+            }
+        }
+        if (destHostIdentity != null) {
+            ServiceSettings.absolutePath("--dest-host-identity", destHostIdentity);
+        }
     }
 
     /** Fluent construction with the defaults a careful DBA expects. */
@@ -90,6 +133,9 @@ public record BackupRequest(SshTarget target, SshCredentials credentials, HostKe
         private boolean precopy;
         private int keep;
         private boolean link = true;
+        private String destHost;
+        private String destHostKnownHosts;
+        private String destHostIdentity;
 
         @Override
         protected Builder self() {
@@ -126,13 +172,34 @@ public record BackupRequest(SshTarget target, SshCredentials credentials, HostKe
             return this;
         }
 
+        /** {@code [USER@]HOST[:PORT]} of a backup host; {@link #dest} is then a directory there. */
+        public Builder destHost(String value) {
+            destHost = value;
+            return this;
+        }
+
+        public Builder destHostKnownHosts(String value) {
+            destHostKnownHosts = value;
+            return this;
+        }
+
+        public Builder destHostIdentity(String value) {
+            destHostIdentity = value;
+            return this;
+        }
+
         public BackupRequest build() {
             ConnectionSettings c = connection();
             ServiceSettings s = service();
             return new BackupRequest(c.target(), c.credentials(), c.hostKeyPolicy(), pgdata, dest, s.pgBin(),
                     s.stopMode(), s.stopTimeout(), s.startTimeout(), s.activeSessions(), s.maxDowntime(),
                     s.stopCommand(), s.startCommand(), s.dbUser(), s.dbName(), s.serverLog(), c.connectTimeout(),
-                    c.reconnectTimeout(), s.manager(), s.sudo(), snapshot, precopy, keep, link);
+                    c.reconnectTimeout(), s.manager(), s.sudo(), snapshot, precopy, keep, link, blankToNull(destHost),
+                    blankToNull(destHostKnownHosts), blankToNull(destHostIdentity));
+        }
+
+        private static String blankToNull(String value) {
+            return value == null || value.isBlank() ? null : value.strip();
         }
     }
 }

@@ -39,4 +39,27 @@ final class BackupRunPreparer {
         }
         throw new JobFailure(ErrorCode.DEST_NOT_USABLE, "cannot find a free backup id in " + dest);
     }
+
+    /**
+     * For a copy that goes to another host: the id is claimed by its run directory in {@code runRoot}
+     * on the database host (the runner claims the partial directory on the backup host before the stop).
+     */
+    static RemoteRun prepareOffHost(SshSession ssh, String dest, String runRoot, Clock clock)
+            throws JobFailure, IOException {
+        String base = ID_FORMAT.format(clock.instant());
+        for (int attempt = 1; attempt <= 20; attempt++) {
+            String id = attempt == 1 ? base : base + "-" + attempt;
+            RemoteRun run = new RemoteRun(dest, id, runRoot);
+            ExecResult result = ssh.exec("umask 077 && mkdir -- " + ShellQuote.quote(run.runDir()), null,
+                    Duration.ofSeconds(60));
+            if (result.ok()) {
+                return run;
+            }
+            if (!result.stderr().contains("File exists")) {
+                throw new JobFailure(ErrorCode.DEST_NOT_USABLE, "cannot create the run directory in " + runRoot
+                        + ": " + result.firstErrorLine());
+            }
+        }
+        throw new JobFailure(ErrorCode.DEST_NOT_USABLE, "cannot find a free backup id in " + runRoot);
+    }
 }

@@ -35,7 +35,10 @@ public final class Preflight {
         checkCluster(request, service, in, problems);
         service.checkSudo(request.sudo(), in, problems);
         serviceWarnings(request.service(), service, warnings);
-        checkDestination(request.dest(), in, problems, warnings);
+        if (!request.toBackupHost()) {
+            // A backup host's directory is checked from the database host by BackupHostPreflight.
+            checkDestination(request.dest(), in, problems, warnings);
+        }
         checkSessions(request.activeSessions(), in, problems, warnings);
         for (PreviousRun run : in.previousRuns()) {
             if (run.runnerAlive()) {

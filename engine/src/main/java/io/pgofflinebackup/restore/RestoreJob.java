@@ -3,6 +3,7 @@ package io.pgofflinebackup.restore;
 import io.pgofflinebackup.ErrorCode;
 import io.pgofflinebackup.JobFailure;
 import io.pgofflinebackup.backup.ActiveSessionPolicy;
+import io.pgofflinebackup.backup.Destination;
 import io.pgofflinebackup.backup.Problem;
 import io.pgofflinebackup.backup.ProgressListener;
 import io.pgofflinebackup.backup.RunnerInfo;
@@ -42,7 +43,10 @@ public final class RestoreJob {
     private static final Duration VERIFY_TIMEOUT = Duration.ofHours(12);
     private static final Duration INSPECT_TIMEOUT = Duration.ofMinutes(10);
 
-    private final RestoreRequest request;
+    /** The request; once a backup on a backup host is fetched, the same request naming the fetched copy. */
+    private RestoreRequest request;
+    /** The backup as the user named it (a fetched copy is not where it lives). */
+    private final String requestedBackup;
     private final Clock clock;
     private final JobLog log;
     private final AtomicBoolean abortRequested = new AtomicBoolean();
@@ -53,6 +57,8 @@ public final class RestoreJob {
 
     RestoreJob(RestoreRequest request, ProgressListener listener, Clock clock) {
         this.request = request;
+        this.requestedBackup = request.backupHost() == null ? request.backup()
+                : request.backupHost() + ":" + request.backup();
         this.clock = clock;
         this.log = new JobLog(listener, clock);
     }
@@ -65,45 +71,87 @@ public final class RestoreJob {
     /** The whole restore. Failures come back as a result, never as an exception. */
     public RestoreResult run() {
         String host = request.connection().target().host();
-        RunnerHandle handle = null;
-        RestorePlan plan = null;
         try {
             check();
             try (SshSession ssh = request.connection().connector(log::warn).connect()) {
                 log.info("connected to " + request.connection().target().display());
                 if (request.service().sudo()) {
-                    log.info("--sudo: " + SudoAccess.become(ssh, List.of(request.pgdata(), request.backup())));
+                    log.info("--sudo: " + SudoAccess.become(ssh, request.backupHost() == null
+                            ? List.of(request.pgdata(), request.backup()) : List.of(request.pgdata())));
                 }
-                plan = preflight(ssh);
-                host = plan.host();
-                String stamp = STAMP.format(clock.instant());
-                handle = prepare(ssh, stamp);
-                RunnerLauncher launcher = new RunnerLauncher(ssh);
-                byte[] logSoFar = log.text().getBytes(StandardCharsets.UTF_8);
-                long pid = launcher.launch(handle, List.of("restore.sh", "verify.sh"), params(plan, stamp),
-                        handle.logPaths().get(0), logSoFar, "restore");
-                log.info("restore runner started on " + plan.host() + " (pid " + pid + "); from here on it rolls "
-                        + "back by itself if anything fails");
-                log.runnerStarted(new RunnerInfo("restore", stamp, plan.host(), handle.runDir(), request.pgdata(),
-                        pid));
-                RunnerOutcome outcome = new RunnerMonitor(ssh, handle, pid, logSoFar.length, log,
-                        request.connection().reconnectTimeout(),
-                        request.service().startTimeout().plus(request.service().stopTimeout()).plusSeconds(120),
-                        abortRequested).follow();
-                removeScripts(ssh, handle);
-                return result(outcome, plan, stamp, handle, outcome.ok() ? movedAside(ssh, handle) : List.of());
+                String fetched = null;
+                boolean runnerEnded = true;
+                try {
+                    if (request.backupLocation() instanceof Destination.OnBackupHost onHost) {
+                        String staging = parentOf(request.pgdata()) + "/.pg-offline-backup-fetch."
+                                + STAMP.format(clock.instant());
+                        log.phase("fetch", "fetching the backup " + onHost.path() + " from the backup host "
+                                + onHost.login() + " into " + staging + " on the database host, while PostgreSQL keeps"
+                                + " running");
+                        // On a failure the fetch removes what it made itself; from here on the copy is ours.
+                        long bytes = BackupHostFetch.fetch(ssh, request, onHost, staging);
+                        fetched = staging;
+                        log.info("fetched " + io.pgofflinebackup.util.Bytes.human(bytes) + "; the restore runs from"
+                                + " that copy, which is removed afterwards (the backup host keeps the original)");
+                        request = request.withFetchedBackup(fetched);
+                    }
+                    runnerEnded = false;
+                    RestoreResult result = runOn(ssh);
+                    runnerEnded = true;
+                    return result;
+                } catch (JobFailure failure) {
+                    // A failure before the runner started, or the runner's own end: it no longer reads the copy.
+                    runnerEnded = runnerEnded || failure.code() != ErrorCode.CONNECTION_LOST
+                            && failure.code() != ErrorCode.RUNNER_DIED;
+                    throw failure;
+                } finally {
+                    if (fetched != null && runnerEnded) {
+                        BackupHostFetch.remove(ssh, fetched);
+                    } else if (fetched != null) {
+                        log.warn("the fetched copy " + fetched + " is left on the database host while the restore"
+                                + " runner may still read it; remove it once the restore has ended");
+                    }
+                }
             }
         } catch (JobFailure failure) {
-            int exit = handle == null ? 2 : failure.exitCode();
-            return new RestoreResult(false, host, request.backup(), request.pgdata(), null, null, false, 0,
+            host = planHost != null ? planHost : host;
+            int exit = lastHandle == null ? 2 : failure.exitCode();
+            return new RestoreResult(false, host, requestedBackup, request.pgdata(), null, null, false, 0,
                     failure.databaseRunning(), failure.code(), failure.getMessage(),
-                    handle == null ? null : handle.logPaths().get(0), log.warnings(), exit);
+                    lastHandle == null ? null : lastHandle.logPaths().get(0), log.warnings(), exit);
         } catch (IOException e) {
-            return new RestoreResult(false, host, request.backup(), request.pgdata(), null, null, false, 0, null,
-                    handle == null ? ErrorCode.CONNECTION_FAILED : ErrorCode.CONNECTION_LOST,
-                    "SSH failure: " + e.getMessage(), handle == null ? null : handle.logPaths().get(0),
-                    log.warnings(), handle == null ? 2 : 1);
+            return new RestoreResult(false, host, requestedBackup, request.pgdata(), null, null, false, 0, null,
+                    lastHandle == null ? ErrorCode.CONNECTION_FAILED : ErrorCode.CONNECTION_LOST,
+                    "SSH failure: " + e.getMessage(), lastHandle == null ? null : lastHandle.logPaths().get(0),
+                    log.warnings(), lastHandle == null ? 2 : 1);
         }
+    }
+
+    /** The handle of the started runner and the host's name, for the failure result. */
+    private RunnerHandle lastHandle;
+    private String planHost;
+
+    /** Pre-flight, then the runner, followed to its end. */
+    private RestoreResult runOn(SshSession ssh) throws JobFailure, IOException {
+        RestorePlan plan = preflight(ssh);
+        planHost = plan.host();
+        String stamp = STAMP.format(clock.instant());
+        RunnerHandle handle = prepare(ssh, stamp);
+        lastHandle = handle;
+        RunnerLauncher launcher = new RunnerLauncher(ssh);
+        byte[] logSoFar = log.text().getBytes(StandardCharsets.UTF_8);
+        long pid = launcher.launch(handle, List.of("restore.sh", "verify.sh"), params(plan, stamp),
+                handle.logPaths().get(0), logSoFar, "restore");
+        log.info("restore runner started on " + plan.host() + " (pid " + pid + "); from here on it rolls "
+                + "back by itself if anything fails");
+        log.runnerStarted(new RunnerInfo("restore", stamp, plan.host(), handle.runDir(), request.pgdata(),
+                pid));
+        RunnerOutcome outcome = new RunnerMonitor(ssh, handle, pid, logSoFar.length, log,
+                request.connection().reconnectTimeout(),
+                request.service().startTimeout().plus(request.service().stopTimeout()).plusSeconds(120),
+                abortRequested).follow();
+        removeScripts(ssh, handle);
+        return result(outcome, plan, stamp, handle, outcome.ok() ? movedAside(ssh, handle) : List.of());
     }
 
     private void check() throws JobFailure {
@@ -211,7 +259,7 @@ public final class RestoreJob {
         String logPath = handle.logPaths().get(0);
         if (outcome.ok()) {
             String aside = outcome.done().getOrDefault("moved_aside", "");
-            return new RestoreResult(true, plan.host(), request.backup(), request.pgdata(),
+            return new RestoreResult(true, plan.host(), requestedBackup, request.pgdata(),
                     aside.isEmpty() ? null : aside, null, false, outcome.doneNumber("downtime"), Boolean.TRUE, null,
                     null, logPath, log.warnings(), 0, moved);
         }
@@ -247,7 +295,7 @@ public final class RestoreJob {
                     + "data directory: ").append(request.pgdata()).append(" or ").append(request.pgdata())
                     .append(".pre-restore-").append(stamp).append("; log: ").append(logPath);
         }
-        return new RestoreResult(false, plan.host(), request.backup(), request.pgdata(), null, failedAt, rolledBack,
+        return new RestoreResult(false, plan.host(), requestedBackup, request.pgdata(), null, failedAt, rolledBack,
                 0, running, code, message.toString(), logPath, log.warnings(),
                 down ? 3 : code.outcome() == ErrorCode.Outcome.UNTOUCHED ? 2 : 1);
     }

@@ -18,9 +18,14 @@ import java.util.Objects;
  * @param walDir where to restore a WAL directory that was outside PGDATA instead of its original
  *               location, or null
  * @param keepConfig leave the configuration files outside PGDATA as they are on the host
+ * @param backupHost {@code [USER@]HOST[:PORT]} of the backup host that holds {@code backup} (made with
+ *                   --dest-host), fetched to the database host first; null when the backup is on the database host
+ * @param backupHostKnownHosts known_hosts file on the database host for the backup host's key, or null for ssh's
+ * @param backupHostIdentity private key file on the database host that the backup host accepts, or null for ssh's
  */
 public record RestoreRequest(ConnectionSettings connection, ServiceSettings service, String backup, String pgdata,
-        String confirm, Map<String, String> tablespaceMap, String walDir, boolean keepConfig) {
+        String confirm, Map<String, String> tablespaceMap, String walDir, boolean keepConfig, String backupHost,
+        String backupHostKnownHosts, String backupHostIdentity) {
 
     public RestoreRequest {
         Objects.requireNonNull(connection, "connection");
@@ -33,7 +38,23 @@ public record RestoreRequest(ConnectionSettings connection, ServiceSettings serv
     /** A restore of everything to where it was. */
     public RestoreRequest(ConnectionSettings connection, ServiceSettings service, String backup, String pgdata,
             String confirm) {
-        this(connection, service, backup, pgdata, confirm, Map.of(), null, false);
+        this(connection, service, backup, pgdata, confirm, Map.of(), null, false, null, null, null);
+    }
+
+    /** The same restore, from a backup on the database host (the copy fetched from the backup host). */
+    public RestoreRequest withFetchedBackup(String path) {
+        return new RestoreRequest(connection, service, path, pgdata, confirm, tablespaceMap, walDir, keepConfig, null,
+                null, null);
+    }
+
+    /** Where {@code backup} is: on the backup host {@code backupHost}, or on the database host. */
+    public io.pgofflinebackup.backup.Destination backupLocation() {
+        if (backupHost == null) {
+            return new io.pgofflinebackup.backup.Destination.OnDatabaseHost(backup);
+        }
+        return new io.pgofflinebackup.backup.Destination.OnBackupHost(
+                io.pgofflinebackup.backup.Destination.OnBackupHost.parseHost(backupHost, connection.target().user()),
+                backup);
     }
 
     public static Builder builder() {
@@ -65,6 +86,21 @@ public record RestoreRequest(ConnectionSettings connection, ServiceSettings serv
             ServiceSettings.absolutePath("--wal-dir", walDir);
             requireNotRoot("--wal-dir", walDir);
         }
+        if (backupHost != null) {
+            backupLocation();
+            if (backupHostKnownHosts != null) {
+                ServiceSettings.absolutePath("--backup-host-known-hosts", backupHostKnownHosts);
+                if (!backupHostKnownHosts.matches("[^\\s'\"]+")) {
+                    throw new IllegalArgumentException("--backup-host-known-hosts cannot hold spaces or quotes (ssh"
+                            + " would read several files): " + backupHostKnownHosts);
+                }
+            }
+            if (backupHostIdentity != null) {
+                ServiceSettings.absolutePath("--backup-host-identity", backupHostIdentity);
+            }
+        } else if (backupHostKnownHosts != null || backupHostIdentity != null) {
+            throw new IllegalArgumentException("--backup-host-known-hosts and --backup-host-identity go with --backup-host");
+        }
         service.validate();
     }
 
@@ -87,6 +123,9 @@ public record RestoreRequest(ConnectionSettings connection, ServiceSettings serv
         private final Map<String, String> tablespaceMap = new LinkedHashMap<>();
         private String walDir;
         private boolean keepConfig;
+        private String backupHost;
+        private String backupHostKnownHosts;
+        private String backupHostIdentity;
 
         @Override
         protected Builder self() {
@@ -124,9 +163,30 @@ public record RestoreRequest(ConnectionSettings connection, ServiceSettings serv
             return this;
         }
 
+        /** {@code [USER@]HOST[:PORT]} of the backup host that holds {@link #backup}. */
+        public Builder backupHost(String value) {
+            backupHost = value;
+            return this;
+        }
+
+        public Builder backupHostKnownHosts(String value) {
+            backupHostKnownHosts = value;
+            return this;
+        }
+
+        public Builder backupHostIdentity(String value) {
+            backupHostIdentity = value;
+            return this;
+        }
+
         public RestoreRequest build() {
             return new RestoreRequest(connection(), service(), backup, pgdata, confirm, tablespaceMap, walDir,
-                    keepConfig);
+                    keepConfig, blankToNull(backupHost), blankToNull(backupHostKnownHosts),
+                    blankToNull(backupHostIdentity));
+        }
+
+        private static String blankToNull(String value) {
+            return value == null || value.isBlank() ? null : value.strip();
         }
     }
 }

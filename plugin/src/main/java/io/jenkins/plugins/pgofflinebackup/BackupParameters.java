@@ -17,4 +17,19 @@ public interface BackupParameters extends ServiceParameters {
 
     /** Complete backups of the cluster to keep in the destination after a successful one; 0 keeps all. */
     int getKeep();
+
+    /** [USER@]HOST[:PORT] of a backup host that receives the copy (dest is a directory there); null for none. */
+    default String getDestHost() {
+        return null;
+    }
+
+    /** known_hosts file on the database host for the backup host's key; null for ssh's default. */
+    default String getDestHostKnownHosts() {
+        return null;
+    }
+
+    /** Private key file on the database host that the backup host accepts; null for ssh's default. */
+    default String getDestHostIdentity() {
+        return null;
+    }
 }

@@ -22,7 +22,8 @@ record BackupSpec(String host, int port, String credentialsId, String pgdata, St
         @CheckForNull String stopCommand, @CheckForNull String startCommand, @CheckForNull String dbUser,
         @CheckForNull String dbName, @CheckForNull String serverLog, @CheckForNull Duration connectTimeout,
         @CheckForNull Duration reconnectTimeout, @CheckForNull ServiceManager serviceManager,
-        boolean sudo, @CheckForNull SnapshotMode snapshot, boolean precopy, int keep) implements Serializable {
+        boolean sudo, @CheckForNull SnapshotMode snapshot, boolean precopy, int keep, @CheckForNull String destHost,
+        @CheckForNull String destHostKnownHosts, @CheckForNull String destHostIdentity) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -45,9 +46,23 @@ record BackupSpec(String host, int port, String credentialsId, String pgdata, St
         String snapshotProblem = Validation.snapshot(snapshot);
         parser.check(snapshotProblem);
         parser.check(Validation.keep(p.getKeep()));
+        String destHost = parser.text(p.getDestHost());
+        parser.check(Validation.destHost(destHost));
+        String knownHosts = parser.text(p.getDestHostKnownHosts());
+        String identity = parser.text(p.getDestHostIdentity());
+        parser.check(Validation.optionalPath("Backup host known_hosts", knownHosts));
+        parser.check(Validation.optionalPath("Backup host identity", identity));
         parser.throwIfAny();
         return of(connection, pgdata, dest, service, snapshot == null ? null : SnapshotMode.parse(snapshot),
-                p.isPrecopy(), p.getKeep());
+                p.isPrecopy(), p.getKeep()).withBackupHost(destHost, knownHosts, identity);
+    }
+
+    /** The same backup, pushed by the database host to a backup host ({@code dest} is then a directory there). */
+    BackupSpec withBackupHost(@CheckForNull String host, @CheckForNull String knownHosts,
+            @CheckForNull String identity) {
+        return new BackupSpec(this.host, port, credentialsId, pgdata, dest, pgBin, stopMode, stopTimeout, startTimeout,
+                activeSessions, maxDowntime, stopCommand, startCommand, dbUser, dbName, serverLog, connectTimeout,
+                reconnectTimeout, serviceManager, sudo, snapshot, precopy, keep, host, knownHosts, identity);
     }
 
     static BackupSpec of(Connection c, String pgdata, String dest, ServiceSpec s, @CheckForNull SnapshotMode snapshot,
@@ -55,7 +70,7 @@ record BackupSpec(String host, int port, String credentialsId, String pgdata, St
         return new BackupSpec(c.host(), c.port(), c.credentialsId(), pgdata, dest, s.pgBin(), s.stopMode(),
                 s.stopTimeout(), s.startTimeout(), s.activeSessions(), s.maxDowntime(), s.stopCommand(),
                 s.startCommand(), s.dbUser(), s.dbName(), s.serverLog(), c.connectTimeout(), c.reconnectTimeout(),
-                s.service(), s.sudo(), snapshot, precopy, keep);
+                s.service(), s.sudo(), snapshot, precopy, keep, null, null, null);
     }
 
     Connection connection() {
@@ -70,7 +85,8 @@ record BackupSpec(String host, int port, String credentialsId, String pgdata, St
     /** The engine request, built where the engine runs, with the secrets that never travel in a spec. */
     BackupRequest toRequest(String user, SshCredentials credentials, HostKeyPolicy hostKeyPolicy) {
         BackupRequest.Builder builder = connection().applyTo(BackupRequest.builder(), user, credentials, hostKeyPolicy);
-        builder = service().applyTo(builder).pgdata(pgdata).dest(dest).precopy(precopy).keep(keep);
+        builder = service().applyTo(builder).pgdata(pgdata).dest(dest).precopy(precopy).keep(keep)
+                .destHost(destHost).destHostKnownHosts(destHostKnownHosts).destHostIdentity(destHostIdentity);
         if (snapshot != null) {
             builder.snapshot(snapshot);
         }

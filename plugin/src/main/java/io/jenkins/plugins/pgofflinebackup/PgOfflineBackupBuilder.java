@@ -75,6 +75,9 @@ public final class PgOfflineBackupBuilder extends Builder implements SimpleBuild
     private String snapshot;
     private boolean precopy;
     private int keep;
+    private String destHost;
+    private String destHostKnownHosts;
+    private String destHostIdentity;
 
     @DataBoundConstructor
     public PgOfflineBackupBuilder(String host, String credentialsId, String pgdata, String dest) {
@@ -324,6 +327,37 @@ public final class PgOfflineBackupBuilder extends Builder implements SimpleBuild
     }
 
     @Override
+    public String getDestHost() {
+        return destHost;
+    }
+
+    /** [USER@]HOST[:PORT] of a backup host the database host pushes the copy to: see help-destHost.html. */
+    @DataBoundSetter
+    public void setDestHost(@CheckForNull String destHost) {
+        this.destHost = Text.blankToNull(destHost);
+    }
+
+    @Override
+    public String getDestHostKnownHosts() {
+        return destHostKnownHosts;
+    }
+
+    @DataBoundSetter
+    public void setDestHostKnownHosts(@CheckForNull String destHostKnownHosts) {
+        this.destHostKnownHosts = Text.blankToNull(destHostKnownHosts);
+    }
+
+    @Override
+    public String getDestHostIdentity() {
+        return destHostIdentity;
+    }
+
+    @DataBoundSetter
+    public void setDestHostIdentity(@CheckForNull String destHostIdentity) {
+        this.destHostIdentity = Text.blankToNull(destHostIdentity);
+    }
+
+    @Override
     public void perform(@NonNull Run<?, ?> run, @NonNull FilePath workspace, @NonNull EnvVars env,
             @NonNull Launcher launcher, @NonNull TaskListener listener) throws InterruptedException, IOException {
         BackupSpec spec;
@@ -503,6 +537,10 @@ public final class PgOfflineBackupBuilder extends Builder implements SimpleBuild
         @POST
         public FormValidation doCheckKeep(@AncestorInPath Item item, @QueryParameter int value) {
             return FormSupport.check(item, () -> Validation.keep(value));
+        }
+
+        public FormValidation doCheckDestHost(@AncestorInPath Item item, @QueryParameter String value) {
+            return FormSupport.check(item, () -> Validation.destHost(value));
         }
     }
 }

@@ -72,6 +72,9 @@ public final class PgOfflineBackupStep extends Step implements BackupParameters 
     private String snapshot;
     private boolean precopy;
     private int keep;
+    private String destHost;
+    private String destHostKnownHosts;
+    private String destHostIdentity;
 
     @DataBoundConstructor
     public PgOfflineBackupStep(String host, String credentialsId, String pgdata, String dest) {
@@ -321,6 +324,37 @@ public final class PgOfflineBackupStep extends Step implements BackupParameters 
     }
 
     @Override
+    public String getDestHost() {
+        return destHost;
+    }
+
+    /** [USER@]HOST[:PORT] of a backup host the database host pushes the copy to: see help-destHost.html. */
+    @DataBoundSetter
+    public void setDestHost(@CheckForNull String destHost) {
+        this.destHost = Text.blankToNull(destHost);
+    }
+
+    @Override
+    public String getDestHostKnownHosts() {
+        return destHostKnownHosts;
+    }
+
+    @DataBoundSetter
+    public void setDestHostKnownHosts(@CheckForNull String destHostKnownHosts) {
+        this.destHostKnownHosts = Text.blankToNull(destHostKnownHosts);
+    }
+
+    @Override
+    public String getDestHostIdentity() {
+        return destHostIdentity;
+    }
+
+    @DataBoundSetter
+    public void setDestHostIdentity(@CheckForNull String destHostIdentity) {
+        this.destHostIdentity = Text.blankToNull(destHostIdentity);
+    }
+
+    @Override
     public StepExecution start(StepContext context) throws Exception {
         try {
             return new PgOfflineBackupExecution(context, BackupSpec.of(this, UnaryOperator.identity()),
@@ -475,6 +509,10 @@ public final class PgOfflineBackupStep extends Step implements BackupParameters 
         @POST
         public FormValidation doCheckKeep(@AncestorInPath Item item, @QueryParameter int value) {
             return FormSupport.check(item, () -> Validation.keep(value));
+        }
+
+        public FormValidation doCheckDestHost(@AncestorInPath Item item, @QueryParameter String value) {
+            return FormSupport.check(item, () -> Validation.destHost(value));
         }
     }
 }

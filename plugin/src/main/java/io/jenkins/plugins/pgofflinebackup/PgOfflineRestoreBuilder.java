@@ -42,6 +42,9 @@ public final class PgOfflineRestoreBuilder extends Builder implements SimpleBuil
     private final String confirm;
     @CheckForNull
     private String backupJob;
+    private String backupHost;
+    private String backupHostKnownHosts;
+    private String backupHostIdentity;
     private int port = 22;
     @CheckForNull
     private HostKeyVerification hostKeyVerification;
@@ -122,6 +125,37 @@ public final class PgOfflineRestoreBuilder extends Builder implements SimpleBuil
     @DataBoundSetter
     public void setBackupJob(@CheckForNull String backupJob) {
         this.backupJob = Text.blankToNull(backupJob);
+    }
+
+    @Override
+    public String getBackupHost() {
+        return backupHost;
+    }
+
+    /** [USER@]HOST[:PORT] of the backup host that holds the backup (made with destHost): see help-backupHost.html. */
+    @DataBoundSetter
+    public void setBackupHost(@CheckForNull String backupHost) {
+        this.backupHost = Text.blankToNull(backupHost);
+    }
+
+    @Override
+    public String getBackupHostKnownHosts() {
+        return backupHostKnownHosts;
+    }
+
+    @DataBoundSetter
+    public void setBackupHostKnownHosts(@CheckForNull String backupHostKnownHosts) {
+        this.backupHostKnownHosts = Text.blankToNull(backupHostKnownHosts);
+    }
+
+    @Override
+    public String getBackupHostIdentity() {
+        return backupHostIdentity;
+    }
+
+    @DataBoundSetter
+    public void setBackupHostIdentity(@CheckForNull String backupHostIdentity) {
+        this.backupHostIdentity = Text.blankToNull(backupHostIdentity);
     }
 
     @Override

@@ -18,4 +18,19 @@ public interface RestoreParameters extends ServiceParameters {
 
     /** Must repeat PGDATA exactly: the guard against restoring onto the wrong cluster. */
     String getConfirm();
+
+    /** [USER@]HOST[:PORT] of the backup host that holds the backup; null when it is on the database host. */
+    default String getBackupHost() {
+        return null;
+    }
+
+    /** known_hosts file on the database host for the backup host's key; null for ssh's default. */
+    default String getBackupHostKnownHosts() {
+        return null;
+    }
+
+    /** Private key file on the database host that the backup host accepts; null for ssh's default. */
+    default String getBackupHostIdentity() {
+        return null;
+    }
 }

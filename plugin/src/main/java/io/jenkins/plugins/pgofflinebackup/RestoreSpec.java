@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * step resolves the id to the recorded path ({@link #withBackupPath}) before anything is contacted.
  */
 record RestoreSpec(Connection connection, ServiceSpec service, String backup, @CheckForNull String backupJob,
-        String pgdata, String confirm) implements Serializable {
+        String pgdata, String confirm, @CheckForNull String backupHost, @CheckForNull String backupHostKnownHosts,
+        @CheckForNull String backupHostIdentity) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -42,13 +43,21 @@ record RestoreSpec(Connection connection, ServiceSpec service, String backup, @C
         parser.check(Validation.oneLine(Messages.Field_backupJob(), backupJob));
         parser.check(backupProblem(backup, backupJob, pgdata));
         ServiceSpec service = parser.service(p);
+        String backupHost = parser.text(p.getBackupHost());
+        String knownHosts = parser.text(p.getBackupHostKnownHosts());
+        String identity = parser.text(p.getBackupHostIdentity());
+        parser.check(Validation.destHost(backupHost));
+        parser.check(Validation.optionalPath("Backup host known_hosts", knownHosts));
+        parser.check(Validation.optionalPath("Backup host identity", identity));
         parser.throwIfAny();
-        return new RestoreSpec(connection, service, backup, backupJob, pgdata, confirm);
+        return new RestoreSpec(connection, service, backup, backupJob, pgdata, confirm, backupHost, knownHosts,
+                identity);
     }
 
     /** The same restore, from the directory a recorded backup id resolved to. */
     RestoreSpec withBackupPath(String path) {
-        return new RestoreSpec(connection, service, path, backupJob, pgdata, confirm);
+        return new RestoreSpec(connection, service, path, backupJob, pgdata, confirm, backupHost, backupHostKnownHosts,
+                backupHostIdentity);
     }
 
     /** Whether {@link #backup()} is still an id to look up in {@link #backupJob()}'s records. */
@@ -59,7 +68,8 @@ record RestoreSpec(Connection connection, ServiceSpec service, String backup, @C
     /** The engine request, built where the engine runs, with the secrets that never travel in a spec. */
     RestoreRequest toRequest(String user, SshCredentials credentials, HostKeyPolicy hostKeyPolicy) {
         RestoreRequest.Builder builder = connection.applyTo(RestoreRequest.builder(), user, credentials, hostKeyPolicy);
-        return service.applyTo(builder).backup(backup).pgdata(pgdata).confirm(confirm).build();
+        return service.applyTo(builder).backup(backup).pgdata(pgdata).confirm(confirm).backupHost(backupHost)
+                .backupHostKnownHosts(backupHostKnownHosts).backupHostIdentity(backupHostIdentity).build();
     }
 
     String host() {

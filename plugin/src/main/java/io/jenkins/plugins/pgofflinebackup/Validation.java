@@ -93,6 +93,20 @@ final class Validation {
         return path.startsWith("/") ? null : Messages.Validation_absolute(field, path);
     }
 
+    /** A problem with a backup host spec ([USER@]HOST[:PORT]), or null; empty means none. */
+    @CheckForNull
+    static String destHost(@CheckForNull String value) {
+        if (Text.blankToNull(value) == null) {
+            return null;
+        }
+        try {
+            io.pgofflinebackup.backup.Destination.OnBackupHost.parseHost(value, "user");
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    }
+
     /** The destination must not be the data directory or inside it: the copy would copy itself. */
     @CheckForNull
     static String dest(@CheckForNull String dest, @CheckForNull String pgdata) {

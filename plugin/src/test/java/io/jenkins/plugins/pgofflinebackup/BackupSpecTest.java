@@ -118,6 +118,28 @@ class BackupSpecTest {
     }
 
     @Test
+    void aBackupHostReachesTheEngineAndAWrongOneIsRefused() {
+        PgOfflineBackupStep step = new PgOfflineBackupStep("db1", "id", "/data", "/srv/backups");
+        step.setDestHost("backup@vault1:2222");
+        step.setDestHostKnownHosts("/var/lib/postgresql/.ssh/vault_known_hosts");
+        step.setDestHostIdentity("/var/lib/postgresql/.ssh/id_vault");
+        BackupRequest request = BackupSpec.of(step, UnaryOperator.identity()).toRequest("postgres", KEY, POLICY);
+        request.validate();
+        io.pgofflinebackup.backup.Destination.OnBackupHost to =
+                (io.pgofflinebackup.backup.Destination.OnBackupHost) request.destination();
+        assertEquals("backup@vault1", to.login());
+        assertEquals(2222, to.host().port());
+        assertEquals("/srv/backups", to.path());
+        assertEquals("/var/lib/postgresql/.ssh/vault_known_hosts", request.destHostKnownHosts());
+        assertEquals("/var/lib/postgresql/.ssh/id_vault", request.destHostIdentity());
+
+        step.setDestHost("-oProxyCommand=touch /tmp/x");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BackupSpec.of(step, UnaryOperator.identity()));
+        assertTrue(e.getMessage().contains("[USER@]HOST[:PORT]"), e.getMessage());
+    }
+
+    @Test
     void blankFormFieldsMeanDefaults() {
         PgOfflineBackupStep step = new PgOfflineBackupStep(" db1 ", "id", "/data", "/backup");
         step.setMaxDowntime("  ");

@@ -54,7 +54,7 @@ class FieldParityTest {
         assertEquals(Set.of("host", "credentialsId", "pgdata", "dest", "port", "hostKeyVerification", "stopMode",
                 "stopTimeout", "startTimeout", "activeSessions", "maxDowntime", "stopCommand", "startCommand", "dbUser",
                 "dbName", "pgBin", "serverLog", "service", "sudo", "connectTimeout", "reconnectTimeout", "snapshot",
-                "precopy", "keep"), step);
+                "precopy", "keep", "destHost", "destHostKnownHosts", "destHostIdentity"), step);
     }
 
     @Test
@@ -64,9 +64,10 @@ class FieldParityTest {
         assertEquals(Set.of("host", "credentialsId", "backup", "backupJob", "pgdata", "confirm", "port",
                 "hostKeyVerification", "stopMode", "stopTimeout", "startTimeout", "activeSessions", "maxDowntime",
                 "stopCommand", "startCommand", "dbUser", "dbName", "pgBin", "serverLog", "service", "sudo", "connectTimeout",
-                "reconnectTimeout"), step);
+                "reconnectTimeout", "backupHost", "backupHostKnownHosts", "backupHostIdentity"), step);
         Set<String> shared = new TreeSet<>(fields(PgOfflineBackupStep.class));
-        shared.removeAll(Set.of("dest", "snapshot", "precopy", "keep"));
+        shared.removeAll(Set.of("dest", "snapshot", "precopy", "keep", "destHost", "destHostKnownHosts",
+                "destHostIdentity"));
         assertTrue(step.containsAll(shared), "the restore lacks a service field of the backup: " + shared);
     }
 

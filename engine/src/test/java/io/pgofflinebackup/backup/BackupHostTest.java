@@ -1,0 +1,269 @@
+package io.pgofflinebackup.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgofflinebackup.ErrorCode;
+import io.pgofflinebackup.restore.RestoreResult;
+import io.pgofflinebackup.ssh.SshSession;
+import io.pgofflinebackup.testing.PgCluster;
+import io.pgofflinebackup.testing.ProcessRunner;
+import io.pgofflinebackup.testing.SshServer;
+import io.pgofflinebackup.testing.TestUser;
+import io.pgofflinebackup.verify.BackupVerifier;
+import io.pgofflinebackup.verify.VerifyReport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * --dest-host: the database host (sshd on 127.0.0.1) pushes the backup with rsync over ssh to a
+ * backup host (a second sshd on 127.0.0.2 with its own directory), which seals it; a restore fetches
+ * it back. The database host's user reaches the backup host with its own key and known_hosts.
+ */
+class BackupHostTest {
+    private static final String STATE = "SELECT count(*), sum(abalance), (SELECT count(*) FROM notes) FROM pgbench_accounts";
+    // Names that break a shell that pastes them: a command substitution, backquotes, quotes, spaces.
+    private static final String HOSTILE = "it's $(touch pwned-dh) `touch pwned-bq` \"backups\" -x";
+
+    private static RealHostSupport host;
+    private static SshServer backupHost;
+    private static Access access;
+
+    /** What the database host's user uses to reach a backup host: a key it owns and a known_hosts. */
+    record Access(String spec, Path identity, Path knownHosts) {
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        host = new RealHostSupport();
+        backupHost = SshServer.start(host.user, "127.0.0.2");
+        access = accessTo(backupHost);
+    }
+
+    @AfterAll
+    static void stop() {
+        try {
+            backupHost.close();
+        } finally {
+            host.close();
+        }
+    }
+
+    static Access accessTo(SshServer server) throws Exception {
+        Path keys = TestUser.newWorkDir("bhkeys");
+        Files.copy(server.clientKey(), keys.resolve("id"));
+        Files.copy(server.knownHostsFile(), keys.resolve("known_hosts"));
+        host.user.chownToUser(keys);
+        Files.setPosixFilePermissions(keys.resolve("id"), PosixFilePermissions.fromString("rw-------"));
+        return new Access(host.user.name() + "@" + server.host() + ":" + server.port(), keys.resolve("id"),
+                keys.resolve("known_hosts"));
+    }
+
+    /** A directory "on the backup host", with a hostile name. */
+    private static Path backupDir() throws Exception {
+        Path root = TestUser.newWorkDir("bhdest");
+        Path dir = Files.createDirectory(root.resolve(HOSTILE));
+        host.user.chownToUser(root);
+        return dir;
+    }
+
+    private static BackupRequest.Builder request(PgCluster cluster, Path dest, Access to) {
+        return host.request(cluster, dest).destHost(to.spec()).destHostIdentity(to.identity().toString())
+                .destHostKnownHosts(to.knownHosts().toString());
+    }
+
+    @Test
+    void backupOnTheBackupHostIsSealedVerifiedLinkedAndRestores() throws Exception {
+        PgCluster cluster = host.cluster();
+        cluster.query("CREATE TABLE notes (id int PRIMARY KEY, body text); INSERT INTO notes SELECT g, md5(g::text)"
+                + " FROM generate_series(1, 500) g");
+        Path dest = backupDir();
+        String first = cluster.query(STATE);
+
+        BackupResult r1 = RealHostSupport.backup(request(cluster, dest, access).build());
+        assertThat(r1.ok()).as(String.valueOf(r1.errorMessage())).isTrue();
+        Path b1 = dest.resolve(r1.backupId());
+        assertThat(r1.backupPath()).isEqualTo(b1.toString());
+        assertThat(b1.resolve("manifest.json")).isRegularFile();
+        assertThat(b1.resolve("backup_manifest")).isRegularFile();
+        assertThat(Files.readString(b1.resolve("backup.log"))).contains("renaming to");
+        assertThat(RealHostSupport.entries(dest)).containsExactly(r1.backupId());
+        JsonNode manifest = new ObjectMapper().readTree(b1.resolve("manifest.json").toFile());
+        // Not run where the copy is not: said so, never "passed".
+        assertThat(manifest.path("verification").path("pgVerifybackup").asText()).isEqualTo("skipped");
+        assertThat(r1.databaseRunning()).isTrue();
+        // Nothing of the run is left on the database host once it succeeded.
+        assertThat(host.user.home().resolve(".pg-offline-backup/runs/" + r1.backupId())).doesNotExist();
+
+        // Our checksums, and PostgreSQL's own backup_manifest (WAL range included), check out on the copy.
+        VerifyReport report = verify(cluster, b1);
+        assertThat(report.problems()).isEmpty();
+        Path safeName = TestUser.newWorkDir("bhsafe").resolve("b1");
+        Files.createSymbolicLink(safeName, b1);
+        host.user.runAs(List.of(cluster.binDir().resolve("pg_verifybackup").toString(), "-m",
+                safeName.resolve("backup_manifest").toString(), safeName.resolve("data").toString()),
+                Duration.ofMinutes(2)).orThrow();
+
+        // A second generation hard-links what did not change to the first, on the backup host.
+        cluster.query("INSERT INTO notes SELECT g, 'second' FROM generate_series(1001, 1200) g;"
+                + " UPDATE pgbench_accounts SET abalance = abalance + 7 WHERE aid <= 10");
+        String second = cluster.query(STATE);
+        BackupResult r2 = RealHostSupport.backup(request(cluster, dest, access).build());
+        assertThat(r2.ok()).as(String.valueOf(r2.errorMessage())).isTrue();
+        Path b2 = dest.resolve(r2.backupId());
+        JsonNode method = new ObjectMapper().readTree(b2.resolve("manifest.json").toFile()).path("method");
+        assertThat(method.path("linkedFrom").asText()).isEqualTo(r1.backupId());
+        assertThat(Files.getAttribute(b2.resolve("data/PG_VERSION"), "unix:ino"))
+                .isEqualTo(Files.getAttribute(b1.resolve("data/PG_VERSION"), "unix:ino"));
+        assertThat(verify(cluster, b2).problems()).isEmpty();
+        assertThat(verify(cluster, b1).problems()).isEmpty();
+        assertThat(first).isNotEqualTo(second);
+
+        // Restore the second from the backup host onto the live cluster, which changed since.
+        cluster.query("DELETE FROM notes; UPDATE pgbench_accounts SET abalance = 0");
+        RestoreResult restored = RealHostSupport.restore(host.restoreRequest(cluster, b2.toString())
+                .backupHost(access.spec()).backupHostIdentity(access.identity().toString())
+                .backupHostKnownHosts(access.knownHosts().toString()).build());
+        assertThat(restored.ok()).as(String.valueOf(restored.errorMessage())).isTrue();
+        assertThat(cluster.query(STATE)).isEqualTo(second);
+        // The fetched copy is gone from the database host; the backup host keeps the original.
+        try (var siblings = Files.list(cluster.pgdata().getParent())) {
+            assertThat(siblings.map(p -> p.getFileName().toString()))
+                    .noneMatch(name -> name.startsWith(".pg-offline-backup-fetch."));
+        }
+        assertThat(verify(cluster, b2).problems()).isEmpty();
+
+        // The hostile name was never executed, on either side.
+        for (Path dir : List.of(host.user.home(), dest.getParent(), dest, Path.of("/tmp"))) {
+            assertThat(dir.resolve("pwned-dh")).doesNotExist();
+            assertThat(dir.resolve("pwned-bq")).doesNotExist();
+        }
+    }
+
+    @Test
+    void keepRemovesTheOldestBackupsOnTheBackupHost() throws Exception {
+        PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(0));
+        Path dest = backupDir();
+        BackupResult a1 = RealHostSupport.backup(request(cluster, dest, access).keep(2).build());
+        BackupResult a2 = RealHostSupport.backup(request(cluster, dest, access).keep(2).build());
+        Path foreign = Files.createDirectories(dest.resolve("20200101T000000Z"));
+        host.user.chownToUser(foreign);
+        BackupResult a3 = RealHostSupport.backup(request(cluster, dest, access).keep(2).build());
+        assertThat(List.of(a1.ok(), a2.ok(), a3.ok())).containsOnly(true);
+        assertThat(a3.removedBackups()).containsExactly(a1.backupId());
+        assertThat(RealHostSupport.entries(dest)).containsExactlyInAnyOrder(a2.backupId(), a3.backupId(),
+                "20200101T000000Z");
+        assertThat(verify(cluster, dest.resolve(a3.backupId())).problems()).isEmpty();
+    }
+
+    @Test
+    void postgresqlRunsAgainWhenTheBackupHostGoesAwayMidCopy() throws Exception {
+        // Big enough that the copy takes a while: the backup host goes away in the middle of it.
+        PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(15));
+        long pidBefore = cluster.postmasterPid();
+        SshServer doomed = SshServer.start(host.user, "127.0.0.2");
+        try {
+            Access to = accessTo(doomed);
+            Path dest = backupDir();
+            CompletableFuture<BackupResult> backup = CompletableFuture.supplyAsync(() ->
+                    RealHostSupport.backup(request(cluster, dest, to).snapshot(SnapshotMode.NONE).build()));
+            // The moment the copy of the data directory begins, the backup host goes away: its sshd
+            // and every session it serves are killed.
+            awaitCopyInto(dest, backup);
+            doomed.killSessions();
+            doomed.close();
+
+            BackupResult result = backup.get(3, TimeUnit.MINUTES);
+            assertThat(result.ok()).isFalse();
+            assertThat(result.errorCode()).as(result.errorMessage()).isEqualTo(ErrorCode.COPY_FAILED);
+            assertThat(result.databaseRunning()).isTrue();
+            assertThat(cluster.isRunning()).isTrue();
+            assertThat(cluster.postmasterPid()).isNotEqualTo(pidBefore);
+            assertThat(cluster.query("SELECT count(*) > 0 FROM pgbench_accounts")).isEqualTo("t");
+            // What reached the backup host is a .partial, never taken for a backup.
+            assertThat(RealHostSupport.entries(dest)).allMatch(name -> name.endsWith(".partial"));
+        } finally {
+            doomed.close();
+        }
+    }
+
+    private static void awaitCopyInto(Path dest, CompletableFuture<BackupResult> backup) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (System.nanoTime() < deadline) {
+            if (backup.isDone()) {
+                throw new AssertionError("the backup ended before its copy was seen: " + backup.get());
+            }
+            try (var entries = Files.list(dest)) {
+                if (entries.anyMatch(p -> p.getFileName().toString().endsWith(".partial")
+                        && Files.isDirectory(p.resolve("data/base")))) {
+                    return;
+                }
+            }
+            Thread.sleep(2);
+        }
+        throw new AssertionError("no copy into " + dest + " began");
+    }
+
+    @Test
+    void preflightRefusesWhatWouldFailWhilePostgresqlStillRuns() throws Exception {
+        PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(0));
+        long pid = cluster.postmasterPid();
+        Path dest = backupDir();
+
+        Path emptyKnownHosts = TestUser.newWorkDir("bhnokh").resolve("known_hosts");
+        Files.writeString(emptyKnownHosts, "");
+        host.user.chownToUser(emptyKnownHosts);
+        Access unknownKey = new Access(access.spec(), access.identity(), emptyKnownHosts);
+        assertRefused(request(cluster, dest, unknownKey).build(), ErrorCode.DEST_HOST_KEY_UNKNOWN, "known_hosts");
+
+        Path stranger = TestUser.newWorkDir("bhstranger").resolve("id");
+        ProcessRunner.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", stranger.toString()),
+                Duration.ofSeconds(30)).orThrow();
+        host.user.chownToUser(stranger.getParent());
+        Access untrusted = new Access(access.spec(), stranger, access.knownHosts());
+        assertRefused(request(cluster, dest, untrusted).build(), ErrorCode.DEST_HOST_AUTH_FAILED, "authorized_keys");
+
+        assertRefused(request(cluster, dest.resolve("missing"), access).build(), ErrorCode.DEST_NOT_USABLE,
+                "does not exist");
+
+        Path small = Files.createDirectory(dest.resolve("small"));
+        ProcessRunner.run(List.of("mount", "-t", "tmpfs", "-o", "size=1m,mode=0755,uid=" + host.user.uid(), "tmpfs",
+                small.toString()), Duration.ofSeconds(30)).orThrow();
+        try {
+            assertRefused(request(cluster, small, access).build(), ErrorCode.NO_SPACE, "not enough space");
+        } finally {
+            ProcessRunner.run(List.of("umount", small.toString()), Duration.ofSeconds(30)).orThrow();
+        }
+
+        BackupResult precopy = RealHostSupport.backup(request(cluster, dest, access).precopy(true).build());
+        assertThat(precopy.errorCode()).isEqualTo(ErrorCode.BAD_INPUT);
+
+        assertThat(cluster.postmasterPid()).isEqualTo(pid);
+        assertThat(RealHostSupport.entries(dest)).containsExactly("small");
+    }
+
+    private static void assertRefused(BackupRequest request, ErrorCode code, String says) {
+        BackupResult result = RealHostSupport.backup(request);
+        assertThat(result.ok()).isFalse();
+        assertThat(result.errorCode()).as(result.errorMessage()).isEqualTo(code);
+        assertThat(result.errorMessage()).contains(says).contains("Nothing was changed");
+        assertThat(code.outcome()).isEqualTo(ErrorCode.Outcome.UNTOUCHED);
+    }
+
+    private static VerifyReport verify(PgCluster cluster, Path backup) throws Exception {
+        try (SshSession ssh = host.request(cluster, backup.getParent()).build().connection().connector(w -> { })
+                .connect()) {
+            return new BackupVerifier(ssh, Duration.ofMinutes(5)).verify(backup.toString(),
+                    BackupVerifier.Mode.CHECKSUMS, null, cluster.binDir().toString());
+        }
+    }
+}
