@@ -6,17 +6,20 @@ import io.pgofflinebackup.ToolVersion;
 import io.pgofflinebackup.postgres.ClusterInspection;
 import io.pgofflinebackup.postgres.ClusterInspector;
 import io.pgofflinebackup.postgres.PreviousRun;
+import io.pgofflinebackup.pull.PullReceiver;
 import io.pgofflinebackup.runner.JobLog;
 import io.pgofflinebackup.runner.RunnerLauncher;
 import io.pgofflinebackup.runner.RunnerMonitor;
 import io.pgofflinebackup.runner.RunnerOutcome;
 import io.pgofflinebackup.runner.RunnerParams;
+import io.pgofflinebackup.ssh.ExecResult;
 import io.pgofflinebackup.ssh.ShellQuote;
 import io.pgofflinebackup.ssh.SshSession;
 import io.pgofflinebackup.util.Bytes;
 import io.pgofflinebackup.util.Durations;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -29,11 +32,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class BackupJob {
     private static final Duration INSPECT_TIMEOUT = Duration.ofMinutes(10);
+    /**
+     * How long the runner waits for a --pull-to client whose connection is gone before it gives up
+     * and starts PostgreSQL again: a lost connection ends the pull anyway, so waiting longer only
+     * lengthens the downtime.
+     */
+    private static final int PULL_GRACE_SECONDS = 10;
 
     private final BackupRequest request;
     private final Clock clock;
     private final JobLog log;
     private final AtomicBoolean abortRequested = new AtomicBoolean();
+    /** Where the runner's directories go on the host: --dest, or for --pull-to a directory in the SSH user's home. */
+    private String remoteDest;
 
     public BackupJob(BackupRequest request, ProgressListener listener) {
         this(request, listener, Clock.systemUTC());
@@ -66,6 +77,7 @@ public final class BackupJob {
     public BackupPlan plan() throws JobFailure {
         validate();
         try (SshSession ssh = connect()) {
+            remoteDest = remoteDest(ssh);
             return inspect(ssh);
         }
     }
@@ -78,6 +90,7 @@ public final class BackupJob {
             validate();
             try (SshSession ssh = connect()) {
                 long connectStart = clock.millis();
+                remoteDest = remoteDest(ssh);
                 BackupPlan plan = inspect(ssh);
                 long inspectEnd = clock.millis();
                 host = plan.host();
@@ -85,9 +98,12 @@ public final class BackupJob {
                 failOnProblems(plan);
                 reportPreviousRuns(ssh, plan);
                 RunnerLauncher launcher = new RunnerLauncher(ssh);
+                if (request.destination() instanceof Destination.PulledTo pulled) {
+                    return runPull(ssh, plan, launcher, pulled.localDir(), connectStart, inspectEnd);
+                }
                 run = BackupRunPreparer.prepare(ssh, plan.dest(), clock);
                 log.info("backup id " + run.id() + ", copying into " + run.partialDir());
-                RunnerParams params = params(plan, run, connectStart, inspectEnd);
+                RunnerParams params = params(plan, run.id(), run.partialDir(), run.finalDir(), connectStart, inspectEnd);
                 byte[] logSoFar = log.text().getBytes(StandardCharsets.UTF_8);
                 long pid = launcher.launch(run.handle(), List.of("runner.sh"), params, run.partialLog(), logSoFar,
                         "backup");
@@ -132,6 +148,88 @@ public final class BackupJob {
                 null, null, log.warnings(), wasRunning, outcome.done().getOrDefault("pg_verifybackup", "unknown"),
                 outcome.done().getOrDefault("pg_checksums", "unknown"), outcome.done().getOrDefault("method", "unknown"),
                 removed(outcome.done().getOrDefault("removed", "")));
+    }
+
+    /**
+     * A --pull-to run: claims the id on the host (its run directory) and here (the partial
+     * directory), starts the runner, pulls the areas in another thread while following the runner;
+     * once the runner has verified the pulled copy against the still source and recorded it, fetches
+     * the manifests and the log into the local partial directory and only then gives it its final name.
+     */
+    private BackupResult runPull(SshSession ssh, BackupPlan plan, RunnerLauncher launcher, Path localDir,
+            long connectStart, long inspectEnd) throws JobFailure, IOException {
+        PulledBackup.Run run = PulledBackup.claimRemote(ssh, plan.dest(), clock);
+        Path localPartial = PulledBackup.claim(localDir, run.id());
+        log.info("backup id " + run.id() + ", pulling into " + localPartial + " on this machine");
+        RunnerParams params = params(plan, run.id(), run.stageDir(), localDir.resolve(run.id()).toString(),
+                connectStart, inspectEnd);
+        byte[] logSoFar = log.text().getBytes(StandardCharsets.UTF_8);
+        long pid = launcher.launch(run.handle(), List.of("runner.sh", "pull.sh"), params, run.log(), logSoFar, "backup");
+        log.info("runner started on " + plan.host() + " (pid " + pid + "); it restarts PostgreSQL by itself"
+                + " if anything fails from here on, this side dying included");
+        log.runnerStarted(new RunnerInfo("backup", run.id(), plan.host(), run.runDir(), localPartial.toString(), pid));
+        PullReceiver receiver = new PullReceiver(ssh, run.runDir(), localPartial, log::info);
+        Thread puller = new Thread(receiver, "pg-offline-backup-pull-" + run.id());
+        puller.setDaemon(true);
+        puller.start();
+        RunnerOutcome outcome;
+        try {
+            RunnerMonitor monitor = new RunnerMonitor(ssh, run.handle(), pid, logSoFar.length, log,
+                    request.reconnectTimeout(), request.startTimeout().plus(request.stopTimeout()).plusSeconds(60),
+                    abortRequested);
+            outcome = monitor.follow();
+        } finally {
+            receiver.stop();
+        }
+        try {
+            puller.join(Duration.ofSeconds(30).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        boolean wasRunning = plan.running();
+        if (!outcome.ok()) {
+            JobFailure failure = runnerFailure(outcome, wasRunning, run.runDir());
+            String why = receiver.failure() == null ? "" : " (on this side: " + receiver.failure().getMessage() + ")";
+            throw new JobFailure(failure.code(), failure.getMessage() + why + ". What was pulled stays in "
+                    + localPartial + ", which is never taken for a backup", failure.databaseRunning(), null);
+        }
+        if (!receiver.done()) {
+            throw new JobFailure(ErrorCode.RUNNER_ERROR, "the runner ended well but this side never completed the pull",
+                    null, null);
+        }
+        Path sealed = PulledBackup.seal(ssh, run, localPartial);
+        log.info("pulled backup complete and sealed: " + sealed);
+        launcher.cleanUp(run.handle());
+        Boolean running = "running".equals(outcome.dbState()) ? Boolean.TRUE : wasRunning ? null : Boolean.FALSE;
+        return new BackupResult(true, plan.host(), run.id(), sealed.toString(), sealed.resolve("manifest.json").toString(),
+                sealed.resolve("backup.log").toString(), outcome.doneNumber("files"), outcome.doneNumber("bytes"),
+                outcome.doneNumber("downtime"), running, null, null, log.warnings(), wasRunning,
+                outcome.done().getOrDefault("pg_verifybackup", "unknown"),
+                outcome.done().getOrDefault("pg_checksums", "unknown"), outcome.done().getOrDefault("method", "unknown"),
+                List.of());
+    }
+
+    /**
+     * The directory on the host for the runner's own directories: --dest, or for --pull-to
+     * {@code ~/.pg-offline-backup/runs} of the SSH user (mode 0700, created if missing).
+     */
+    private String remoteDest(SshSession ssh) throws JobFailure {
+        if (!request.pulled()) {
+            return request.dest();
+        }
+        try {
+            ExecResult result = ssh.exec("umask 077 && mkdir -p \"$HOME/.pg-offline-backup/runs\" && chmod 700"
+                    + " \"$HOME/.pg-offline-backup\" \"$HOME/.pg-offline-backup/runs\" && cd \"$HOME/.pg-offline-backup/runs\""
+                    + " && pwd -P", null, Duration.ofSeconds(60));
+            String dir = result.stdout().strip();
+            if (!result.ok() || !dir.startsWith("/") || dir.contains("\n")) {
+                throw new JobFailure(ErrorCode.DEST_NOT_USABLE, "cannot create the run directory"
+                        + " ~/.pg-offline-backup/runs on the host: " + result.firstErrorLine());
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new JobFailure(ErrorCode.CONNECTION_FAILED, "SSH failure: " + e.getMessage(), e);
+        }
     }
 
     /** The ids --keep removed, as the runner lists them: comma-separated, "-" for none. */
@@ -239,7 +337,8 @@ public final class BackupJob {
     }
 
     private ClusterInspection runInspection(SshSession ssh) throws JobFailure {
-        return new ClusterInspector(ssh, INSPECT_TIMEOUT).withSudo(request.sudo()).inspect(request.pgdata(), request.dest(),
+        return new ClusterInspector(ssh, INSPECT_TIMEOUT).withSudo(request.sudo()).inspect(request.pgdata(),
+                remoteDest == null ? request.dest() : remoteDest,
                 request.pgBin() == null ? "" : request.pgBin(), request.dbUser() == null ? "" : request.dbUser(),
                 request.dbName(), "", List.of(), request.snapshot() != SnapshotMode.NONE);
     }
@@ -254,7 +353,10 @@ public final class BackupJob {
                 + "; " + plan.files() + " files, " + Bytes.human(plan.bytes()));
         log.info("service: " + plan.service().describe());
         log.info("method: " + plan.copyMethod());
-        if (plan.dest() != null && !plan.dest().isEmpty()) {
+        if (request.destination() instanceof Destination.PulledTo pulled) {
+            log.info("destination " + pulled.localDir() + " on this machine (--pull-to); the runner's files on the"
+                    + " host go to " + plan.dest());
+        } else if (plan.dest() != null && !plan.dest().isEmpty()) {
             log.info("destination " + plan.dest() + ": " + Bytes.human(plan.destFreeBytes()) + " free, "
                     + Bytes.human(plan.requiredBytes()) + " needed");
         }
@@ -308,13 +410,14 @@ public final class BackupJob {
         }
     }
 
-    private RunnerParams params(BackupPlan plan, RemoteRun run, long connectStart, long inspectEnd) {
+    private RunnerParams params(BackupPlan plan, String id, String partial, String finalDir, long connectStart,
+            long inspectEnd) {
         return request.service().addTo(new RunnerParams(), plan.pgdata(), plan.pgBin(), plan.running(),
                         plan.running() && plan.sessionsKnown() ? plan.dbUser() : "")
                 .putAll(plan.service().addTo(new RunnerParams(), request.sudo()))
-                .put("id", run.id())
-                .put("partial", run.partialDir())
-                .put("final", run.finalDir())
+                .put("id", id)
+                .put("partial", partial)
+                .put("final", finalDir)
                 .put("dest", plan.dest())
                 .put("tool_version", ToolVersion.get())
                 .put("ssh_host", request.target().host())
@@ -322,6 +425,8 @@ public final class BackupJob {
                 .put("precopy", request.precopy())
                 .put("keep", request.keep())
                 .put("link", request.link())
+                .put("copy_to", request.pulled() ? "pull" : "local")
+                .put("pull_grace", PULL_GRACE_SECONDS)
                 .put("java_phases", "{\"name\": \"inspect\", \"startMillis\": " + connectStart
                         + ", \"endMillis\": " + inspectEnd + "}");
     }

@@ -23,20 +23,23 @@ import java.util.Objects;
  * @param keep after a successful backup, keep only the newest this many complete backups of the
  *        cluster in the destination; 0 keeps all
  * @param link hard-link files unchanged since the previous complete backup in the destination
+ * @param destination where the backup goes; null means {@code dest} on the database host. With
+ *        {@link Destination.PulledTo}, {@code dest} is unused (empty)
  */
 public record BackupRequest(SshTarget target, SshCredentials credentials, HostKeyPolicy hostKeyPolicy,
         String pgdata, String dest, String pgBin, StopMode stopMode, Duration stopTimeout, Duration startTimeout,
         ActiveSessionPolicy activeSessions, Duration maxDowntime, String stopCommand, String startCommand,
         String dbUser, String dbName, String serverLog, Duration connectTimeout, Duration reconnectTimeout,
         ServiceManager serviceManager, boolean sudo, SnapshotMode snapshot, boolean precopy, int keep,
-        boolean link) {
+        boolean link, Destination destination) {
 
     public BackupRequest {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(credentials, "credentials");
         Objects.requireNonNull(hostKeyPolicy, "hostKeyPolicy");
         Objects.requireNonNull(pgdata, "pgdata");
-        Objects.requireNonNull(dest, "dest");
+        dest = dest == null ? "" : dest;
+        destination = destination == null ? new Destination.OnDatabaseHost(dest) : destination;
         Objects.requireNonNull(stopMode, "stopMode");
         Objects.requireNonNull(stopTimeout, "stopTimeout");
         Objects.requireNonNull(startTimeout, "startTimeout");
@@ -68,6 +71,11 @@ public record BackupRequest(SshTarget target, SshCredentials credentials, HostKe
     /** Checks what can be checked without the host; throws IllegalArgumentException saying what is wrong. */
     public void validate() {
         ServiceSettings.absolutePath("--pgdata", pgdata);
+        if (destination instanceof Destination.PulledTo pulled) {
+            validatePull(pulled);
+            service().validate();
+            return;
+        }
         ServiceSettings.absolutePath("--dest", dest);
         if (ServiceSettings.normalize(pgdata).equals("/")) {
             throw new IllegalArgumentException("--pgdata cannot be the root directory");
@@ -82,6 +90,30 @@ public record BackupRequest(SshTarget target, SshCredentials credentials, HostKe
         service().validate();
     }
 
+    /** What --pull-to cannot be combined with, said before anything is contacted. */
+    private void validatePull(Destination.PulledTo pulled) {
+        if (!dest.isEmpty()) {
+            throw new IllegalArgumentException("--dest and --pull-to exclude each other: --dest is a directory on the"
+                    + " database host, --pull-to one on this machine; give one of them");
+        }
+        if (!pulled.localDir().isAbsolute()) {
+            throw new IllegalArgumentException("--pull-to must be an absolute path, not " + pulled.localDir());
+        }
+        if (keep > 0) {
+            throw new IllegalArgumentException("--keep is not supported with --pull-to: remove old pulled backups"
+                    + " from " + pulled.localDir() + " yourself (nothing there is deleted by this tool)");
+        }
+        if (precopy) {
+            throw new IllegalArgumentException("--precopy is not supported with --pull-to: the pre-copy is written"
+                    + " on the database host; use --snapshot reflink to shorten the downtime of a pull");
+        }
+    }
+
+    /** Whether the copy leaves the database host through this process ({@code --pull-to}). */
+    public boolean pulled() {
+        return destination instanceof Destination.PulledTo;
+    }
+
     /** Fluent construction with the defaults a careful DBA expects. */
     public static final class Builder extends JobSettingsBuilder<Builder> {
         private String pgdata;
@@ -90,6 +122,7 @@ public record BackupRequest(SshTarget target, SshCredentials credentials, HostKe
         private boolean precopy;
         private int keep;
         private boolean link = true;
+        private Destination destination;
 
         @Override
         protected Builder self() {
@@ -126,13 +159,20 @@ public record BackupRequest(SshTarget target, SshCredentials credentials, HostKe
             return this;
         }
 
+        /** Pulls the backup into this local directory instead of writing it on the host ({@code --pull-to}). */
+        public Builder pullTo(java.nio.file.Path localDir) {
+            destination = localDir == null ? null : new Destination.PulledTo(localDir);
+            return this;
+        }
+
         public BackupRequest build() {
             ConnectionSettings c = connection();
             ServiceSettings s = service();
             return new BackupRequest(c.target(), c.credentials(), c.hostKeyPolicy(), pgdata, dest, s.pgBin(),
                     s.stopMode(), s.stopTimeout(), s.startTimeout(), s.activeSessions(), s.maxDowntime(),
                     s.stopCommand(), s.startCommand(), s.dbUser(), s.dbName(), s.serverLog(), c.connectTimeout(),
-                    c.reconnectTimeout(), s.manager(), s.sudo(), snapshot, precopy, keep, link);
+                    c.reconnectTimeout(), s.manager(), s.sudo(), snapshot, precopy, keep,
+                    destination instanceof Destination.PulledTo ? false : link, destination);
         }
     }
 }
