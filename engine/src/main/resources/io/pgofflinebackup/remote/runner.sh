@@ -616,7 +616,7 @@ else
     event "phase copy total=$TOTAL"
 fi
 COPY_START=$(now_ms)
-case $COPY_TO in
+case ${COPY_TO:-local} in
     pull)
         [ "${COPY_CONFIG:-true}" = false ] || copy_config
         pull_offer
