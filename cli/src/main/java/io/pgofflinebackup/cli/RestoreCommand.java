@@ -3,6 +3,8 @@ package io.pgofflinebackup.cli;
 import io.pgofflinebackup.restore.RestoreJob;
 import io.pgofflinebackup.restore.RestoreRequest;
 import io.pgofflinebackup.restore.RestoreResult;
+import io.pgofflinebackup.restore.UploadedRestore;
+import java.nio.file.Path;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -22,8 +24,14 @@ final class RestoreCommand implements Callable<Integer> {
     @ArgGroup(exclusive = false, multiplicity = "1", heading = "%nConnection:%n")
     ConnectionOptions connection = new ConnectionOptions();
 
-    @Option(names = "--backup", required = true, paramLabel = "DIR", description = "The backup directory on the host.")
+    @Option(names = "--backup", paramLabel = "DIR", description = "The backup directory on the host. Give --backup or --upload-from.")
     String backup;
+
+    @Option(names = "--upload-from", paramLabel = "DIR",
+            description = "A backup directory on THIS machine (DIR/<id>, as --pull-to makes it): it is streamed into a "
+                    + "staging directory beside --pgdata on the host (needs room for a second copy there), verified, "
+                    + "restored from, and the staging copy removed.")
+    Path uploadFrom;
 
     @Option(names = "--pgdata", required = true, paramLabel = "DIR", description = "The data directory to restore into.")
     String pgdata;
@@ -58,7 +66,20 @@ final class RestoreCommand implements Callable<Integer> {
         PrintStream out = System.out;
         RestoreRequest request;
         try {
-            RestoreRequest.Builder builder = RestoreRequest.builder().backup(backup).pgdata(pgdata).confirm(confirm)
+            if ((backup == null) == (uploadFrom == null)) {
+                throw new UsageError(backup == null ? "give --backup DIR (on the host) or --upload-from DIR (on this machine)"
+                        : "--backup and --upload-from exclude each other: give one of them");
+            }
+            String from = backup;
+            if (uploadFrom != null) {
+                uploadFrom = uploadFrom.toAbsolutePath().normalize();
+                try {
+                    from = UploadedRestore.stagingPath(pgdata, UploadedRestore.idOf(uploadFrom));
+                } catch (IllegalArgumentException e) {
+                    throw new UsageError(e.getMessage(), e);
+                }
+            }
+            RestoreRequest.Builder builder = RestoreRequest.builder().backup(from).pgdata(pgdata).confirm(confirm)
                     .walDir(walDir).keepConfig(keepConfig);
             for (String mapping : tablespaceMap) {
                 int eq = mapping.indexOf('=');
@@ -71,9 +92,15 @@ final class RestoreCommand implements Callable<Integer> {
         } catch (UsageError e) {
             return e.report(json);
         }
-        RestoreJob job = new RestoreJob(request,
-                new ConsoleProgress(System.err, System.console() != null, Clock.systemUTC()));
-        RestoreResult result = AbortOnExit.run(job::abort, job::run);
+        ConsoleProgress progress = new ConsoleProgress(System.err, System.console() != null, Clock.systemUTC());
+        RestoreResult result;
+        if (uploadFrom != null) {
+            UploadedRestore upload = new UploadedRestore(request, uploadFrom, progress);
+            result = AbortOnExit.run(upload::abort, upload::run);
+        } else {
+            RestoreJob job = new RestoreJob(request, progress);
+            result = AbortOnExit.run(job::abort, job::run);
+        }
         if (json) {
             out.println(JsonOutput.restore(result));
         } else {
