@@ -373,6 +373,18 @@ verify_farm() {
     done
 }
 
+# shutdown_checkpoint_end WALDIR: the LSN where the shutdown checkpoint record ends (uses PG_BIN,
+# TIMELINE, REDO and REDO_WAL_FILE), the end of the WAL range a backup of the stopped cluster
+# needs: pg_waldump reads from REDO and stops at the first invalid record after it. Named, the
+# REDO segment is where pg_waldump learns the segment size; otherwise it reads it from whichever WAL
+# file readdir lists first, and a segment PostgreSQL preallocated but never wrote holds zeros
+# there, which fails the lookup (intermittently: readdir order varies). WALDIR is the copy's WAL,
+# or, for a copy that is not on this host, the source's while it is still (stopped, or the clone).
+shutdown_checkpoint_end() {
+    "$PG_BIN/pg_waldump" -p "$1" -t "$TIMELINE" -s "$REDO" "$REDO_WAL_FILE" 2>&1 >/dev/null |
+        sed -n 's/.*invalid record length at \([0-9A-F]*\/[0-9A-F]*\).*/\1/p' | head -n 1
+}
+
 # --- asking the running server -----------------------------------------------------------------
 
 # pg_query SQL: one query to the server running from $PGDATA (port and socket from postmaster.pid),

@@ -136,7 +136,9 @@ find_reference() {
 # a running cluster, whose files change and vanish as they are read.
 copy_all() {
     (
-        # $$ is the runner: a runner killed outright must not leave this loop behind.
+        # $$ is the runner: a runner killed outright must not leave this loop behind. A copy on
+        # another host cannot be measured from here: the event then says nothing of the bytes.
+        [ "$COPY_TO" = local ] || exit 0
         while sleep 1 && kill -0 $$ 2>/dev/null; do
             printf '%s progress bytes=%s total=%s\n' "$(now_ms)" \
                 "$(du -s -B1 --apparent-size "$PARTIAL" 2>/dev/null | cut -f1)" "$TOTAL" >> "$STATE"
@@ -502,7 +504,14 @@ area_kind() {
 PARTIAL=$(param partial)
 FINAL=$(param final)
 DEST=$(param dest)
-LOG=$PARTIAL/backup.log
+# Where the copy goes: "local" (a directory on this host, the default), or off this host.
+COPY_TO=$(param copy_to)
+[ -n "$COPY_TO" ] || COPY_TO=local
+# The log is kept with the backup; a copy that is not on this host gets it when it is sealed.
+case $COPY_TO in
+    local) LOG=$PARTIAL/backup.log ;;
+    *) LOG=$RUN_DIR/backup.log ;;
+esac
 LOCK=$DEST/.pg-offline-backup.lock
 PHASE=prepare
 PRECOPY=$(param precopy)
@@ -510,6 +519,12 @@ SNAPSHOT=$(param snapshot)
 [ -n "$SNAPSHOT" ] || SNAPSHOT=none
 LINK=$(param link)
 KEEP=$(param keep)
+# Where manifest.json and backup_manifest are written: into the copy when it is here, else into
+# the run directory, from where the mode publishes them beside its copy.
+case $COPY_TO in
+    local) RECORD_OUT=$PARTIAL ;;
+    *) RECORD_OUT=$RUN_DIR/out ;;
+esac
 
 trap on_exit EXIT
 trap 'on_abort aborted' TERM INT HUP
@@ -535,7 +550,9 @@ if [ "$MODE" = recover ]; then
     exit 3
 fi
 
-# One run per destination at a time.
+# One run per destination at a time. A backup host's directory is not locked from here: the
+# cluster lock keeps two runs of one cluster apart, and each run writes only its own partial.
+[ "$COPY_TO" = local ] || LOCK=$RUN_DIR/lock
 take_lock "$DEST"
 take_cluster_lock backup "$(param id)"
 
@@ -543,6 +560,7 @@ log "runner started on $(hostname) as $(id -un) (pid $$)"
 
 # A staging clone left by a run that died (we hold the destination's lock, so its runner is gone).
 for other_run in "$DEST"/.*.run; do
+    [ "$COPY_TO" = local ] || break
     other_id=${other_run##*/.}
     other_id=${other_id%.run}
     [ "$other_id" = "$(param id)" ] || remove_staging "$other_run" "$other_id"
@@ -653,6 +671,24 @@ check_abort
 VERIFY_END=$(now_ms)
 event "verified files=$FILES bytes=$BYTES"
 log "verified: $FILES files, $BYTES bytes, every file present with the size it has in $([ "$METHOD" = snapshot ] && printf 'the clone of ')PGDATA$([ -s "$RUN_DIR/areas.tsv" ] && printf ' and the directories it links to')"
+# A copy that is not on this host cannot be read by pg_waldump here: the end of the shutdown
+# checkpoint is found now, in the WAL of what was copied, while it is still (PostgreSQL stopped,
+# or the clone not yet removed). write_pg_manifest uses END_LSN.
+END_LSN=
+if [ "$COPY_TO" != local ]; then
+    mkdir -p "$RECORD_OUT" || fail RECORD_FAILED "cannot create $RECORD_OUT"
+    # The links themselves are copied as they are; the files they lead to are outside the copy.
+    LINKS_ROOT=$PGDATA
+    if [ -s "$RUN_DIR/areas.tsv" ] && grep -q "^wal$TAB" "$RUN_DIR/areas.tsv"; then
+        SOURCE_WAL=$(source_of wal pg_wal)
+    else
+        SOURCE_WAL=$(source_of data)/pg_wal
+    fi
+    if [ "$(cat "$PGDATA/PG_VERSION")" -ge 13 ] && [ -x "$PG_BIN/pg_waldump" ]; then
+        END_LSN=$(shutdown_checkpoint_end "$SOURCE_WAL")
+        [ -n "$END_LSN" ] || fail RECORD_FAILED "cannot find the end of the shutdown checkpoint in $SOURCE_WAL with pg_waldump"
+    fi
+fi
 if [ "$METHOD" = snapshot ]; then
     remove_staging "$RUN_DIR" "$(param id)"
 fi
@@ -692,7 +728,9 @@ record_lists() {
         LC_ALL=C sort -t "$TAB" -k1,1 | cut -f 2- > "$RUN_DIR/files.tsv"
 }
 CHECKSUM_START=$(now_ms)
-record_lists || fail RECORD_FAILED "cannot compute the checksums"
+case $COPY_TO in
+    local) record_lists || fail RECORD_FAILED "cannot compute the checksums" ;;
+esac
 # Timed on its own (the "checksums" phase also holds pg_verifybackup): scripts/bench compares it
 # with a plain parallel sha256sum over the same files.
 log "checksum pass: SHA-256 of $FILES files, $BYTES bytes in $(($(now_ms) - CHECKSUM_START)) ms"
@@ -702,7 +740,7 @@ log "checksum pass: SHA-256 of $FILES files, $BYTES bytes in $(($(now_ms) - CHEC
 # otherwise pass its damage on, unseen, to every later generation.
 LINKED_FILES=0
 LINKED_BYTES=0
-if [ -n "$REFERENCE" ]; then
+if [ -n "$REFERENCE" ] && [ "$COPY_TO" = local ]; then
     : > "$RUN_DIR/linked.tsv"
     for area in data $(cut -f 1 "$RUN_DIR/areas.tsv"); do
         [ -d "$REFERENCE/$area" ] || continue
@@ -723,20 +761,20 @@ if [ -n "$REFERENCE" ]; then
     log "$LINKED_FILES files ($LINKED_BYTES bytes) are shared with the previous backup $REFERENCE_ID, each with the SHA-256 it recorded"
 fi
 
-# The WAL of the copy: pg_wal itself, or the copy of the directory it linked to.
+# The WAL of the copy: pg_wal itself, or the copy of the directory it linked to. A mode whose copy
+# is not on this host found END_LSN in the still source before the restart.
 WAL_COPY=$PARTIAL/data/pg_wal
 [ -d "$PARTIAL/wal" ] && WAL_COPY=$PARTIAL/wal
+# Where write_pg_manifest reads the files that symbolic links in PGDATA lead to.
+LINKS_ROOT=${LINKS_ROOT:-$PARTIAL/data}
 
 # PostgreSQL's own backup_manifest, beside data/ (inside it, it would confuse later tools), so that
 # the stock pg_verifybackup can check the backup, WAL included: the WAL range runs from the REDO
 # location of the shutdown checkpoint to the end of that record, where pg_waldump finds no more WAL.
 # Tablespace files are listed as PostgreSQL sees them, below pg_tblspc/<oid>/.
 write_pg_manifest() {
-    # Named, the REDO segment is where pg_waldump learns the segment size; otherwise it reads it
-    # from whichever WAL file readdir lists first, and a segment PostgreSQL preallocated but never
-    # wrote holds zeros there, which fails the lookup (intermittently: readdir order varies).
-    end_lsn=$("$PG_BIN/pg_waldump" -p "$WAL_COPY" -t "$TIMELINE" -s "$REDO" "$REDO_WAL_FILE" 2>&1 >/dev/null |
-        sed -n 's/.*invalid record length at \([0-9A-F]*\/[0-9A-F]*\).*/\1/p' | head -n 1)
+    end_lsn=${END_LSN:-}
+    [ -n "$end_lsn" ] || end_lsn=$(shutdown_checkpoint_end "$WAL_COPY")
     [ -n "$end_lsn" ] || return 1
     manifest_version=1
     [ "$PG_VERSION" -ge 17 ] && manifest_version=2
@@ -755,26 +793,28 @@ write_pg_manifest() {
                 printf "{ \"Path\": \"%s\", \"Size\": %s, \"Last-Modified\": \"%s GMT\", \"Checksum-Algorithm\": \"SHA256\", \"Checksum\": \"%s\" }", esc(path), $2, substr($8, 1, 19), sha[$5 "/" $6]
             }' "$RUN_DIR/sha256.tsv" "$RUN_DIR/files.tsv"
         # pg_verifybackup follows a symbolic link to a file and expects it listed as that file.
-        (cd "$PARTIAL/data" && find . -type l -xtype f ! -path './pg_wal/*' -print) | sed 's|^\./||' |
+        (cd "$LINKS_ROOT" && find . -type l -xtype f ! -path './pg_wal/*' -print) | sed 's|^\./||' |
             while IFS= read -r link; do
                 printf ',\n{ "Path": %s, "Size": %s, "Last-Modified": "%s GMT", "Checksum-Algorithm": "SHA256", "Checksum": "%s" }' \
-                    "$(js "$link")" "$(stat -L -c %s "$PARTIAL/data/$link")" \
-                    "$(TZ=UTC date -r "$PARTIAL/data/$link" '+%Y-%m-%d %H:%M:%S')" \
-                    "$(sha256sum < "$PARTIAL/data/$link" | cut -d ' ' -f 1)"
+                    "$(js "$link")" "$(stat -L -c %s "$LINKS_ROOT/$link")" \
+                    "$(TZ=UTC date -r "$LINKS_ROOT/$link" '+%Y-%m-%d %H:%M:%S')" \
+                    "$(sha256sum < "$LINKS_ROOT/$link" | cut -d ' ' -f 1)"
             done
         printf '\n],\n'
         printf '"WAL-Ranges": [\n{ "Timeline": %s, "Start-LSN": "%s", "End-LSN": "%s" }\n],\n' \
             "$TIMELINE" "$REDO" "$end_lsn"
-    } > "$PARTIAL/backup_manifest.tmp"
-    printf '"Manifest-Checksum": "%s"}\n' "$(sha256sum < "$PARTIAL/backup_manifest.tmp" | cut -d ' ' -f 1)" \
-        >> "$PARTIAL/backup_manifest.tmp"
-    mv "$PARTIAL/backup_manifest.tmp" "$PARTIAL/backup_manifest"
+    } > "$RECORD_OUT/backup_manifest.tmp"
+    printf '"Manifest-Checksum": "%s"}\n' "$(sha256sum < "$RECORD_OUT/backup_manifest.tmp" | cut -d ' ' -f 1)" \
+        >> "$RECORD_OUT/backup_manifest.tmp"
+    mv "$RECORD_OUT/backup_manifest.tmp" "$RECORD_OUT/backup_manifest"
 }
 
 PG_VERIFYBACKUP=skipped
 if [ "$PG_VERSION" -ge 13 ] && [ -x "$PG_BIN/pg_waldump" ]; then
     write_pg_manifest || fail RECORD_FAILED "cannot find the end of the shutdown checkpoint with pg_waldump"
-    if [ -x "$PG_BIN/pg_verifybackup" ]; then
+    if [ "$COPY_TO" != local ]; then
+        log "pg_verifybackup skipped: the copy is not on this host, where the PostgreSQL binaries are (its files were checked by list and size while still, and by SHA-256 where it lies)"
+    elif [ -x "$PG_BIN/pg_verifybackup" ]; then
         log "checking the copy with pg_verifybackup"
         if pg_verifybackup_safely "$PG_BIN" "$PARTIAL/backup_manifest" "$PARTIAL" >> "$LOG" 2>&1; then
             PG_VERIFYBACKUP=passed
@@ -789,7 +829,10 @@ fi
 # stopped, so a failure is recorded and reported loudly rather than throwing the backup away.
 PG_CHECKSUMS=disabled
 if [ "${CHECKSUMS:-0}" != 0 ]; then
-    if [ -x "$PG_BIN/pg_checksums" ]; then
+    if [ "$COPY_TO" != local ]; then
+        PG_CHECKSUMS=skipped
+        log "pg_checksums skipped: the copy is not on this host, where the PostgreSQL binaries are"
+    elif [ -x "$PG_BIN/pg_checksums" ]; then
         log "checking the data page checksums of the copy with pg_checksums --check"
         pc_rc=0
         pg_checksums_safely "$PG_BIN" "$PARTIAL" > "$RUN_DIR/pg_checksums.out" 2>&1 || pc_rc=$?
@@ -825,7 +868,7 @@ fi
         "$([ "${CHECKSUMS:-0}" != 0 ] && echo true || echo false)"
     printf '    "wasRunning": %s, "stopMode": %s},\n' "$WAS_RUNNING" "$(js "$STOP_MODE")"
     printf '  "layout": {"data": "data", "pgManifest": %s},\n' \
-        "$([ -f "$PARTIAL/backup_manifest" ] && echo '"backup_manifest"' || echo null)"
+        "$([ -f "$RECORD_OUT/backup_manifest" ] && echo '"backup_manifest"' || echo null)"
     # One line per tablespace, per WAL directory and per omitted entry: restore.sh reads them back.
     printf '  "tablespaces": [\n'
     awk -F '\t' "$JSON_AWK"'
@@ -905,21 +948,23 @@ fi
         }
         END { printf "\n" }' "$RUN_DIR/sha256.tsv" "$RUN_DIR/files.tsv"
     printf '  ],\n'
-} > "$PARTIAL/manifest.json.tmp" || fail RECORD_FAILED "cannot write the manifest"
+} > "$RECORD_OUT/manifest.json.tmp" || fail RECORD_FAILED "cannot write the manifest"
 # The last line holds the checksum of all lines before it, so that an edited manifest is caught.
-printf '  "manifestChecksum": "%s"}\n' "$(sha256sum < "$PARTIAL/manifest.json.tmp" | cut -d ' ' -f 1)" \
-    >> "$PARTIAL/manifest.json.tmp"
-mv "$PARTIAL/manifest.json.tmp" "$PARTIAL/manifest.json"
+printf '  "manifestChecksum": "%s"}\n' "$(sha256sum < "$RECORD_OUT/manifest.json.tmp" | cut -d ' ' -f 1)" \
+    >> "$RECORD_OUT/manifest.json.tmp"
+mv "$RECORD_OUT/manifest.json.tmp" "$RECORD_OUT/manifest.json"
 
-log "backup complete: $FILES files, $BYTES bytes, downtime ${DOWNTIME} ms; renaming to $FINAL"
 # The copy must be on disk before the name says it is complete.
-sync -f "$PARTIAL/data" 2>/dev/null || sync
-if [ -e "$FINAL" ]; then
-    fail RECORD_FAILED "$FINAL already exists; the complete copy stays at $PARTIAL"
-fi
-mv "$PARTIAL" "$FINAL" || fail RECORD_FAILED "cannot rename $PARTIAL to $FINAL"
-LOG=$FINAL/backup.log
-sync -f "$FINAL" 2>/dev/null || sync
+seal_local() {
+    log "backup complete: $FILES files, $BYTES bytes, downtime ${DOWNTIME} ms; renaming to $FINAL"
+    sync -f "$PARTIAL/data" 2>/dev/null || sync
+    if [ -e "$FINAL" ]; then
+        fail RECORD_FAILED "$FINAL already exists; the complete copy stays at $PARTIAL"
+    fi
+    mv "$PARTIAL" "$FINAL" || fail RECORD_FAILED "cannot rename $PARTIAL to $FINAL"
+    LOG=$FINAL/backup.log
+    sync -f "$FINAL" 2>/dev/null || sync
+}
 
 # --keep N: the oldest complete backups of this cluster beyond the newest N go, this one counted,
 # and only once this one is complete. Only what complete_backups accepts is ever removed (a
@@ -952,7 +997,12 @@ prune_backups() {
         fi
     done
 }
-prune_backups
+case $COPY_TO in
+    local)
+        seal_local
+        prune_backups
+        ;;
+esac
 REMOVED=$(paste -s -d , "$RUN_DIR/removed")
 event "done files=$FILES bytes=$BYTES downtime=$DOWNTIME pg_verifybackup=$PG_VERIFYBACKUP pg_checksums=$PG_CHECKSUMS method=$METHOD removed=${REMOVED:--} path=$FINAL"
 finish 0
