@@ -28,7 +28,7 @@ MODE=${2:-backup}
 # PostgreSQL first, then the staging clone of a snapshot: it is never left behind by a failure.
 after_failure() {
     af_rc=0
-    [ "${COPY_TO:-local}" != pull ] || pull_stop_streams
+    [ "$COPY_TO" != pull ] || pull_stop_streams
     restore_service || af_rc=$?
     remove_staging "$RUN_DIR" "$(param id)"
     return "$af_rc"
@@ -634,7 +634,7 @@ else
     event "phase copy total=$TOTAL"
 fi
 COPY_START=$(now_ms)
-case ${COPY_TO:-local} in
+case $COPY_TO in
     pull)
         [ "${COPY_CONFIG:-true}" = false ] || copy_config
         pull_offer
@@ -649,12 +649,17 @@ PHASE=verify
 event "phase verify"
 # Each area of the copy against its source, less what the backup leaves out; directory sizes do not count.
 source_listing > "$RUN_DIR/source.list"
-{
-    listing "$PARTIAL/data" all | prefixed data
-    while IFS="$TAB" read -r area _; do
-        listing "$PARTIAL/$area" all | prefixed "$area"
-    done < "$RUN_DIR/areas.tsv"
-} > "$RUN_DIR/copy.list"
+case $COPY_TO in
+    pull) pull_copy_listing > "$RUN_DIR/copy.list" ;;
+    *)
+        {
+            listing "$PARTIAL/data" all | prefixed data
+            while IFS="$TAB" read -r area _; do
+                listing "$PARTIAL/$area" all | prefixed "$area"
+            done < "$RUN_DIR/areas.tsv"
+        } > "$RUN_DIR/copy.list"
+        ;;
+esac
 [ "$METHOD" = snapshot ] || verify_config
 if ! cmp -s "$RUN_DIR/source.list" "$RUN_DIR/copy.list"; then
     log "the copy differs from the source (first differences, '<' source, '>' copy):"
@@ -730,6 +735,7 @@ record_lists() {
 CHECKSUM_START=$(now_ms)
 case $COPY_TO in
     local) record_lists || fail RECORD_FAILED "cannot compute the checksums" ;;
+    pull) log "the client computed the SHA-256 of every file as it wrote its copy (sent with its listing)" ;;
 esac
 # Timed on its own (the "checksums" phase also holds pg_verifybackup): scripts/bench compares it
 # with a plain parallel sha256sum over the same files.
@@ -1001,6 +1007,11 @@ case $COPY_TO in
     local)
         seal_local
         prune_backups
+        ;;
+    pull)
+        # The client fetches manifest.json, backup_manifest and this log, and seals its copy.
+        log "backup complete: $FILES files, $BYTES bytes, downtime ${DOWNTIME} ms; the client seals its copy as $FINAL"
+        : > "$RUN_DIR/removed"
         ;;
 esac
 REMOVED=$(paste -s -d , "$RUN_DIR/removed")
