@@ -22,7 +22,8 @@ record BackupSpec(String host, int port, String credentialsId, String pgdata, St
         @CheckForNull String stopCommand, @CheckForNull String startCommand, @CheckForNull String dbUser,
         @CheckForNull String dbName, @CheckForNull String serverLog, @CheckForNull Duration connectTimeout,
         @CheckForNull Duration reconnectTimeout, @CheckForNull ServiceManager serviceManager,
-        boolean sudo, @CheckForNull SnapshotMode snapshot, boolean precopy, int keep) implements Serializable {
+        boolean sudo, @CheckForNull SnapshotMode snapshot, boolean precopy, int keep, @CheckForNull String pullTo)
+        implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -38,8 +39,13 @@ record BackupSpec(String host, int port, String credentialsId, String pgdata, St
         Connection connection = parser.connection(p, p.getReconnectTimeout(), true);
         String pgdata = parser.text(p.getPgdata());
         String dest = parser.text(p.getDest());
+        String pullTo = parser.text(p.getPullTo());
         parser.check(Validation.requiredPath(Messages.Field_pgdata(), pgdata));
-        parser.check(Validation.dest(dest, pgdata));
+        if (pullTo == null) {
+            parser.check(Validation.dest(dest, pgdata));
+        } else {
+            parser.check(Validation.pullTo(pullTo, dest, p.getKeep(), p.isPrecopy()));
+        }
         ServiceSpec service = parser.service(p);
         String snapshot = parser.text(p.getSnapshot());
         String snapshotProblem = Validation.snapshot(snapshot);
@@ -47,15 +53,15 @@ record BackupSpec(String host, int port, String credentialsId, String pgdata, St
         parser.check(Validation.keep(p.getKeep()));
         parser.throwIfAny();
         return of(connection, pgdata, dest, service, snapshot == null ? null : SnapshotMode.parse(snapshot),
-                p.isPrecopy(), p.getKeep());
+                p.isPrecopy(), p.getKeep(), pullTo == null ? null : pullTo.strip());
     }
 
     static BackupSpec of(Connection c, String pgdata, String dest, ServiceSpec s, @CheckForNull SnapshotMode snapshot,
-            boolean precopy, int keep) {
+            boolean precopy, int keep, @CheckForNull String pullTo) {
         return new BackupSpec(c.host(), c.port(), c.credentialsId(), pgdata, dest, s.pgBin(), s.stopMode(),
                 s.stopTimeout(), s.startTimeout(), s.activeSessions(), s.maxDowntime(), s.stopCommand(),
                 s.startCommand(), s.dbUser(), s.dbName(), s.serverLog(), c.connectTimeout(), c.reconnectTimeout(),
-                s.service(), s.sudo(), snapshot, precopy, keep);
+                s.service(), s.sudo(), snapshot, precopy, keep, pullTo);
     }
 
     Connection connection() {
@@ -71,6 +77,10 @@ record BackupSpec(String host, int port, String credentialsId, String pgdata, St
     BackupRequest toRequest(String user, SshCredentials credentials, HostKeyPolicy hostKeyPolicy) {
         BackupRequest.Builder builder = connection().applyTo(BackupRequest.builder(), user, credentials, hostKeyPolicy);
         builder = service().applyTo(builder).pgdata(pgdata).dest(dest).precopy(precopy).keep(keep);
+        if (pullTo != null) {
+            // The engine runs on the agent, so the directory is the agent's, written by this JVM.
+            builder.dest(null).pullTo(java.nio.file.Path.of(pullTo));
+        }
         if (snapshot != null) {
             builder.snapshot(snapshot);
         }

@@ -75,6 +75,8 @@ public final class PgOfflineBackupBuilder extends Builder implements SimpleBuild
     private String snapshot;
     private boolean precopy;
     private int keep;
+    @CheckForNull
+    private String pullTo;
 
     @DataBoundConstructor
     public PgOfflineBackupBuilder(String host, String credentialsId, String pgdata, String dest) {
@@ -321,6 +323,18 @@ public final class PgOfflineBackupBuilder extends Builder implements SimpleBuild
     @DataBoundSetter
     public void setKeep(int keep) {
         this.keep = keep;
+    }
+
+    @Override
+    @CheckForNull
+    public String getPullTo() {
+        return pullTo;
+    }
+
+    /** A directory on the agent to pull the backup into, instead of the destination on the database host. */
+    @DataBoundSetter
+    public void setPullTo(@CheckForNull String pullTo) {
+        this.pullTo = Text.blankToNull(pullTo);
     }
 
     @Override

@@ -72,6 +72,8 @@ public final class PgOfflineBackupStep extends Step implements BackupParameters 
     private String snapshot;
     private boolean precopy;
     private int keep;
+    @CheckForNull
+    private String pullTo;
 
     @DataBoundConstructor
     public PgOfflineBackupStep(String host, String credentialsId, String pgdata, String dest) {
@@ -318,6 +320,18 @@ public final class PgOfflineBackupStep extends Step implements BackupParameters 
     @DataBoundSetter
     public void setKeep(int keep) {
         this.keep = keep;
+    }
+
+    @Override
+    @CheckForNull
+    public String getPullTo() {
+        return pullTo;
+    }
+
+    /** A directory on the agent to pull the backup into, instead of the destination on the database host. */
+    @DataBoundSetter
+    public void setPullTo(@CheckForNull String pullTo) {
+        this.pullTo = Text.blankToNull(pullTo);
     }
 
     @Override

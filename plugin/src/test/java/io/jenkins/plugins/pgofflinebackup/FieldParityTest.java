@@ -54,7 +54,7 @@ class FieldParityTest {
         assertEquals(Set.of("host", "credentialsId", "pgdata", "dest", "port", "hostKeyVerification", "stopMode",
                 "stopTimeout", "startTimeout", "activeSessions", "maxDowntime", "stopCommand", "startCommand", "dbUser",
                 "dbName", "pgBin", "serverLog", "service", "sudo", "connectTimeout", "reconnectTimeout", "snapshot",
-                "precopy", "keep"), step);
+                "precopy", "keep", "pullTo"), step);
     }
 
     @Test
@@ -66,7 +66,7 @@ class FieldParityTest {
                 "stopCommand", "startCommand", "dbUser", "dbName", "pgBin", "serverLog", "service", "sudo", "connectTimeout",
                 "reconnectTimeout"), step);
         Set<String> shared = new TreeSet<>(fields(PgOfflineBackupStep.class));
-        shared.removeAll(Set.of("dest", "snapshot", "precopy", "keep"));
+        shared.removeAll(Set.of("dest", "snapshot", "precopy", "keep", "pullTo"));
         assertTrue(step.containsAll(shared), "the restore lacks a service field of the backup: " + shared);
     }
 
