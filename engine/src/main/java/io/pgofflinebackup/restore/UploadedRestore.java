@@ -86,7 +86,11 @@ public final class UploadedRestore {
                         throw new JobFailure(ErrorCode.ABORTED, "aborted after the upload, before anything was touched");
                     }
                     job = new RestoreJob(request, listener);
-                    return job.run();
+                    RestoreResult r = job.run();
+                    // Restored from the local backup; the staging copy is about to go.
+                    return new RestoreResult(r.ok(), r.host(), localBackup.toString(), r.pgdata(), r.movedAsideTo(),
+                            r.failedRestoreAt(), r.rolledBack(), r.downtimeMillis(), r.databaseRunning(), r.errorCode(),
+                            r.errorMessage(), r.logPath(), r.warnings(), r.exitCode(), r.alsoMovedAside());
                 } finally {
                     removeStaging(ssh, staging);
                 }

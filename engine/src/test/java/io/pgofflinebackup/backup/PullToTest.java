@@ -9,6 +9,8 @@ import io.pgofflinebackup.restore.RestoreResult;
 import io.pgofflinebackup.restore.UploadedRestore;
 import io.pgofflinebackup.testing.PgCluster;
 import io.pgofflinebackup.testing.TestUser;
+import io.pgofflinebackup.testing.XfsMount;
+import java.util.stream.Stream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.Test;
 class PullToTest {
     private static final String QUERY = "SELECT count(*), sum(abalance), (SELECT count(*) FROM notes) FROM pgbench_accounts";
     private static RealHostSupport host;
+    private static XfsMount xfs;
 
     @BeforeAll
     static void start() {
@@ -33,7 +36,14 @@ class PullToTest {
 
     @AfterAll
     static void stop() {
-        host.close();
+        try {
+            host.close();
+        } finally {
+            // After the clusters on it are gone.
+            if (xfs != null) {
+                xfs.close();
+            }
+        }
     }
 
     @Test
@@ -81,6 +91,41 @@ class PullToTest {
         assertThat(RealHostSupport.entries(cluster.pgdata().getParent())).noneMatch(n -> n.contains(".upload-"));
         // The local backup was only read.
         assertThat(sha256(sealed.resolve("data/global/pg_control"))).isEqualTo(control);
+    }
+
+    @Test
+    void aSnapshotIsPulledFromTheCloneWhilePostgresqlServesAndATablespaceComesAlong() throws Exception {
+        xfs = XfsMount.create();
+        {
+            PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(1).withTablespaces("fast")
+                    .withParentDirectory(xfs.path()));
+            cluster.query("CREATE TABLE notes TABLESPACE fast AS SELECT g AS id FROM generate_series(1, 3000) g");
+            String atTheStop = cluster.query(QUERY);
+            Path local = TestUser.newWorkDir("pulled");
+
+            BackupResult backup = RealHostSupport.backup(host.request(cluster, local).dest(null).pullTo(local)
+                    .snapshot(SnapshotMode.REFLINK).build());
+
+            assertThat(backup.ok()).as(String.valueOf(backup.errorMessage())).isTrue();
+            assertThat(backup.copyMethod()).isEqualTo("snapshot");
+            Path sealed = Path.of(backup.backupPath());
+            JsonNode manifest = new ObjectMapper().readTree(sealed.resolve("manifest.json").toFile());
+            assertThat(manifest.path("method").path("snapshot").asText()).isEqualTo("reflink");
+            assertThat(manifest.path("tablespaces")).hasSize(1);
+            String area = manifest.path("tablespaces").get(0).path("area").asText();
+            assertThat(sealed.resolve(area)).isDirectory();
+            try (Stream<Path> walk = Files.walk(xfs.path(), 4)) {
+                assertThat(walk.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".pg-offline-backup-")))
+                        .as("staging clones").isEmpty();
+            }
+
+            cluster.query("UPDATE pgbench_accounts SET abalance = abalance - 3; INSERT INTO notes SELECT 0");
+            RestoreResult restored = new UploadedRestore(host.restoreRequest(cluster,
+                    UploadedRestore.stagingPath(cluster.pgdata().toString(), backup.backupId())).build(), sealed,
+                    new RealHostSupport.RecordingListener()).run();
+            assertThat(restored.ok()).as(String.valueOf(restored.errorMessage())).isTrue();
+            assertThat(cluster.query(QUERY)).isEqualTo(atTheStop);
+        }
     }
 
     private static String sha256(Path file) throws Exception {
