@@ -2,6 +2,7 @@ package io.pgofflinebackup.cli;
 
 import io.pgofflinebackup.backup.BackupRequest;
 import io.pgofflinebackup.backup.SnapshotMode;
+import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Mixin;
@@ -15,9 +16,9 @@ final class BackupOptions {
     @Option(names = "--pgdata", required = true, paramLabel = "DIR", description = "Data directory of the cluster on the host.")
     String pgdata;
 
-    @Option(names = "--dest", required = true, paramLabel = "DIR",
+    @Option(names = "--dest", paramLabel = "DIR",
             description = "Existing directory the backup is written into (as DIR/<id>): on the database host, or on "
-                    + "--dest-host.")
+                    + "--dest-host. Give --dest or --pull-to.")
     String dest;
 
     @Option(names = "--dest-host", paramLabel = "[USER@]HOST[:PORT]",
@@ -35,6 +36,13 @@ final class BackupOptions {
     @Option(names = "--dest-host-identity", paramLabel = "FILE",
             description = "Private key file on the database host that the backup host accepts (default: ssh's own).")
     String destHostIdentity;
+
+    @Option(names = "--pull-to", paramLabel = "DIR",
+            description = "Existing directory on THIS machine the backup is pulled into (as DIR/<id>) through this "
+                    + "SSH connection while PostgreSQL is stopped (or from the snapshot clone after the restart); "
+                    + "nothing of the cluster is written on the host. Not with --dest, --dest-host, --keep or --precopy; "
+                    + "no hard-linked generations.")
+    Path pullTo;
 
     @Mixin
     ServiceOptions service = new ServiceOptions();
@@ -61,8 +69,18 @@ final class BackupOptions {
     boolean json;
 
     BackupRequest toRequest(Map<String, String> environment) {
-        BackupRequest.Builder builder = BackupRequest.builder().pgdata(pgdata).dest(dest).destHost(destHost)
-                .destHostKnownHosts(destHostKnownHosts).destHostIdentity(destHostIdentity);
+        if ((dest == null) == (pullTo == null)) {
+            throw new UsageError(dest == null ? "give --dest DIR (on the host) or --pull-to DIR (on this machine)"
+                    : "--dest and --pull-to exclude each other: give one of them");
+        }
+        if (pullTo != null && keep != null) {
+            throw new UsageError("--keep is not supported with --pull-to: remove old pulled backups from " + pullTo
+                    + " yourself (nothing there is ever deleted by this tool)");
+        }
+        BackupRequest.Builder builder = BackupRequest.builder().pgdata(pgdata).dest(dest)
+                .destHost(destHost)
+                .destHostKnownHosts(destHostKnownHosts).destHostIdentity(destHostIdentity)
+                .pullTo(pullTo == null ? null : pullTo.toAbsolutePath().normalize());
         try {
             builder.snapshot(SnapshotMode.parse(snapshot)).precopy(precopy).link(!noLink);
         } catch (IllegalArgumentException e) {

@@ -4,6 +4,7 @@ import io.pgofflinebackup.JobFailure;
 import io.pgofflinebackup.backup.BackupJob;
 import io.pgofflinebackup.backup.BackupPlan;
 import io.pgofflinebackup.backup.BackupRequest;
+import io.pgofflinebackup.backup.Destination;
 import io.pgofflinebackup.backup.Problem;
 import io.pgofflinebackup.postgres.ActiveSession;
 import io.pgofflinebackup.postgres.ConfigLocation;
@@ -49,19 +50,25 @@ final class PlanCommand implements Callable<Integer> {
         if (options.json) {
             out.println(JsonOutput.plan(plan, exitCode));
         } else {
-            print(plan, out);
+            print(plan, request, out);
         }
         return exitCode;
     }
 
-    private static void print(BackupPlan plan, PrintStream out) {
+    private static void print(BackupPlan plan, BackupRequest request, PrintStream out) {
         out.println("Host " + plan.host() + " as " + plan.sshUser());
         out.println("  PostgreSQL " + plan.pgVersion() + " at " + plan.pgdata() + " ("
                 + (plan.running() ? "running, pid " + plan.postmasterPid() + ", port " + plan.port()
                         : "not running, state '" + plan.clusterState() + "'") + ")");
-        out.println("  would copy " + plan.files() + " files, " + Bytes.human(plan.bytes()) + " to " + plan.dest()
-                + " (" + Bytes.human(plan.destFreeBytes()) + " free, " + Bytes.human(plan.requiredBytes())
-                + " needed)");
+        if (request.destination() instanceof Destination.PulledTo pulled) {
+            out.println("  would pull " + plan.files() + " files, " + Bytes.human(plan.bytes()) + " to "
+                    + pulled.localDir() + " on this machine (" + Bytes.human(pulled.localDir().toFile().getUsableSpace())
+                    + " free, " + Bytes.human(plan.requiredBytes()) + " needed)");
+        } else {
+            out.println("  would copy " + plan.files() + " files, " + Bytes.human(plan.bytes()) + " to " + plan.dest()
+                    + " (" + Bytes.human(plan.destFreeBytes()) + " free, " + Bytes.human(plan.requiredBytes())
+                    + " needed)");
+        }
         out.println("  service: " + plan.service().describe());
         for (LinkedArea area : plan.linkedAreas()) {
             out.println("  " + area.describe() + (area.dangling() ? " (leads nowhere)" : ", linked from "

@@ -3,6 +3,8 @@ package io.pgofflinebackup.cli;
 import io.pgofflinebackup.restore.RestoreJob;
 import io.pgofflinebackup.restore.RestoreRequest;
 import io.pgofflinebackup.restore.RestoreResult;
+import io.pgofflinebackup.restore.UploadedRestore;
+import java.nio.file.Path;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -22,8 +24,8 @@ final class RestoreCommand implements Callable<Integer> {
     @ArgGroup(exclusive = false, multiplicity = "1", heading = "%nConnection:%n")
     ConnectionOptions connection = new ConnectionOptions();
 
-    @Option(names = "--backup", required = true, paramLabel = "DIR",
-            description = "The backup directory on the host (or on --backup-host).")
+    @Option(names = "--backup", paramLabel = "DIR",
+            description = "The backup directory on the host (or on --backup-host). Give --backup or --upload-from.")
     String backup;
 
     @Option(names = "--backup-host", paramLabel = "[USER@]HOST[:PORT]",
@@ -40,6 +42,12 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--backup-host-identity", paramLabel = "FILE",
             description = "Private key file on the database host that the backup host accepts (default: ssh's own).")
     String backupHostIdentity;
+
+    @Option(names = "--upload-from", paramLabel = "DIR",
+            description = "A backup directory on THIS machine (DIR/<id>, as --pull-to makes it): it is streamed into a "
+                    + "staging directory beside --pgdata on the host (needs room for a second copy there), verified, "
+                    + "restored from, and the staging copy removed.")
+    Path uploadFrom;
 
     @Option(names = "--pgdata", required = true, paramLabel = "DIR", description = "The data directory to restore into.")
     String pgdata;
@@ -74,7 +82,24 @@ final class RestoreCommand implements Callable<Integer> {
         PrintStream out = System.out;
         RestoreRequest request;
         try {
-            RestoreRequest.Builder builder = RestoreRequest.builder().backup(backup).pgdata(pgdata).confirm(confirm)
+            if ((backup == null) == (uploadFrom == null)) {
+                throw new UsageError(backup == null ? "give --backup DIR (on the host) or --upload-from DIR (on this machine)"
+                        : "--backup and --upload-from exclude each other: give one of them");
+            }
+            if (uploadFrom != null && backupHost != null) {
+                throw new UsageError("--backup-host and --upload-from exclude each other: the backup is either on a"
+                        + " backup host or on this machine");
+            }
+            String from = backup;
+            if (uploadFrom != null) {
+                uploadFrom = uploadFrom.toAbsolutePath().normalize();
+                try {
+                    from = UploadedRestore.stagingPath(pgdata, UploadedRestore.idOf(uploadFrom));
+                } catch (IllegalArgumentException e) {
+                    throw new UsageError(e.getMessage(), e);
+                }
+            }
+            RestoreRequest.Builder builder = RestoreRequest.builder().backup(from).pgdata(pgdata).confirm(confirm)
                     .walDir(walDir).keepConfig(keepConfig).backupHost(backupHost)
                     .backupHostKnownHosts(backupHostKnownHosts).backupHostIdentity(backupHostIdentity);
             for (String mapping : tablespaceMap) {
@@ -88,9 +113,15 @@ final class RestoreCommand implements Callable<Integer> {
         } catch (UsageError e) {
             return e.report(json);
         }
-        RestoreJob job = new RestoreJob(request,
-                new ConsoleProgress(System.err, System.console() != null, Clock.systemUTC()));
-        RestoreResult result = AbortOnExit.run(job::abort, job::run);
+        ConsoleProgress progress = new ConsoleProgress(System.err, System.console() != null, Clock.systemUTC());
+        RestoreResult result;
+        if (uploadFrom != null) {
+            UploadedRestore upload = new UploadedRestore(request, uploadFrom, progress);
+            result = AbortOnExit.run(upload::abort, upload::run);
+        } else {
+            RestoreJob job = new RestoreJob(request, progress);
+            result = AbortOnExit.run(job::abort, job::run);
+        }
         if (json) {
             out.println(JsonOutput.restore(result));
         } else {

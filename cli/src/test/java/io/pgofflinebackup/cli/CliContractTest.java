@@ -181,6 +181,23 @@ class CliContractTest {
     }
 
     @Test
+    void pullToWithKeepOrWithDestIsRefused() {
+        Path local = newDest();
+        List<String> keep = line("backup", target(sshd), keyAuth(sshd), List.of("--pgdata", pg.pgdata().toString(),
+                "--pull-to", local.toString(), "--keep", "3", "--json"));
+        assertThat(assertRefused(keep, local, "BAD_INPUT").json().path("error").path("message").asText())
+                .contains("--keep is not supported with --pull-to");
+        List<String> both = line("backup", target(sshd), keyAuth(sshd), cluster(pg, local),
+                List.of("--pull-to", local.toString(), "--json"));
+        assertThat(assertRefused(both, local, "BAD_INPUT").json().path("error").path("message").asText())
+                .contains("--dest and --pull-to exclude each other");
+        List<String> precopy = line("backup", target(sshd), keyAuth(sshd), List.of("--pgdata", pg.pgdata().toString(),
+                "--pull-to", local.toString(), "--precopy", "--json"));
+        assertThat(assertRefused(precopy, local, "BAD_INPUT").json().path("error").path("message").asText())
+                .contains("--precopy is not supported with --pull-to");
+    }
+
+    @Test
     void missingCredentialsAreRefused() {
         Path dest = newDest();
         List<String> args = line("backup", target(sshd),

@@ -6,6 +6,7 @@ import io.pgofflinebackup.ToolVersion;
 import io.pgofflinebackup.postgres.ClusterInspection;
 import io.pgofflinebackup.postgres.ClusterInspector;
 import io.pgofflinebackup.postgres.PreviousRun;
+import io.pgofflinebackup.pull.PullReceiver;
 import io.pgofflinebackup.runner.JobLog;
 import io.pgofflinebackup.runner.RunnerLauncher;
 import io.pgofflinebackup.runner.RunnerMonitor;
@@ -18,6 +19,7 @@ import io.pgofflinebackup.util.Bytes;
 import io.pgofflinebackup.util.Durations;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -30,12 +32,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class BackupJob {
     private static final Duration INSPECT_TIMEOUT = Duration.ofMinutes(10);
+    /**
+     * How long the runner waits for a --pull-to client whose connection is gone before it gives up
+     * and starts PostgreSQL again: a lost connection ends the pull anyway, so waiting longer only
+     * lengthens the downtime.
+     */
+    private static final int PULL_GRACE_SECONDS = 10;
 
     private final BackupRequest request;
     private final Clock clock;
     private final JobLog log;
     private final AtomicBoolean abortRequested = new AtomicBoolean();
-    /** For a copy to a backup host: where run directories live on the database host (see {@link RemoteRun}). */
+    /** For a copy off the database host (a backup host, or --pull-to): where its run directories live there. */
     private String runRoot;
 
     public BackupJob(BackupRequest request, ProgressListener listener) {
@@ -69,7 +77,7 @@ public final class BackupJob {
     public BackupPlan plan() throws JobFailure {
         validate();
         try (SshSession ssh = connect()) {
-            return inspect(ssh);
+                        return inspect(ssh);
         }
     }
 
@@ -81,13 +89,16 @@ public final class BackupJob {
             validate();
             try (SshSession ssh = connect()) {
                 long connectStart = clock.millis();
-                BackupPlan plan = inspect(ssh);
+                                BackupPlan plan = inspect(ssh);
                 long inspectEnd = clock.millis();
                 host = plan.host();
                 plan = waitForSessions(ssh, plan);
                 failOnProblems(plan);
                 reportPreviousRuns(ssh, plan);
                 RunnerLauncher launcher = new RunnerLauncher(ssh);
+                if (request.destination() instanceof Destination.PulledTo pulled) {
+                    return runPull(ssh, plan, launcher, pulled.localDir(), connectStart, inspectEnd);
+                }
                 if (request.destination() instanceof Destination.OnBackupHost onHost) {
                     run = BackupRunPreparer.prepareOffHost(ssh, request.dest(), runRoot, clock);
                     log.info("backup id " + run.id() + ", copying to the backup host " + onHost.login() + " into "
@@ -96,7 +107,8 @@ public final class BackupJob {
                     run = BackupRunPreparer.prepare(ssh, plan.dest(), clock);
                     log.info("backup id " + run.id() + ", copying into " + run.partialDir());
                 }
-                RunnerParams params = params(plan, run, connectStart, inspectEnd);
+                RunnerParams params = params(plan, run.id(), run.partialDir(), run.finalDir(), run.dest(), connectStart,
+                        inspectEnd);
                 byte[] logSoFar = log.text().getBytes(StandardCharsets.UTF_8);
                 long pid = launcher.launch(run.handle(), run.offHost() ? List.of("runner.sh", "desthost.sh")
                         : List.of("runner.sh"), params, run.partialLog(), logSoFar, "backup");
@@ -141,6 +153,65 @@ public final class BackupJob {
                 null, null, log.warnings(), wasRunning, outcome.done().getOrDefault("pg_verifybackup", "unknown"),
                 outcome.done().getOrDefault("pg_checksums", "unknown"), outcome.done().getOrDefault("method", "unknown"),
                 removed(outcome.done().getOrDefault("removed", "")));
+    }
+
+    /**
+     * A --pull-to run: claims the id on the host (its run directory) and here (the partial
+     * directory), starts the runner, pulls the areas in another thread while following the runner;
+     * once the runner has verified the pulled copy against the still source and recorded it, fetches
+     * the manifests and the log into the local partial directory and only then gives it its final name.
+     */
+    private BackupResult runPull(SshSession ssh, BackupPlan plan, RunnerLauncher launcher, Path localDir,
+            long connectStart, long inspectEnd) throws JobFailure, IOException {
+        PulledBackup.Run run = PulledBackup.claimRemote(ssh, plan.dest(), clock);
+        Path localPartial = PulledBackup.claim(localDir, run.id());
+        log.info("backup id " + run.id() + ", pulling into " + localPartial + " on this machine");
+        RunnerParams params = params(plan, run.id(), run.stageDir(), localDir.resolve(run.id()).toString(),
+                plan.dest(), connectStart, inspectEnd);
+        byte[] logSoFar = log.text().getBytes(StandardCharsets.UTF_8);
+        long pid = launcher.launch(run.handle(), List.of("runner.sh", "pull.sh"), params, run.log(), logSoFar, "backup");
+        log.info("runner started on " + plan.host() + " (pid " + pid + "); it restarts PostgreSQL by itself"
+                + " if anything fails from here on, this side dying included");
+        log.runnerStarted(new RunnerInfo("backup", run.id(), plan.host(), run.runDir(), localPartial.toString(), pid));
+        PullReceiver receiver = new PullReceiver(ssh, run.runDir(), localPartial, log::info);
+        Thread puller = new Thread(receiver, "pg-offline-backup-pull-" + run.id());
+        puller.setDaemon(true);
+        puller.start();
+        RunnerOutcome outcome;
+        try {
+            RunnerMonitor monitor = new RunnerMonitor(ssh, run.handle(), pid, logSoFar.length, log,
+                    request.reconnectTimeout(), request.startTimeout().plus(request.stopTimeout()).plusSeconds(60),
+                    abortRequested);
+            outcome = monitor.follow();
+        } finally {
+            receiver.stop();
+        }
+        try {
+            puller.join(Duration.ofSeconds(30).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        boolean wasRunning = plan.running();
+        if (!outcome.ok()) {
+            JobFailure failure = runnerFailure(outcome, wasRunning, run.runDir());
+            String why = receiver.failure() == null ? "" : " (on this side: " + receiver.failure().getMessage() + ")";
+            throw new JobFailure(failure.code(), failure.getMessage() + why + ". What was pulled stays in "
+                    + localPartial + ", which is never taken for a backup", failure.databaseRunning(), null);
+        }
+        if (!receiver.done()) {
+            throw new JobFailure(ErrorCode.RUNNER_ERROR, "the runner ended well but this side never completed the pull",
+                    null, null);
+        }
+        Path sealed = PulledBackup.seal(ssh, run, localPartial);
+        log.info("pulled backup complete and sealed: " + sealed);
+        launcher.cleanUp(run.handle());
+        Boolean running = "running".equals(outcome.dbState()) ? Boolean.TRUE : wasRunning ? null : Boolean.FALSE;
+        return new BackupResult(true, plan.host(), run.id(), sealed.toString(), sealed.resolve("manifest.json").toString(),
+                sealed.resolve("backup.log").toString(), outcome.doneNumber("files"), outcome.doneNumber("bytes"),
+                outcome.doneNumber("downtime"), running, null, null, log.warnings(), wasRunning,
+                outcome.done().getOrDefault("pg_verifybackup", "unknown"),
+                outcome.done().getOrDefault("pg_checksums", "unknown"), outcome.done().getOrDefault("method", "unknown"),
+                List.of());
     }
 
     /** The ids --keep removed, as the runner lists them: comma-separated, "-" for none. */
@@ -241,7 +312,7 @@ public final class BackupJob {
 
     private BackupPlan inspect(SshSession ssh) throws JobFailure {
         log.phase("inspect", "inspecting " + request.pgdata() + " while PostgreSQL keeps running");
-        if (request.destination() instanceof Destination.OnBackupHost) {
+        if (!(request.destination() instanceof Destination.OnDatabaseHost)) {
             runRoot = offHostRunRoot(ssh);
         }
         ClusterInspection inspection = runInspection(ssh);
@@ -264,10 +335,11 @@ public final class BackupJob {
      */
     private String offHostRunRoot(SshSession ssh) throws JobFailure {
         try {
-            ExecResult result = ssh.exec("umask 077 && mkdir -p \"$HOME/.pg-offline-backup/runs\" &&"
-                    + " cd \"$HOME/.pg-offline-backup/runs\" && pwd -P", null, Duration.ofSeconds(60));
+            ExecResult result = ssh.exec("umask 077 && mkdir -p \"$HOME/.pg-offline-backup/runs\" && chmod 700"
+                    + " \"$HOME/.pg-offline-backup\" \"$HOME/.pg-offline-backup/runs\" && cd \"$HOME/.pg-offline-backup/runs\""
+                    + " && pwd -P", null, Duration.ofSeconds(60));
             String path = result.stdout().strip();
-            if (!result.ok() || !path.startsWith("/")) {
+            if (!result.ok() || !path.startsWith("/") || path.contains("\n")) {
                 throw new JobFailure(ErrorCode.DEST_NOT_USABLE, "cannot create ~/.pg-offline-backup/runs on the"
                         + " database host: " + result.firstErrorLine());
             }
@@ -294,7 +366,10 @@ public final class BackupJob {
                 + "; " + plan.files() + " files, " + Bytes.human(plan.bytes()));
         log.info("service: " + plan.service().describe());
         log.info("method: " + plan.copyMethod());
-        if (plan.dest() != null && !plan.dest().isEmpty() && runRoot == null) {
+        if (request.destination() instanceof Destination.PulledTo pulled) {
+            log.info("destination " + pulled.localDir() + " on this machine (--pull-to); the runner's files on the"
+                    + " host go to " + plan.dest());
+        } else if (plan.dest() != null && !plan.dest().isEmpty() && runRoot == null) {
             log.info("destination " + plan.dest() + ": " + Bytes.human(plan.destFreeBytes()) + " free, "
                     + Bytes.human(plan.requiredBytes()) + " needed");
         }
@@ -348,27 +423,28 @@ public final class BackupJob {
         }
     }
 
-    private RunnerParams params(BackupPlan plan, RemoteRun run, long connectStart, long inspectEnd) {
+    private RunnerParams params(BackupPlan plan, String id, String partial, String finalDir, String dest,
+            long connectStart, long inspectEnd) {
         return request.service().addTo(new RunnerParams(), plan.pgdata(), plan.pgBin(), plan.running(),
                         plan.running() && plan.sessionsKnown() ? plan.dbUser() : "")
                 .putAll(plan.service().addTo(new RunnerParams(), request.sudo()))
-                .put("id", run.id())
-                .put("partial", run.partialDir())
-                .put("final", run.finalDir())
-                .put("dest", run.dest())
+                .put("id", id)
+                .put("partial", partial)
+                .put("final", finalDir)
+                .put("dest", dest)
                 .put("tool_version", ToolVersion.get())
                 .put("ssh_host", request.target().host())
                 .put("snapshot", request.snapshot().word())
                 .put("precopy", request.precopy())
                 .put("keep", request.keep())
                 .put("link", request.link())
-                .putAll(backupHostParams())
+                .putAll(destinationParams())
                 .put("java_phases", "{\"name\": \"inspect\", \"startMillis\": " + connectStart
                         + ", \"endMillis\": " + inspectEnd + "}");
     }
 
-    /** copy_to and, for a backup host, how the runner reaches it. */
-    private RunnerParams backupHostParams() {
+    /** copy_to and, for a backup host, how the runner reaches it; for a pull, how long it waits for us. */
+    private RunnerParams destinationParams() {
         RunnerParams params = new RunnerParams();
         if (request.destination() instanceof Destination.OnBackupHost onHost) {
             params.put("copy_to", "host")
@@ -376,6 +452,8 @@ public final class BackupJob {
                     .put("dest_host_port", onHost.host().port())
                     .put("dest_host_known_hosts", request.destHostKnownHosts())
                     .put("dest_host_identity", request.destHostIdentity());
+        } else if (request.pulled()) {
+            params.put("copy_to", "pull").put("pull_grace", PULL_GRACE_SECONDS);
         } else {
             params.put("copy_to", "local");
         }

@@ -27,20 +27,22 @@ import java.util.Objects;
  *        directory there), or null for a destination on the database host (see {@link #destination()})
  * @param destHostKnownHosts known_hosts file on the database host for the backup host's key, or null for ssh's
  * @param destHostIdentity private key file on the database host that the backup host accepts, or null for ssh's
+ * @param pullTo directory on the machine running this engine that the backup is pulled into
+ *        ({@code --pull-to}), or null; {@code dest} is then unused (empty)
  */
 public record BackupRequest(SshTarget target, SshCredentials credentials, HostKeyPolicy hostKeyPolicy,
         String pgdata, String dest, String pgBin, StopMode stopMode, Duration stopTimeout, Duration startTimeout,
         ActiveSessionPolicy activeSessions, Duration maxDowntime, String stopCommand, String startCommand,
         String dbUser, String dbName, String serverLog, Duration connectTimeout, Duration reconnectTimeout,
         ServiceManager serviceManager, boolean sudo, SnapshotMode snapshot, boolean precopy, int keep,
-        boolean link, String destHost, String destHostKnownHosts, String destHostIdentity) {
+        boolean link, String destHost, String destHostKnownHosts, String destHostIdentity, java.nio.file.Path pullTo) {
 
     public BackupRequest {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(credentials, "credentials");
         Objects.requireNonNull(hostKeyPolicy, "hostKeyPolicy");
         Objects.requireNonNull(pgdata, "pgdata");
-        Objects.requireNonNull(dest, "dest");
+        dest = dest == null ? "" : dest;
         Objects.requireNonNull(stopMode, "stopMode");
         Objects.requireNonNull(stopTimeout, "stopTimeout");
         Objects.requireNonNull(startTimeout, "startTimeout");
@@ -66,6 +68,9 @@ public record BackupRequest(SshTarget target, SshCredentials credentials, HostKe
      * @throws IllegalArgumentException when {@code destHost} is not {@code [USER@]HOST[:PORT]}
      */
     public Destination destination() {
+        if (pullTo != null) {
+            return new Destination.PulledTo(pullTo);
+        }
         if (destHost == null || destHost.isBlank()) {
             return new Destination.OnDatabaseHost(dest);
         }
@@ -74,6 +79,11 @@ public record BackupRequest(SshTarget target, SshCredentials credentials, HostKe
 
     public boolean toBackupHost() {
         return destination() instanceof Destination.OnBackupHost;
+    }
+
+    /** Whether the copy leaves the database host through this process ({@code --pull-to}). */
+    public boolean pulled() {
+        return pullTo != null;
     }
 
     public ConnectionSettings connection() {
@@ -88,6 +98,11 @@ public record BackupRequest(SshTarget target, SshCredentials credentials, HostKe
     /** Checks what can be checked without the host; throws IllegalArgumentException saying what is wrong. */
     public void validate() {
         ServiceSettings.absolutePath("--pgdata", pgdata);
+        if (pullTo != null) {
+            validatePull();
+            service().validate();
+            return;
+        }
         ServiceSettings.absolutePath("--dest", dest);
         if (ServiceSettings.normalize(pgdata).equals("/")) {
             throw new IllegalArgumentException("--pgdata cannot be the root directory");
@@ -104,6 +119,28 @@ public record BackupRequest(SshTarget target, SshCredentials credentials, HostKe
             throw new IllegalArgumentException("--keep must be 1 or more (0 or none keeps every backup), not " + keep);
         }
         service().validate();
+    }
+
+    /** What --pull-to cannot be combined with, said before anything is contacted. */
+    private void validatePull() {
+        if (destHost != null && !destHost.isBlank()) {
+            throw new IllegalArgumentException("--dest-host and --pull-to exclude each other: give one destination");
+        }
+        if (!dest.isEmpty()) {
+            throw new IllegalArgumentException("--dest and --pull-to exclude each other: --dest is a directory on the"
+                    + " database host, --pull-to one on this machine; give one of them");
+        }
+        if (!pullTo.isAbsolute()) {
+            throw new IllegalArgumentException("--pull-to must be an absolute path, not " + pullTo);
+        }
+        if (keep > 0) {
+            throw new IllegalArgumentException("--keep is not supported with --pull-to: remove old pulled backups"
+                    + " from " + pullTo + " yourself (nothing there is deleted by this tool)");
+        }
+        if (precopy) {
+            throw new IllegalArgumentException("--precopy is not supported with --pull-to: the pre-copy is written"
+                    + " on the database host; use --snapshot reflink to shorten the downtime of a pull");
+        }
     }
 
     private void validateBackupHost() {
@@ -136,6 +173,7 @@ public record BackupRequest(SshTarget target, SshCredentials credentials, HostKe
         private String destHost;
         private String destHostKnownHosts;
         private String destHostIdentity;
+        private java.nio.file.Path pullTo;
 
         @Override
         protected Builder self() {
@@ -172,6 +210,12 @@ public record BackupRequest(SshTarget target, SshCredentials credentials, HostKe
             return this;
         }
 
+        /** Pulls the backup into this local directory instead of writing it on the host ({@code --pull-to}). */
+        public Builder pullTo(java.nio.file.Path localDir) {
+            pullTo = localDir;
+            return this;
+        }
+
         /** {@code [USER@]HOST[:PORT]} of a backup host; {@link #dest} is then a directory there. */
         public Builder destHost(String value) {
             destHost = value;
@@ -194,8 +238,8 @@ public record BackupRequest(SshTarget target, SshCredentials credentials, HostKe
             return new BackupRequest(c.target(), c.credentials(), c.hostKeyPolicy(), pgdata, dest, s.pgBin(),
                     s.stopMode(), s.stopTimeout(), s.startTimeout(), s.activeSessions(), s.maxDowntime(),
                     s.stopCommand(), s.startCommand(), s.dbUser(), s.dbName(), s.serverLog(), c.connectTimeout(),
-                    c.reconnectTimeout(), s.manager(), s.sudo(), snapshot, precopy, keep, link, blankToNull(destHost),
-                    blankToNull(destHostKnownHosts), blankToNull(destHostIdentity));
+                    c.reconnectTimeout(), s.manager(), s.sudo(), snapshot, precopy, keep, pullTo == null && link,
+                    blankToNull(destHost), blankToNull(destHostKnownHosts), blankToNull(destHostIdentity), pullTo);
         }
 
         private static String blankToNull(String value) {

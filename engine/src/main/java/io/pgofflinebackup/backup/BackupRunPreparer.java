@@ -13,7 +13,7 @@ import java.time.format.DateTimeFormatter;
 
 /** Claims a fresh backup id in the destination by creating its partial and run directories. */
 final class BackupRunPreparer {
-    private static final DateTimeFormatter ID_FORMAT = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+    static final DateTimeFormatter ID_FORMAT = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
 
     private BackupRunPreparer() {

@@ -1,12 +1,17 @@
 package io.pgofflinebackup.backup;
 
 import io.pgofflinebackup.ssh.SshTarget;
+import java.nio.file.Path;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Where a backup is written. */
-public sealed interface Destination permits Destination.OnDatabaseHost, Destination.OnBackupHost {
+/**
+ * Where a backup is written: on the database host itself ({@code --dest}), on a backup host the
+ * database host pushes to ({@code --dest-host}), or on the machine running the tool, pulled through
+ * its own SSH connection ({@code --pull-to}). Only the last two are backups of the host.
+ */
+public sealed interface Destination permits Destination.OnDatabaseHost, Destination.OnBackupHost, Destination.PulledTo {
 
     /** The directory the backup goes into ({@code <path>/<id>}), on whichever host it lies. */
     String path();
@@ -52,6 +57,22 @@ public sealed interface Destination permits Destination.OnDatabaseHost, Destinat
         /** {@code user@host}, as ssh and rsync take it. */
         public String login() {
             return host.user() + "@" + host.host();
+        }
+    }
+
+    /**
+     * A directory on the machine running this engine: the runner on the database host stops
+     * PostgreSQL (or clones it) and waits while this side pulls a tar stream of each area through
+     * its own SSH connection and writes it here as it arrives.
+     */
+    record PulledTo(Path localDir) implements Destination {
+        public PulledTo {
+            Objects.requireNonNull(localDir, "localDir");
+        }
+
+        @Override
+        public String path() {
+            return localDir.toString();
         }
     }
 }

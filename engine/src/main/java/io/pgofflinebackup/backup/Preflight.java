@@ -35,7 +35,9 @@ public final class Preflight {
         checkCluster(request, service, in, problems);
         service.checkSudo(request.sudo(), in, problems);
         serviceWarnings(request.service(), service, warnings);
-        if (!request.toBackupHost()) {
+        if (request.destination() instanceof Destination.PulledTo pulled) {
+            checkPulledDestination(pulled, in, problems);
+        } else if (!request.toBackupHost()) {
             // A backup host's directory is checked from the database host by BackupHostPreflight.
             checkDestination(request.dest(), in, problems, warnings);
         }
@@ -280,6 +282,33 @@ public final class Preflight {
                     + "consistent and a copy would not be a backup. Start it (it recovers from its WAL), then run "
                     + "the backup again: it will be stopped cleanly"
                     + (in.pidFilePresent() ? " (the postmaster.pid left behind is stale)" : "")));
+        }
+    }
+
+    /**
+     * --pull-to: the local directory must exist (a missing mount point must not silently fill
+     * another disk), be writable, and have room for the cluster plus a margin. On the database host
+     * only the run directory is written (scripts, state, log), which needs no room to speak of.
+     */
+    private static void checkPulledDestination(Destination.PulledTo pulled, ClusterInspection in,
+            List<Problem> problems) {
+        java.nio.file.Path dir = pulled.localDir();
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            problems.add(new Problem(ErrorCode.DEST_NOT_USABLE, "the --pull-to directory " + dir + " does not exist on"
+                    + " this machine: create it first (a missing mount point must not silently fill another file system)"));
+            return;
+        }
+        if (!java.nio.file.Files.isWritable(dir)) {
+            problems.add(new Problem(ErrorCode.DEST_NOT_USABLE, "the --pull-to directory " + dir
+                    + " is not writable by this process"));
+            return;
+        }
+        long bytes = totalBytes(in);
+        long free = dir.toFile().getUsableSpace();
+        if (in.bytes() >= 0 && free < requiredBytes(bytes)) {
+            problems.add(new Problem(ErrorCode.NO_SPACE, "not enough space in " + dir + " on this machine: the copy"
+                    + " needs " + Bytes.human(bytes) + " plus a margin (" + Bytes.human(requiredBytes(bytes))
+                    + " in all), but only " + Bytes.human(free) + " are free"));
         }
     }
 

@@ -25,19 +25,19 @@ public final class JobLog implements ProgressListener {
     }
 
     @Override
-    public void phase(String phase, String message) {
+    public synchronized void phase(String phase, String message) {
         append(message);
         listener.phase(phase, message);
     }
 
     @Override
-    public void info(String message) {
+    public synchronized void info(String message) {
         append(message);
         listener.info(message);
     }
 
     @Override
-    public void warn(String message) {
+    public synchronized void warn(String message) {
         append("WARNING: " + message);
         warnings.add(message);
         listener.warn(message);
@@ -53,11 +53,11 @@ public final class JobLog implements ProgressListener {
         listener.runnerStarted(info);
     }
 
-    public List<String> warnings() {
+    public synchronized List<String> warnings() {
         return List.copyOf(warnings);
     }
 
-    public String text() {
+    public synchronized String text() {
         return text.toString();
     }
 

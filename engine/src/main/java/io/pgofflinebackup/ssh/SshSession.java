@@ -143,6 +143,96 @@ public final class SshSession implements AutoCloseable {
         }
     }
 
+    /** Consumes a command's standard output as it arrives. */
+    @FunctionalInterface
+    public interface OutputReader {
+        void read(InputStream stdout) throws IOException;
+    }
+
+    /** Produces a command's standard input; the stream is closed (EOF) after it returns. */
+    @FunctionalInterface
+    public interface InputWriter {
+        void write(OutputStream stdin) throws IOException;
+    }
+
+    /**
+     * Runs a command whose standard output may be large (a tar stream): {@code reader} gets it as
+     * it arrives and nothing is buffered whole. If the reader fails, the channel is closed, which
+     * ends the remote command. Returns the exit status and standard error once it ends.
+     */
+    public ExecResult execReading(String commandLine, OutputReader reader, Duration connectTimeout) throws IOException {
+        return stream(commandLine, null, reader, connectTimeout);
+    }
+
+    /** As {@link #execReading}, for a command that reads a large standard input written by {@code writer}. */
+    public ExecResult execWriting(String commandLine, InputWriter writer, Duration connectTimeout) throws IOException {
+        return stream(commandLine, writer, null, connectTimeout);
+    }
+
+    /**
+     * Runs a command that stays alive as long as its standard input is open: closing the returned
+     * handle (or this connection going away, with the process that holds it) ends it.
+     */
+    public AutoCloseable execHolding(String commandLine, Duration connectTimeout) throws IOException {
+        ChannelExec channel = openExecChannel();
+        try {
+            channel.setCommand(wrap(commandLine));
+            channel.setErrStream(OutputStream.nullOutputStream(), true);
+            OutputStream stdin = channel.getOutputStream();
+            channel.connect((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
+            return () -> {
+                try {
+                    stdin.close();
+                } finally {
+                    channel.disconnect();
+                }
+            };
+        } catch (JSchException e) {
+            channel.disconnect();
+            throw new IOException("SSH command failed on " + target().display() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private ExecResult stream(String commandLine, InputWriter writer, OutputReader reader, Duration connectTimeout)
+            throws IOException {
+        ChannelExec channel = openExecChannel();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            channel.setCommand(wrap(commandLine));
+            channel.setErrStream(err, true);
+            InputStream out = channel.getInputStream();
+            OutputStream in = channel.getOutputStream();
+            channel.connect((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
+            if (writer != null) {
+                writer.write(in);
+            }
+            in.close();
+            if (reader != null) {
+                reader.read(out);
+            }
+            // Drain what the reader left (the end-of-archive padding) so the command can end.
+            byte[] rest = new byte[8192];
+            while (out.read(rest) >= 0) {
+                // nothing: only the end of the stream matters
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!channel.isClosed() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            if (!channel.isClosed()) {
+                throw new IOException("a command on " + target().display() + " did not end after its output");
+            }
+            return new ExecResult(channel.getExitStatus(), new byte[0], err.toString(StandardCharsets.UTF_8));
+        } catch (JSchException e) {
+            throw new IOException("SSH command failed on " + target().display() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while streaming through " + target().display(), e);
+        } finally {
+            channel.disconnect();
+        }
+    }
+
     private synchronized ChannelExec openExecChannel() throws IOException {
         if (session == null || !session.isConnected()) {
             throw new IOException("the SSH connection to " + target().display() + " is closed");

@@ -33,6 +33,7 @@ fi
 # PostgreSQL first, then the staging clone of a snapshot: it is never left behind by a failure.
 after_failure() {
     af_rc=0
+    [ "$COPY_TO" != pull ] || pull_stop_streams
     restore_service || af_rc=$?
     remove_staging "$RUN_DIR" "$(param id)"
     return "$af_rc"
@@ -409,6 +410,111 @@ precopy() {
     log "pre-copy done in $((PRECOPY_END - PRECOPY_START)) ms"
 }
 
+# --- --pull-to: the copy leaves through the client's own SSH connection -----------------------
+#
+# With copy_to=pull nothing of the cluster is written on this host: in the copy phase the runner
+# lists the areas (RUN_DIR/pull.areas), and the Java side pulls each as a tar stream (pull.sh AREA)
+# and writes it on its own machine as it arrives. While it pulls, it keeps a "holder" (pull.sh
+# hold) alive on its connection; the runner waits for RUN_DIR/pull.done (the client's listing and
+# SHA-256 sums are then in RUN_DIR/pulled.list and pulled.sha256) or pull.failed, and gives up --
+# which starts PostgreSQL again -- when the pull never starts, when no holder has lived for
+# PULL_GRACE seconds (the client died or lost its connection), or at the maximum downtime.
+
+# The areas to pull: "area<TAB>kind<TAB>source" (the configuration outside PGDATA was copied into
+# $PARTIAL/config on this host; it is small and pulled from there).
+pull_offer() {
+    {
+        printf 'data\tdata\t%s\n' "$(source_of data)"
+        while IFS="$TAB" read -r po_area po_link _; do
+            printf '%s\tarea\t%s\n' "$po_area" "$(source_of "$po_area" "$po_link")"
+        done < "$RUN_DIR/areas.tsv"
+        [ ! -d "$PARTIAL/config" ] || printf 'config\tall\t%s\n' "$PARTIAL/config"
+    } > "$RUN_DIR/pull.areas.tmp" || fail COPY_FAILED "cannot write $RUN_DIR/pull.areas"
+    mv -f "$RUN_DIR/pull.areas.tmp" "$RUN_DIR/pull.areas" || fail COPY_FAILED "cannot write $RUN_DIR/pull.areas"
+    : > "$RUN_DIR/omitted.tsv"
+    while IFS="$TAB" read -r po_area po_kind po_source; do
+        [ "$po_area" = config ] || area_find "$po_source" "$po_kind" '' '%P\t@\n' | prefixed "$po_area" 1 >> "$RUN_DIR/omitted.tsv"
+    done < "$RUN_DIR/pull.areas"
+}
+
+# Waits for the client's pull to end; fails (and so starts PostgreSQL again) when it cannot end well.
+pull_wait() {
+    pw_start_limit=$(param pull_start_timeout)
+    pw_grace=$(param pull_grace)
+    [ -n "$pw_start_limit" ] || pw_start_limit=120
+    [ -n "$pw_grace" ] || pw_grace=30
+    pw_started=$(now_ms)
+    pw_alive=$pw_started
+    log "waiting for the client to pull the copy (it must start within ${pw_start_limit}s; it is given up when its connection is gone for ${pw_grace}s)"
+    event "pull ready"
+    while :; do
+        if [ -f "$RUN_DIR/pull.done" ]; then
+            log "the client reports the pull complete"
+            return 0
+        fi
+        if [ -f "$RUN_DIR/pull.failed" ]; then
+            fail COPY_FAILED "the pull failed on the receiving side: $(head -c 2000 "$RUN_DIR/pull.failed" | tr '\n' ' ')"
+        fi
+        check_abort
+        pw_now=$(now_ms)
+        pw_holder=$(cat "$RUN_DIR/pull.holder" 2>/dev/null)
+        if [ -n "$pw_holder" ] && [ -n "$(proc_start "$pw_holder")" ]; then
+            pw_alive=$pw_now
+        elif [ -z "$pw_holder" ]; then
+            if [ $((pw_now - pw_started)) -ge $((pw_start_limit * 1000)) ]; then
+                fail COPY_FAILED "the client never started to pull the copy (nothing within ${pw_start_limit}s): it died or lost its connection"
+            fi
+        elif [ $((pw_now - pw_alive)) -ge $((pw_grace * 1000)) ]; then
+            fail COPY_FAILED "the client that pulled the copy is gone (no connection for ${pw_grace}s): it died or lost its connection"
+        fi
+        sleep 0.5
+    done
+}
+
+# Stops the tar streams of a pull that is being given up: they read the cluster PostgreSQL is about
+# to start again, and what they sent is never sealed as a backup anyway.
+pull_stop_streams() {
+    [ -f "$RUN_DIR/pull.pids" ] || return 0
+    while IFS= read -r ps_pid; do
+        case $ps_pid in ''|*[!0-9]*) continue ;; esac
+        [ -z "$(proc_start "$ps_pid")" ] || kill -TERM "$ps_pid" 2>/dev/null
+    done < "$RUN_DIR/pull.pids"
+    ps_holder=$(cat "$RUN_DIR/pull.holder" 2>/dev/null)
+    case $ps_holder in ''|*[!0-9]*) ;; *) [ -z "$(proc_start "$ps_holder")" ] || kill -TERM "$ps_holder" 2>/dev/null ;; esac
+}
+
+# The client's listing of its copy (RUN_DIR/pulled.list, in listing's format), printed as the
+# local copy's listing would be (copy.list: data, then each area, each sorted), for the check
+# against source.list while the source is still (stopped, or the clone). Its config/ area is
+# checked here against the configuration staged on this host. Also, from the still source, the
+# file list the manifest records (types, sizes, mtimes to the nanosecond, modes: what the client's
+# copy keeps), and the client's SHA-256 sums in record_lists' format.
+pull_copy_listing() {
+    [ -f "$RUN_DIR/pulled.list" ] || fail VERIFY_FAILED "the client sent no listing of its copy"
+    LC_ALL=C sort "$RUN_DIR/pulled.list" > "$RUN_DIR/pulled.sorted"
+    if [ -d "$PARTIAL/config" ]; then
+        listing "$PARTIAL/config" all | prefixed config > "$RUN_DIR/config.source"
+        awk -F '\t' 'substr($3, 1, 7) == "config/"' "$RUN_DIR/pulled.sorted" > "$RUN_DIR/config.pulled"
+        cmp -s "$RUN_DIR/config.source" "$RUN_DIR/config.pulled" ||
+            fail VERIFY_FAILED "the pulled copy of the configuration files outside PGDATA differs from them"
+    fi
+    : > "$RUN_DIR/files.unsorted"
+    while IFS="$TAB" read -r pcl_area pcl_kind pcl_source; do
+        TZ=UTC area_find "$pcl_source" "$pcl_kind" "%y\t%s\t%T@\t%m\t$pcl_area\t%P\t%l\t%TY-%Tm-%Td %TH:%TM:%TS\n" '' \
+            >> "$RUN_DIR/files.unsorted"
+    done < "$RUN_DIR/pull.areas"
+    awk -F '\t' 'BEGIN { OFS = "\t" } { print $5 "/" $6, $0 }' "$RUN_DIR/files.unsorted" |
+        LC_ALL=C sort -t "$TAB" -k1,1 | cut -f 2- > "$RUN_DIR/files.tsv"
+    [ -f "$RUN_DIR/pulled.sha256" ] || fail VERIFY_FAILED "the client sent no SHA-256 sums of its copy"
+    LC_ALL=C sort -t "$TAB" -k1,1 "$RUN_DIR/pulled.sha256" > "$RUN_DIR/sha256.tsv"
+    pcl_files=$(awk -F '\t' '$1 == "f"' "$RUN_DIR/pulled.sorted" | wc -l)
+    [ "$(wc -l < "$RUN_DIR/sha256.tsv")" = "$pcl_files" ] ||
+        fail VERIFY_FAILED "the client sent SHA-256 sums of $(wc -l < "$RUN_DIR/sha256.tsv") files, but its copy holds $pcl_files"
+    for pcl_area in data $(cut -f 1 "$RUN_DIR/areas.tsv"); do
+        awk -F '\t' -v p="$pcl_area/" 'substr($3, 1, length(p)) == p' "$RUN_DIR/pulled.sorted"
+    done
+}
+
 area_kind() {
     case $1 in
         wal) printf 'WAL directory' ;;
@@ -552,7 +658,14 @@ else
     event "phase copy total=$TOTAL"
 fi
 COPY_START=$(now_ms)
-copy_all "" "$HORIZON"
+case $COPY_TO in
+    pull)
+        [ "${COPY_CONFIG:-true}" = false ] || copy_config
+        pull_offer
+        pull_wait
+        ;;
+    *) copy_all "" "$HORIZON" ;;
+esac
 COPY_END=$(now_ms)
 
 # --- verify (against what was stopped: PGDATA while still stopped, or the still clone) ---
@@ -562,6 +675,7 @@ event "phase verify"
 source_listing > "$RUN_DIR/source.list"
 case $COPY_TO in
     host) host_copy_listing > "$RUN_DIR/copy.list" ;;
+    pull) pull_copy_listing > "$RUN_DIR/copy.list" ;;
     *)
         {
             listing "$PARTIAL/data" all | prefixed data
@@ -672,6 +786,7 @@ rl_rc=0
 case $COPY_TO in
     local) record_lists || rl_rc=$? ;;
     host) host_record_lists || rl_rc=$? ;;
+    pull) log "the client computed the SHA-256 of every file as it wrote its copy (sent with its listing)" ;;
 esac
 wait_bg "$PC_PID"
 if [ "$rl_rc" != 0 ]; then
@@ -953,6 +1068,11 @@ case $COPY_TO in
     host)
         host_seal
         host_prune
+        ;;
+    pull)
+        # The client fetches manifest.json, backup_manifest and this log, and seals its copy.
+        log "backup complete: $FILES files, $BYTES bytes, downtime ${DOWNTIME} ms; the client seals its copy as $FINAL"
+        : > "$RUN_DIR/removed"
         ;;
 esac
 REMOVED=$(paste -s -d , "$RUN_DIR/removed")

@@ -10,6 +10,12 @@ public interface BackupParameters extends ServiceParameters {
 
     String getDest();
 
+    /**
+     * A directory on the machine that runs the engine (the agent of the enclosing {@code node}) to
+     * pull the backup into instead of writing it on the database host; null for --dest.
+     */
+    String getPullTo();
+
     /** auto, reflink or none; null for the engine's default (auto). */
     String getSnapshot();
 

@@ -23,7 +23,8 @@ record BackupSpec(String host, int port, String credentialsId, String pgdata, St
         @CheckForNull String dbName, @CheckForNull String serverLog, @CheckForNull Duration connectTimeout,
         @CheckForNull Duration reconnectTimeout, @CheckForNull ServiceManager serviceManager,
         boolean sudo, @CheckForNull SnapshotMode snapshot, boolean precopy, int keep, @CheckForNull String destHost,
-        @CheckForNull String destHostKnownHosts, @CheckForNull String destHostIdentity) implements Serializable {
+        @CheckForNull String destHostKnownHosts, @CheckForNull String destHostIdentity, @CheckForNull String pullTo)
+        implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -39,8 +40,13 @@ record BackupSpec(String host, int port, String credentialsId, String pgdata, St
         Connection connection = parser.connection(p, p.getReconnectTimeout(), true);
         String pgdata = parser.text(p.getPgdata());
         String dest = parser.text(p.getDest());
+        String pullTo = parser.text(p.getPullTo());
         parser.check(Validation.requiredPath(Messages.Field_pgdata(), pgdata));
-        parser.check(Validation.dest(dest, pgdata));
+        if (pullTo == null) {
+            parser.check(Validation.dest(dest, pgdata));
+        } else {
+            parser.check(Validation.pullTo(pullTo, dest, p.getKeep(), p.isPrecopy()));
+        }
         ServiceSpec service = parser.service(p);
         String snapshot = parser.text(p.getSnapshot());
         String snapshotProblem = Validation.snapshot(snapshot);
@@ -52,9 +58,13 @@ record BackupSpec(String host, int port, String credentialsId, String pgdata, St
         String identity = parser.text(p.getDestHostIdentity());
         parser.check(Validation.optionalPath("Backup host known_hosts", knownHosts));
         parser.check(Validation.optionalPath("Backup host identity", identity));
+        if (pullTo != null && destHost != null) {
+            parser.check("'Pull to' and 'Backup host' exclude each other: the backup goes to the agent or to the backup"
+                    + " host, not both");
+        }
         parser.throwIfAny();
         return of(connection, pgdata, dest, service, snapshot == null ? null : SnapshotMode.parse(snapshot),
-                p.isPrecopy(), p.getKeep()).withBackupHost(destHost, knownHosts, identity);
+                p.isPrecopy(), p.getKeep(), pullTo == null ? null : pullTo.strip()).withBackupHost(destHost, knownHosts, identity);
     }
 
     /** The same backup, pushed by the database host to a backup host ({@code dest} is then a directory there). */
@@ -62,15 +72,15 @@ record BackupSpec(String host, int port, String credentialsId, String pgdata, St
             @CheckForNull String identity) {
         return new BackupSpec(this.host, port, credentialsId, pgdata, dest, pgBin, stopMode, stopTimeout, startTimeout,
                 activeSessions, maxDowntime, stopCommand, startCommand, dbUser, dbName, serverLog, connectTimeout,
-                reconnectTimeout, serviceManager, sudo, snapshot, precopy, keep, host, knownHosts, identity);
+                reconnectTimeout, serviceManager, sudo, snapshot, precopy, keep, host, knownHosts, identity, pullTo);
     }
 
     static BackupSpec of(Connection c, String pgdata, String dest, ServiceSpec s, @CheckForNull SnapshotMode snapshot,
-            boolean precopy, int keep) {
+            boolean precopy, int keep, @CheckForNull String pullTo) {
         return new BackupSpec(c.host(), c.port(), c.credentialsId(), pgdata, dest, s.pgBin(), s.stopMode(),
                 s.stopTimeout(), s.startTimeout(), s.activeSessions(), s.maxDowntime(), s.stopCommand(),
                 s.startCommand(), s.dbUser(), s.dbName(), s.serverLog(), c.connectTimeout(), c.reconnectTimeout(),
-                s.service(), s.sudo(), snapshot, precopy, keep, null, null, null);
+                s.service(), s.sudo(), snapshot, precopy, keep, null, null, null, pullTo);
     }
 
     Connection connection() {
@@ -87,6 +97,10 @@ record BackupSpec(String host, int port, String credentialsId, String pgdata, St
         BackupRequest.Builder builder = connection().applyTo(BackupRequest.builder(), user, credentials, hostKeyPolicy);
         builder = service().applyTo(builder).pgdata(pgdata).dest(dest).precopy(precopy).keep(keep)
                 .destHost(destHost).destHostKnownHosts(destHostKnownHosts).destHostIdentity(destHostIdentity);
+        if (pullTo != null) {
+            // The engine runs on the agent, so the directory is the agent's, written by this JVM.
+            builder.dest(null).pullTo(java.nio.file.Path.of(pullTo));
+        }
         if (snapshot != null) {
             builder.snapshot(snapshot);
         }

@@ -78,6 +78,8 @@ public final class PgOfflineBackupBuilder extends Builder implements SimpleBuild
     private String destHost;
     private String destHostKnownHosts;
     private String destHostIdentity;
+    @CheckForNull
+    private String pullTo;
 
     @DataBoundConstructor
     public PgOfflineBackupBuilder(String host, String credentialsId, String pgdata, String dest) {
@@ -355,6 +357,18 @@ public final class PgOfflineBackupBuilder extends Builder implements SimpleBuild
     @DataBoundSetter
     public void setDestHostIdentity(@CheckForNull String destHostIdentity) {
         this.destHostIdentity = Text.blankToNull(destHostIdentity);
+    }
+
+    @Override
+    @CheckForNull
+    public String getPullTo() {
+        return pullTo;
+    }
+
+    /** A directory on the agent to pull the backup into, instead of the destination on the database host. */
+    @DataBoundSetter
+    public void setPullTo(@CheckForNull String pullTo) {
+        this.pullTo = Text.blankToNull(pullTo);
     }
 
     @Override

@@ -229,7 +229,7 @@ public final class PgOfflineBackupExecution extends StepExecution {
     BackupSpec resumedSpec() {
         return new BackupSpec(host, port, credentialsId, pgdata, dest, null, null, duration(stopTimeoutMillis),
                 duration(startTimeoutMillis), null, null, null, null, null, null, null, duration(connectTimeoutMillis),
-                duration(reconnectTimeoutMillis), null, false, null, false, 0, null, null, null);
+                duration(reconnectTimeoutMillis), null, false, null, false, 0, null, null, null, null);
     }
 
     HostKeySpec resumedHostKey() {

@@ -75,6 +75,8 @@ public final class PgOfflineBackupStep extends Step implements BackupParameters 
     private String destHost;
     private String destHostKnownHosts;
     private String destHostIdentity;
+    @CheckForNull
+    private String pullTo;
 
     @DataBoundConstructor
     public PgOfflineBackupStep(String host, String credentialsId, String pgdata, String dest) {
@@ -352,6 +354,18 @@ public final class PgOfflineBackupStep extends Step implements BackupParameters 
     @DataBoundSetter
     public void setDestHostIdentity(@CheckForNull String destHostIdentity) {
         this.destHostIdentity = Text.blankToNull(destHostIdentity);
+    }
+
+    @Override
+    @CheckForNull
+    public String getPullTo() {
+        return pullTo;
+    }
+
+    /** A directory on the agent to pull the backup into, instead of the destination on the database host. */
+    @DataBoundSetter
+    public void setPullTo(@CheckForNull String pullTo) {
+        this.pullTo = Text.blankToNull(pullTo);
     }
 
     @Override

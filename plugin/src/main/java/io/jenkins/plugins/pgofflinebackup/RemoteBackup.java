@@ -90,9 +90,9 @@ final class RemoteBackup extends RemoteJob<BackupOutcome> {
         Path dir = Files.createTempDirectory("pg-offline-backup-records-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         try {
-            List<Path> files = BackupRecords.fetch(
-                    connection().settings(login.user(), login.credentials(), login.hostKeyPolicy()),
-                    result.backupPath(), dir, listener::warn, spec.sudo());
+            List<Path> files = spec.pullTo() != null ? copyLocalRecords(Path.of(result.backupPath()), dir)
+                    : BackupRecords.fetch(connection().settings(login.user(), login.credentials(), login.hostKeyPolicy()),
+                            result.backupPath(), dir, listener::warn, spec.sudo());
             List<String> names = new ArrayList<>();
             for (Path file : files) {
                 names.add(file.getFileName().toString());
@@ -102,6 +102,18 @@ final class RemoteBackup extends RemoteJob<BackupOutcome> {
             deleteTree(dir);
             return BackupOutcome.of(result, null, List.of(), e.getMessage());
         }
+    }
+
+    /** A pulled backup lies on this machine already: its records are copied, not fetched. */
+    private static List<Path> copyLocalRecords(Path backup, Path dir) throws IOException {
+        List<Path> copied = new ArrayList<>();
+        for (String name : BackupRecords.NAMES) {
+            Path source = backup.resolve(name);
+            if (Files.isRegularFile(source)) {
+                copied.add(Files.copy(source, dir.resolve(name)));
+            }
+        }
+        return copied;
     }
 
     private static void deleteTree(Path dir) {

@@ -109,6 +109,21 @@ final class Validation {
 
     /** The destination must not be the data directory or inside it: the copy would copy itself. */
     @CheckForNull
+    /** --pull-to: an absolute path on the agent; not with a destination on the host, --keep or a pre-copy. */
+    static String pullTo(@CheckForNull String pullTo, @CheckForNull String dest, int keep, boolean precopy) {
+        String problem = requiredPath(Messages.Field_pullTo(), pullTo);
+        if (problem != null) {
+            return problem;
+        }
+        if (Text.blankToNull(dest) != null) {
+            return Messages.Validation_pullToAndDest();
+        }
+        if (keep > 0) {
+            return Messages.Validation_pullToKeep();
+        }
+        return precopy ? Messages.Validation_pullToPrecopy() : null;
+    }
+
     static String dest(@CheckForNull String dest, @CheckForNull String pgdata) {
         String problem = requiredPath(Messages.Field_dest(), dest);
         if (problem != null || optionalPath(Messages.Field_pgdata(), pgdata) != null || Text.blankToNull(pgdata) == null) {

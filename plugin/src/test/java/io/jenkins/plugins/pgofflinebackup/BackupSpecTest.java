@@ -107,6 +107,35 @@ class BackupSpecTest {
     }
 
     @Test
+    void pullToMakesARequestThatPullsIntoTheAgentDirectory() {
+        PgOfflineBackupStep step = new PgOfflineBackupStep("db1", "id", "/data", "");
+        step.setPullTo("/var/backups/pulled");
+        BackupRequest request = BackupSpec.of(step, UnaryOperator.identity()).toRequest("postgres", KEY, POLICY);
+
+        assertEquals(new io.pgofflinebackup.backup.Destination.PulledTo(java.nio.file.Path.of("/var/backups/pulled")),
+                request.destination());
+        assertTrue(request.pulled());
+        assertEquals("", request.dest());
+        request.validate();
+    }
+
+    @Test
+    void pullToWithADestinationKeepOrPrecopyIsRefused() {
+        PgOfflineBackupStep both = new PgOfflineBackupStep("db1", "id", "/data", "/backup");
+        both.setPullTo("/var/backups/pulled");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> BackupSpec.of(both, UnaryOperator.identity()))
+                .getMessage().contains("not both"));
+        PgOfflineBackupStep keep = new PgOfflineBackupStep("db1", "id", "/data", null);
+        keep.setPullTo("/var/backups/pulled");
+        keep.setKeep(3);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> BackupSpec.of(keep, UnaryOperator.identity()))
+                .getMessage().contains("Backups to keep is not supported"));
+        PgOfflineBackupStep relative = new PgOfflineBackupStep("db1", "id", "/data", null);
+        relative.setPullTo("pulled");
+        assertThrows(IllegalArgumentException.class, () -> BackupSpec.of(relative, UnaryOperator.identity()));
+    }
+
+    @Test
     void aWrongSnapshotOrKeepIsRefusedWithTheFieldNamed() {
         PgOfflineBackupStep step = new PgOfflineBackupStep("db1", "id", "/data", "/backup");
         step.setSnapshot("zfs");

@@ -54,7 +54,7 @@ class FieldParityTest {
         assertEquals(Set.of("host", "credentialsId", "pgdata", "dest", "port", "hostKeyVerification", "stopMode",
                 "stopTimeout", "startTimeout", "activeSessions", "maxDowntime", "stopCommand", "startCommand", "dbUser",
                 "dbName", "pgBin", "serverLog", "service", "sudo", "connectTimeout", "reconnectTimeout", "snapshot",
-                "precopy", "keep", "destHost", "destHostKnownHosts", "destHostIdentity"), step);
+                "precopy", "keep", "destHost", "destHostKnownHosts", "destHostIdentity", "pullTo"), step);
     }
 
     @Test
@@ -67,7 +67,7 @@ class FieldParityTest {
                 "reconnectTimeout", "backupHost", "backupHostKnownHosts", "backupHostIdentity"), step);
         Set<String> shared = new TreeSet<>(fields(PgOfflineBackupStep.class));
         shared.removeAll(Set.of("dest", "snapshot", "precopy", "keep", "destHost", "destHostKnownHosts",
-                "destHostIdentity"));
+                "destHostIdentity", "pullTo"));
         assertTrue(step.containsAll(shared), "the restore lacks a service field of the backup: " + shared);
     }
 

@@ -1,0 +1,134 @@
+package io.pgofflinebackup.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgofflinebackup.restore.RestoreRequest;
+import io.pgofflinebackup.restore.RestoreResult;
+import io.pgofflinebackup.restore.UploadedRestore;
+import io.pgofflinebackup.testing.PgCluster;
+import io.pgofflinebackup.testing.TestUser;
+import io.pgofflinebackup.testing.XfsMount;
+import java.util.stream.Stream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * --pull-to: the backup is pulled through the client's SSH connection into a directory on the
+ * client's machine, verified against the stopped cluster, sealed only once complete, and restores
+ * (restore --upload-from) to the data at the stop; nothing of the cluster stays on the host.
+ */
+class PullToTest {
+    private static final String QUERY = "SELECT count(*), sum(abalance), (SELECT count(*) FROM notes) FROM pgbench_accounts";
+    private static RealHostSupport host;
+    private static XfsMount xfs;
+
+    @BeforeAll
+    static void start() {
+        host = new RealHostSupport();
+    }
+
+    @AfterAll
+    static void stop() {
+        try {
+            host.close();
+        } finally {
+            // After the clusters on it are gone.
+            if (xfs != null) {
+                xfs.close();
+            }
+        }
+    }
+
+    @Test
+    void aPulledBackupIsVerifiedSealedAndRestoresFromThisMachine() throws Exception {
+        PgCluster cluster = host.cluster();
+        cluster.query("CREATE TABLE notes AS SELECT g AS id, md5(g::text) AS body FROM generate_series(1, 5000) g");
+        String atBackup = cluster.query(QUERY);
+        Path local = TestUser.newWorkDir("pulled");
+
+        RealHostSupport.RecordingListener listener = new RealHostSupport.RecordingListener();
+        BackupResult backup = new BackupJob(host.request(cluster, local).dest(null).pullTo(local).build(), listener)
+                .run();
+
+        assertThat(backup.ok()).as(backup.errorMessage() + "\n" + String.join("\n", listener.lines)).isTrue();
+        assertThat(cluster.isRunning()).isTrue();
+        Path sealed = Path.of(backup.backupPath());
+        assertThat(sealed).isEqualTo(local.resolve(backup.backupId()));
+        assertThat(RealHostSupport.entries(local)).containsExactly(backup.backupId());
+        assertThat(sealed.resolve("data/PG_VERSION")).isRegularFile();
+        assertThat(sealed.resolve("backup.log")).content().contains("the client reports the pull complete");
+        JsonNode manifest = new ObjectMapper().readTree(sealed.resolve("manifest.json").toFile());
+        assertThat(manifest.path("backupId").asText()).isEqualTo(backup.backupId());
+        assertThat(manifest.path("totals").path("files").asLong()).isEqualTo(backup.files()).isPositive();
+        assertThat(manifest.path("verification").path("pgVerifybackup").asText()).isEqualTo("skipped");
+        assertThat(sealed.resolve("backup_manifest")).isRegularFile();
+        // The SHA-256 the client computed as the files arrived is what the manifest records.
+        String control = null;
+        for (JsonNode file : manifest.path("files")) {
+            if (file.path("path").asText().equals("global/pg_control")) {
+                control = file.path("sha256").asText();
+            }
+        }
+        assertThat(control).isEqualTo(sha256(sealed.resolve("data/global/pg_control")));
+        // Nothing of the run is left on the host.
+        assertThat(RealHostSupport.entries(host.user.home().resolve(".pg-offline-backup/runs"))).isEmpty();
+
+        cluster.query("UPDATE pgbench_accounts SET abalance = abalance + 7; DROP TABLE notes;"
+                + " CREATE TABLE notes AS SELECT 1 AS id");
+        RestoreRequest request = host.restoreRequest(cluster,
+                UploadedRestore.stagingPath(cluster.pgdata().toString(), backup.backupId())).build();
+        RestoreResult restored = new UploadedRestore(request, sealed, new RealHostSupport.RecordingListener()).run();
+
+        assertThat(restored.ok()).as(String.valueOf(restored.errorMessage())).isTrue();
+        assertThat(cluster.query(QUERY)).isEqualTo(atBackup);
+        assertThat(RealHostSupport.entries(cluster.pgdata().getParent())).noneMatch(n -> n.contains(".upload-"));
+        // The local backup was only read.
+        assertThat(sha256(sealed.resolve("data/global/pg_control"))).isEqualTo(control);
+    }
+
+    @Test
+    void aSnapshotIsPulledFromTheCloneWhilePostgresqlServesAndATablespaceComesAlong() throws Exception {
+        xfs = XfsMount.create();
+        {
+            PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(1).withTablespaces("fast")
+                    .withParentDirectory(xfs.path()));
+            cluster.query("CREATE TABLE notes TABLESPACE fast AS SELECT g AS id FROM generate_series(1, 3000) g");
+            String atTheStop = cluster.query(QUERY);
+            Path local = TestUser.newWorkDir("pulled");
+
+            BackupResult backup = RealHostSupport.backup(host.request(cluster, local).dest(null).pullTo(local)
+                    .snapshot(SnapshotMode.REFLINK).build());
+
+            assertThat(backup.ok()).as(String.valueOf(backup.errorMessage())).isTrue();
+            assertThat(backup.copyMethod()).isEqualTo("snapshot");
+            Path sealed = Path.of(backup.backupPath());
+            JsonNode manifest = new ObjectMapper().readTree(sealed.resolve("manifest.json").toFile());
+            assertThat(manifest.path("method").path("snapshot").asText()).isEqualTo("reflink");
+            assertThat(manifest.path("tablespaces")).hasSize(1);
+            String area = manifest.path("tablespaces").get(0).path("area").asText();
+            assertThat(sealed.resolve(area)).isDirectory();
+            try (Stream<Path> walk = Files.walk(xfs.path(), 4)) {
+                assertThat(walk.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".pg-offline-backup-")))
+                        .as("staging clones").isEmpty();
+            }
+
+            cluster.query("UPDATE pgbench_accounts SET abalance = abalance - 3; INSERT INTO notes SELECT 0");
+            RestoreResult restored = new UploadedRestore(host.restoreRequest(cluster,
+                    UploadedRestore.stagingPath(cluster.pgdata().toString(), backup.backupId())).build(), sealed,
+                    new RealHostSupport.RecordingListener()).run();
+            assertThat(restored.ok()).as(String.valueOf(restored.errorMessage())).isTrue();
+            assertThat(cluster.query(QUERY)).isEqualTo(atTheStop);
+        }
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+}
