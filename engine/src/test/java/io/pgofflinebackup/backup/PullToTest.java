@@ -8,6 +8,7 @@ import io.pgofflinebackup.restore.RestoreRequest;
 import io.pgofflinebackup.restore.RestoreResult;
 import io.pgofflinebackup.restore.UploadedRestore;
 import io.pgofflinebackup.testing.PgCluster;
+import io.pgofflinebackup.testing.Procs;
 import io.pgofflinebackup.testing.TestUser;
 import io.pgofflinebackup.testing.XfsMount;
 import java.util.stream.Stream;
@@ -77,8 +78,8 @@ class PullToTest {
             }
         }
         assertThat(control).isEqualTo(sha256(sealed.resolve("data/global/pg_control")));
-        // Nothing of the run is left on the host.
-        assertThat(RealHostSupport.entries(host.user.home().resolve(".pg-offline-backup/runs"))).isEmpty();
+        // Nothing of the run is left on the host (other runs of the same test user may be there).
+        assertThat(host.user.home().resolve(".pg-offline-backup/runs/" + backup.backupId())).doesNotExist();
 
         cluster.query("UPDATE pgbench_accounts SET abalance = abalance + 7; DROP TABLE notes;"
                 + " CREATE TABLE notes AS SELECT 1 AS id");
@@ -126,6 +127,49 @@ class PullToTest {
             assertThat(restored.ok()).as(String.valueOf(restored.errorMessage())).isTrue();
             assertThat(cluster.query(QUERY)).isEqualTo(atTheStop);
         }
+    }
+
+    @Test
+    void aPullStuckPastTheMaximumDowntimeIsGivenUpAndPostgresqlServes() throws Exception {
+        PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(1));
+        Path local = TestUser.newWorkDir("pulled");
+        java.util.concurrent.atomic.AtomicReference<RunnerInfo> runner = new java.util.concurrent.atomic.AtomicReference<>();
+        ProgressListener listener = new ProgressListener() {
+            @Override
+            public void runnerStarted(RunnerInfo info) {
+                runner.set(info);
+            }
+        };
+        BackupRequest request = host.request(cluster, local).dest(null).pullTo(local).snapshot(SnapshotMode.NONE)
+                .maxDowntime(java.time.Duration.ofSeconds(4)).build();
+        java.util.concurrent.CompletableFuture<BackupResult> job = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> new BackupJob(request, listener).run());
+        // Freeze the database host's tar stream as soon as it exists: the pull then stalls with PostgreSQL down.
+        long tar = -1;
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(120).toNanos();
+        while (tar < 0) {
+            assertThat(System.nanoTime()).as("no pull stream started").isLessThan(deadline);
+            assertThat(job).as("the job ended before the pull").isNotDone();
+            RunnerInfo info = runner.get();
+            Path pids = info == null ? null : Path.of(info.runDir(), "pull.pids");
+            if (pids != null && Files.exists(pids) && !Files.readString(pids).isBlank()) {
+                tar = Long.parseLong(Files.readString(pids).lines().findFirst().orElseThrow().strip());
+                Procs.signal(tar, "STOP");
+            } else {
+                Thread.sleep(2);
+            }
+        }
+        try {
+            BackupResult result = job.get(180, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(result.ok()).isFalse();
+            assertThat(result.errorCode()).as(result.errorMessage()).isEqualTo(io.pgofflinebackup.ErrorCode.MAX_DOWNTIME);
+            assertThat(result.databaseRunning()).isTrue();
+            assertThat(cluster.isRunning()).isTrue();
+            assertThat(RealHostSupport.entries(local)).allMatch(n -> n.endsWith(".partial"));
+        } finally {
+            Procs.signal(tar, "CONT");
+        }
+        assertThat(Procs.awaitDeath(tar, java.time.Duration.ofSeconds(10))).as("the stopped pull stream ends").isTrue();
     }
 
     private static String sha256(Path file) throws Exception {
