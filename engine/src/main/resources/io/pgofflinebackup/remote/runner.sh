@@ -998,7 +998,7 @@ fi
     printf ',\n    {"name": "checksums", "startMillis": %s, "endMillis": %s}' "$RECORD_START" "$(now_ms)"
     printf '\n  ],\n'
     printf '  "downtimeMillis": %s,\n' "$DOWNTIME"
-    printf '  "verification": {"method": "file list, total bytes and each file size of the copy against PGDATA and the directories it links to, while PostgreSQL was stopped", "passed": true, "files": %s, "bytes": %s, "checksums": "sha256", "pgVerifybackup": "%s", "pgVerifybackupChecked": "WAL, file list and sizes (--skip-checksums: the sha256 were computed from the same files just before)", "pgChecksums": "%s"},\n' "$FILES" "$BYTES" "$PG_VERIFYBACKUP" "$PG_CHECKSUMS"
+    printf '  "verification": {"method": "file list, total bytes and each file size of the copy against PGDATA and the directories it links to, while PostgreSQL was stopped", "passed": true, "files": %s, "bytes": %s, "checksums": "sha256", "pgVerifybackup": "%s", "pgVerifybackupChecked": "%s", "pgChecksums": "%s"},\n' "$FILES" "$BYTES" "$PG_VERIFYBACKUP" "$([ "$PG_VERIFYBACKUP" = skipped ] || echo 'WAL, file list and sizes (--skip-checksums: the sha256 were computed from the same files just before)')" "$PG_CHECKSUMS"
     printf '  "files": [\n'
     awk -F '\t' "$JSON_AWK"'
         FNR == NR { sha[$1] = $2; next }
