@@ -64,21 +64,21 @@ public final class RunnerProbe {
     }
 
     /**
-     * A process named {@code command} below {@code root}, nearest first. The JDK walks /proc in native
-     * code, many times faster than reading every /proc/PID/stat from Java: on a loaded machine a poll
-     * must still come round within the few seconds a small copy's tar lives.
+     * A process named {@code command} below {@code root}, nearest first. One native walk of /proc per
+     * call ({@link ProcessHandle#descendants()}): a poll must come round within the second a small
+     * copy's tar lives, and asking each process for its children would walk /proc once per process.
      */
     public static Optional<Long> descendant(long root, String command) {
-        java.util.ArrayDeque<ProcessHandle> queue = new java.util.ArrayDeque<>();
-        ProcessHandle.of(root).ifPresent(queue::add);
+        java.util.Map<Long, java.util.List<Long>> children = new java.util.HashMap<>();
+        ProcessHandle.of(root).stream().flatMap(ProcessHandle::descendants).forEach(p -> p.parent().ifPresent(
+                parent -> children.computeIfAbsent(parent.pid(), k -> new java.util.ArrayList<>()).add(p.pid())));
+        java.util.ArrayDeque<Long> queue = new java.util.ArrayDeque<>(children.getOrDefault(root, java.util.List.of()));
         while (!queue.isEmpty()) {
-            ProcessHandle parent = queue.poll();
-            for (ProcessHandle child : parent.children().toList()) {
-                if (command.equals(comm(child.pid()))) {
-                    return Optional.of(child.pid());
-                }
-                queue.add(child);
+            long pid = queue.poll();
+            if (command.equals(comm(pid))) {
+                return Optional.of(pid);
             }
+            queue.addAll(children.getOrDefault(pid, java.util.List.of()));
         }
         return Optional.empty();
     }

@@ -553,6 +553,7 @@ public final class PgOfflineBackupBuilder extends Builder implements SimpleBuild
             return FormSupport.check(item, () -> Validation.keep(value));
         }
 
+        @POST
         public FormValidation doCheckDestHost(@AncestorInPath Item item, @QueryParameter String value) {
             return FormSupport.check(item, () -> Validation.destHost(value));
         }

@@ -525,6 +525,7 @@ public final class PgOfflineBackupStep extends Step implements BackupParameters 
             return FormSupport.check(item, () -> Validation.keep(value));
         }
 
+        @POST
         public FormValidation doCheckDestHost(@AncestorInPath Item item, @QueryParameter String value) {
             return FormSupport.check(item, () -> Validation.destHost(value));
         }
