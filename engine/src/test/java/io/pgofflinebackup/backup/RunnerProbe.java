@@ -36,7 +36,7 @@ public final class RunnerProbe {
                         return found.get();
                     }
                 }
-                Thread.sleep(1);
+                Thread.sleep(5);
             }
         }
         throw new AssertionError("no " + command + " process of a runner appeared in " + dir + " within " + timeout);

@@ -99,7 +99,7 @@ final class RunHold {
             if (state.contains(" end ")) {
                 throw new AssertionError("the run ended before phase " + phase + ":\n" + state);
             }
-            Thread.sleep(1);
+            Thread.sleep(5);
         }
         throw new AssertionError("no phase " + phase + " below " + dir + " within " + timeout + ":\n" + state(dir));
     }
@@ -126,7 +126,7 @@ final class RunHold {
                     return tar.get().pid();
                 }
             }
-            Thread.sleep(1);
+            Thread.sleep(5);
         }
         throw new AssertionError("no tar reading " + source + " below " + dir + " within " + timeout);
     }
