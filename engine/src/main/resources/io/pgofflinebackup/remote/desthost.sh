@@ -77,22 +77,29 @@ host_ssh_failure() {
     esac
 }
 
+# host_reach DIR USE: rsync here, the ssh command in DIR (see host_init), and a login to the backup
+# host without a prompt. Prints "fail<TAB>CODE<TAB>message" and fails when any is missing; USE says
+# what rsync is for, in that message.
+host_reach() {
+    if ! command -v rsync > /dev/null 2>&1; then
+        printf 'fail\tMISSING_TOOLS\trsync is not installed on the database host %s: install it, it %s\n' \
+            "$(hostname)" "$2"
+        return 1
+    fi
+    host_init "$1" || { printf 'fail\tDEST_NOT_USABLE\tthe scratch directory %s has characters rsync cannot take\n' "$1"; return 1; }
+    hr_rc=0
+    hr_err=$("$HOST_SSH" -- "$DEST_LOGIN" true 2>&1 < /dev/null) || hr_rc=$?
+    if [ "$hr_rc" != 0 ]; then
+        printf 'fail\t%s\n' "$(host_ssh_failure "$hr_err")"
+        return 1
+    fi
+}
+
 # host_preflight DIR DEST: what a backup to DEST on the backup host needs, checked while
 # PostgreSQL still runs, with DIR as scratch space. Prints "ok<TAB>free bytes<TAB>real DEST",
 # or "fail<TAB>CODE<TAB>message".
 host_preflight() {
-    if ! command -v rsync > /dev/null 2>&1; then
-        printf 'fail\tMISSING_TOOLS\trsync is not installed on the database host %s: install it, it pushes the copy to the backup host\n' \
-            "$(hostname)"
-        return 0
-    fi
-    host_init "$1" || { printf 'fail\tDEST_NOT_USABLE\tthe scratch directory %s has characters rsync cannot take\n' "$1"; return 0; }
-    hp_rc=0
-    hp_err=$("$HOST_SSH" -- "$DEST_LOGIN" true 2>&1 < /dev/null) || hp_rc=$?
-    if [ "$hp_rc" != 0 ]; then
-        printf 'fail\t%s\n' "$(host_ssh_failure "$hp_err")"
-        return 0
-    fi
+    host_reach "$1" "pushes the copy to the backup host" || return 0
     hp_out=$(host_sh '
         for tool in rsync sha256sum find df; do
             command -v "$tool" > /dev/null 2>&1 || { printf "missing\t%s\n" "$tool"; exit 0; }
@@ -203,12 +210,9 @@ host_record_lists() {
     host_sh 'p=$1; shift
         for area in data "$@" config; do
             [ -d "$p/$area" ] || continue
-            TZ=UTC find "$p/$area" -mindepth 1 \
-                -printf "%y\t%s\t%T@\t%m\t$area\t%P\t%l\t%TY-%Tm-%Td %TH:%TM:%TS\n" || exit 1
+            TZ=UTC find "$p/$area" -mindepth 1 -printf "$(record_format "$area")" || exit 1
         done' "$PARTIAL" $(cut -f 1 "$RUN_DIR/areas.tsv") 2>> "$LOG" > "$RUN_DIR/files.unsorted" || return 1
-    LC_ALL=C sort -t "$TAB" -k1,1 "$RUN_DIR/sha256.unsorted" > "$RUN_DIR/sha256.tsv" &&
-        awk -F '\t' 'BEGIN { OFS = "\t" } { print $5 "/" $6, $0 }' "$RUN_DIR/files.unsorted" |
-        LC_ALL=C sort -t "$TAB" -k1,1 | cut -f 2- > "$RUN_DIR/files.tsv"
+    LC_ALL=C sort -t "$TAB" -k1,1 "$RUN_DIR/sha256.unsorted" > "$RUN_DIR/sha256.tsv" && sort_files_list "$RUN_DIR"
 }
 
 # The manifests and the log beside the copy, then on disk, then the rename that makes it complete.
@@ -241,10 +245,7 @@ host_prune() {
         host_sh '
             for d in "$1"/.*.deleting; do
                 n=${d##*/.}
-                case ${n%.deleting} in
-                    [0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z*) ;;
-                    *) continue ;;
-                esac
+                is_backup_id "${n%.deleting}" || continue
                 if [ ! -d "$d" ] || [ -L "$d" ]; then continue; fi
                 rm -rf -- "$d" && printf "cleaned\t%s\n" "$d"
             done
@@ -287,18 +288,7 @@ host_find_reference() {
 # PostgreSQL still runs: the restore then verifies and restores from STAGING as from any backup
 # here. Prints "ok<TAB>bytes" or "fail<TAB>CODE<TAB>message".
 host_fetch() {
-    if ! command -v rsync > /dev/null 2>&1; then
-        printf 'fail\tMISSING_TOOLS\trsync is not installed on the database host %s: install it, it fetches the backup from the backup host\n' \
-            "$(hostname)"
-        return 0
-    fi
-    host_init "$1" || { printf 'fail\tDEST_NOT_USABLE\tthe scratch directory %s has characters rsync cannot take\n' "$1"; return 0; }
-    hf_rc=0
-    hf_err=$("$HOST_SSH" -- "$DEST_LOGIN" true 2>&1 < /dev/null) || hf_rc=$?
-    if [ "$hf_rc" != 0 ]; then
-        printf 'fail\t%s\n' "$(host_ssh_failure "$hf_err")"
-        return 0
-    fi
+    host_reach "$1" "fetches the backup from the backup host" || return 0
     hf_size=$(host_sh '
         command -v rsync > /dev/null 2>&1 || { echo no-rsync; exit 0; }
         [ -f "$1/manifest.json" ] || { echo absent; exit 0; }

@@ -124,6 +124,19 @@ BEGIN {
     why["special"] = "a socket, FIFO or device file: it only means something to a running process"
 }'
 
+# record_format AREA: the find -printf format of a line of the record's file list (files.tsv):
+# "type<TAB>size<TAB>mtime<TAB>mode<TAB>AREA<TAB>path<TAB>link target<TAB>UTC date" (with TZ=UTC).
+record_format() {
+    printf '%s%s%s' '%y\t%s\t%T@\t%m\t' "$1" '\t%P\t%l\t%TY-%Tm-%Td %TH:%TM:%TS\n'
+}
+
+# sort_files_list DIR: DIR/files.unsorted (record_format lines) sorted by "<area>/<path>" into
+# DIR/files.tsv, the order the manifest writers expect.
+sort_files_list() {
+    awk -F '\t' 'BEGIN { OFS = "\t" } { print $5 "/" $6, $0 }' "$1/files.unsorted" |
+        LC_ALL=C sort -t "$TAB" -k1,1 | cut -f 2- > "$1/files.tsv"
+}
+
 # listing ROOT KIND: the entries a backup holds of ROOT (see area_find), as "type<TAB>size<TAB>
 # path<TAB>link target", sorted; directory sizes (which differ between file systems) as 0.
 listing() {

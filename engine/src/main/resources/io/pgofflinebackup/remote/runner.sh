@@ -475,12 +475,10 @@ pull_wait() {
 # to start again, and what they sent is never sealed as a backup anyway.
 pull_stop_streams() {
     [ -f "$RUN_DIR/pull.pids" ] || return 0
-    while IFS= read -r ps_pid; do
+    cat "$RUN_DIR/pull.pids" "$RUN_DIR/pull.holder" 2>/dev/null | while IFS= read -r ps_pid; do
         case $ps_pid in ''|*[!0-9]*) continue ;; esac
         [ -z "$(proc_start "$ps_pid")" ] || kill -TERM "$ps_pid" 2>/dev/null
-    done < "$RUN_DIR/pull.pids"
-    ps_holder=$(cat "$RUN_DIR/pull.holder" 2>/dev/null)
-    case $ps_holder in ''|*[!0-9]*) ;; *) [ -z "$(proc_start "$ps_holder")" ] || kill -TERM "$ps_holder" 2>/dev/null ;; esac
+    done
 }
 
 # The client's listing of its copy (RUN_DIR/pulled.list, in listing's format), printed as the
@@ -500,11 +498,9 @@ pull_copy_listing() {
     fi
     : > "$RUN_DIR/files.unsorted"
     while IFS="$TAB" read -r pcl_area pcl_kind pcl_source; do
-        TZ=UTC area_find "$pcl_source" "$pcl_kind" "%y\t%s\t%T@\t%m\t$pcl_area\t%P\t%l\t%TY-%Tm-%Td %TH:%TM:%TS\n" '' \
-            >> "$RUN_DIR/files.unsorted"
+        TZ=UTC area_find "$pcl_source" "$pcl_kind" "$(record_format "$pcl_area")" '' >> "$RUN_DIR/files.unsorted"
     done < "$RUN_DIR/pull.areas"
-    awk -F '\t' 'BEGIN { OFS = "\t" } { print $5 "/" $6, $0 }' "$RUN_DIR/files.unsorted" |
-        LC_ALL=C sort -t "$TAB" -k1,1 | cut -f 2- > "$RUN_DIR/files.tsv"
+    sort_files_list "$RUN_DIR"
     [ -f "$RUN_DIR/pulled.sha256" ] || fail VERIFY_FAILED "the client sent no SHA-256 sums of its copy"
     LC_ALL=C sort -t "$TAB" -k1,1 "$RUN_DIR/pulled.sha256" > "$RUN_DIR/sha256.tsv"
     pcl_files=$(awk -F '\t' '$1 == "f"' "$RUN_DIR/pulled.sorted" | wc -l)
@@ -756,12 +752,10 @@ record_lists() {
     : > "$RUN_DIR/files.unsorted"
     for area in data $(cut -f 1 "$RUN_DIR/areas.tsv") $([ -d "$PARTIAL/config" ] && echo config); do
         checksum_files "$PARTIAL/$area" | prefixed "$area" 1 >> "$RUN_DIR/sha256.unsorted" || return 1
-        TZ=UTC find "$PARTIAL/$area" -mindepth 1 \
-            -printf "%y\t%s\t%T@\t%m\t$area\t%P\t%l\t%TY-%Tm-%Td %TH:%TM:%TS\n" >> "$RUN_DIR/files.unsorted" || return 1
+        TZ=UTC find "$PARTIAL/$area" -mindepth 1 -printf "$(record_format "$area")" >> "$RUN_DIR/files.unsorted" ||
+            return 1
     done
-    LC_ALL=C sort -t "$TAB" -k1,1 "$RUN_DIR/sha256.unsorted" > "$RUN_DIR/sha256.tsv" &&
-        awk -F '\t' 'BEGIN { OFS = "\t" } { print $5 "/" $6, $0 }' "$RUN_DIR/files.unsorted" |
-        LC_ALL=C sort -t "$TAB" -k1,1 | cut -f 2- > "$RUN_DIR/files.tsv" || return 1
+    LC_ALL=C sort -t "$TAB" -k1,1 "$RUN_DIR/sha256.unsorted" > "$RUN_DIR/sha256.tsv" && sort_files_list "$RUN_DIR" || return 1
     # Exactly one well-formed SHA-256 for every file listed, and nothing else: pg_verifybackup below
     # trusts these (--skip-checksums), so a line lost or garbled on the way must stop the run here.
     rl_missing=$(awk -F '\t' 'FNR == NR { if ($NF ~ /^[0-9a-f]+$/ && length($NF) == 64) sha[$1] = 1; n++; next }
