@@ -2,14 +2,9 @@ package io.pgofflinebackup.backup;
 
 import io.pgofflinebackup.ErrorCode;
 import io.pgofflinebackup.JobFailure;
-import io.pgofflinebackup.ssh.ExecResult;
-import io.pgofflinebackup.ssh.ShellQuote;
 import io.pgofflinebackup.ssh.SshSession;
 import io.pgofflinebackup.util.Bytes;
-import io.pgofflinebackup.util.RemoteScripts;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
@@ -32,30 +27,12 @@ final class BackupHostPreflight {
     static Found check(SshSession ssh, BackupRequest request, Destination.OnBackupHost destination, long requiredBytes,
             boolean running)
             throws JobFailure {
-        ByteArrayOutputStream script = new ByteArrayOutputStream();
-        script.writeBytes(RemoteScripts.lib());
-        script.writeBytes(RemoteScripts.script("desthost.sh"));
-        script.writeBytes(("DEST_LOGIN=$1 DEST_PORT=$2 DEST_KNOWN_HOSTS=$3 DEST_IDENTITY=$4 HOST_LIB=\n"
-                + "work=$(mktemp -d \"${TMPDIR:-/tmp}/pgob-desthost.XXXXXXXX\") || exit 1\n"
-                + "host_preflight \"$work\" \"$5\"\nrm -rf \"$work\"\n").getBytes(StandardCharsets.UTF_8));
-        String command = "sh -s -- " + ShellQuote.command(List.of(destination.login(),
-                Integer.toString(destination.host().port()), nullToEmpty(request.destHostKnownHosts()),
-                nullToEmpty(request.destHostIdentity()), destination.path()));
-        ExecResult result;
+        String[] fields;
         try {
-            result = ssh.exec(command, script.toByteArray(), TIMEOUT);
+            fields = BackupHostCall.run(ssh, destination, request.destHostKnownHosts(), request.destHostIdentity(),
+                    "host_preflight", List.of(destination.path()), 3, TIMEOUT, running, "the check of the backup host");
         } catch (IOException e) {
             throw new JobFailure(ErrorCode.CONNECTION_FAILED, "checking the backup host failed: " + e.getMessage(), e);
-        }
-        String line = result.stdout().lines().filter(l -> l.startsWith("ok\t") || l.startsWith("fail\t"))
-                .findFirst().orElse("");
-        String[] fields = line.split("\t", 3);
-        if (fields[0].equals("fail") && fields.length == 3) {
-            throw new JobFailure(ErrorCode.fromRunner(fields[1]), fields[2] + ". Nothing was changed", running, null);
-        }
-        if (!fields[0].equals("ok") || fields.length < 3 || !fields[1].matches("\\d+")) {
-            throw new JobFailure(ErrorCode.MISSING_TOOLS, "the check of the backup host failed on the database host"
-                    + " (exit " + result.exitStatus() + "): " + result.firstErrorLine());
         }
         long free = Long.parseLong(fields[1]);
         if (free < requiredBytes) {
@@ -64,9 +41,5 @@ final class BackupHostPreflight {
                     + " with a margin, but only " + Bytes.human(free) + " are free. Nothing was changed", running, null);
         }
         return new Found(free, fields[2]);
-    }
-
-    private static String nullToEmpty(String value) {
-        return value == null ? "" : value;
     }
 }

@@ -13,7 +13,7 @@ import java.time.format.DateTimeFormatter;
 
 /** Claims a fresh backup id in the destination by creating its partial and run directories. */
 final class BackupRunPreparer {
-    static final DateTimeFormatter ID_FORMAT = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+    private static final DateTimeFormatter ID_FORMAT = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
 
     private BackupRunPreparer() {
@@ -46,18 +46,25 @@ final class BackupRunPreparer {
      */
     static RemoteRun prepareOffHost(SshSession ssh, String dest, String runRoot, Clock clock)
             throws JobFailure, IOException {
+        return new RemoteRun(dest, claimRunDirectory(ssh, runRoot, clock), runRoot);
+    }
+
+    /**
+     * Claims a fresh id for a run whose copy leaves the database host (--dest-host, --pull-to) by
+     * creating {@code <runRoot>/<id>} there (mkdir is atomic: of two runs racing, one gets it).
+     */
+    static String claimRunDirectory(SshSession ssh, String runRoot, Clock clock) throws JobFailure, IOException {
         String base = ID_FORMAT.format(clock.instant());
         for (int attempt = 1; attempt <= 20; attempt++) {
             String id = attempt == 1 ? base : base + "-" + attempt;
-            RemoteRun run = new RemoteRun(dest, id, runRoot);
-            ExecResult result = ssh.exec("umask 077 && mkdir -- " + ShellQuote.quote(run.runDir()), null,
+            ExecResult result = ssh.exec("umask 077 && mkdir -- " + ShellQuote.quote(runRoot + "/" + id), null,
                     Duration.ofSeconds(60));
             if (result.ok()) {
-                return run;
+                return id;
             }
             if (!result.stderr().contains("File exists")) {
                 throw new JobFailure(ErrorCode.DEST_NOT_USABLE, "cannot create the run directory in " + runRoot
-                        + ": " + result.firstErrorLine());
+                        + " on the database host: " + result.firstErrorLine());
             }
         }
         throw new JobFailure(ErrorCode.DEST_NOT_USABLE, "cannot find a free backup id in " + runRoot);

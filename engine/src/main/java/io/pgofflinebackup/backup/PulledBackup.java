@@ -61,20 +61,7 @@ final class PulledBackup {
 
     /** Claims a fresh id in the runs directory on the host (mkdir is atomic). */
     static Run claimRemote(SshSession ssh, String runsDir, Clock clock) throws JobFailure, IOException {
-        String base = BackupRunPreparer.ID_FORMAT.format(clock.instant());
-        for (int attempt = 1; attempt <= 20; attempt++) {
-            Run run = new Run(runsDir, attempt == 1 ? base : base + "-" + attempt);
-            ExecResult result = ssh.exec("umask 077 && mkdir -- " + ShellQuote.quote(run.runDir()), null,
-                    Duration.ofSeconds(60));
-            if (result.ok()) {
-                return run;
-            }
-            if (!result.stderr().contains("File exists")) {
-                throw new JobFailure(ErrorCode.DEST_NOT_USABLE, "cannot create the run directory in " + runsDir
-                        + " on the host: " + result.firstErrorLine());
-            }
-        }
-        throw new JobFailure(ErrorCode.DEST_NOT_USABLE, "cannot find a free backup id in " + runsDir);
+        return new Run(runsDir, BackupRunPreparer.claimRunDirectory(ssh, runsDir, clock));
     }
 
     /** Creates {@code DIR/.<id>.partial} (mode 0700); refuses an id already used here. */
