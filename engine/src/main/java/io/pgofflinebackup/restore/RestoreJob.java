@@ -72,7 +72,7 @@ public final class RestoreJob {
     public RestoreResult run() {
         String host = request.connection().target().host();
         try {
-            check();
+            check(request);
             try (SshSession ssh = request.connection().connector(log::warn).connect()) {
                 log.info("connected to " + request.connection().target().display());
                 if (request.service().sudo()) {
@@ -154,7 +154,8 @@ public final class RestoreJob {
         return result(outcome, plan, stamp, handle, outcome.ok() ? movedAside(ssh, handle) : List.of());
     }
 
-    private void check() throws JobFailure {
+    /** What a restore request must say before anything is contacted: the confirmation, valid values. */
+    static void check(RestoreRequest request) throws JobFailure {
         if (!request.confirmed()) {
             throw new JobFailure(ErrorCode.CONFIRMATION_MISMATCH, "--confirm must repeat the target data directory"
                     + " exactly ('" + request.pgdata() + "'), as a guard against restoring onto the wrong cluster;"

@@ -121,16 +121,7 @@ public final class UploadedRestore {
             throw new JobFailure(ErrorCode.BACKUP_INCOMPLETE, localBackup + " has no manifest.json: it is not a"
                     + " complete backup. Nothing was done");
         }
-        if (!request.confirmed()) {
-            throw new JobFailure(ErrorCode.CONFIRMATION_MISMATCH, "--confirm must repeat the target data directory"
-                    + " exactly ('" + request.pgdata() + "'), as a guard against restoring onto the wrong cluster;"
-                    + " got '" + (request.confirm() == null ? "" : request.confirm()) + "'. Nothing was done");
-        }
-        try {
-            request.validate();
-        } catch (IllegalArgumentException e) {
-            throw new JobFailure(ErrorCode.BAD_INPUT, e.getMessage(), e);
-        }
+        RestoreJob.check(request);
     }
 
     /** Streams the local backup into a new staging directory; nothing else on the host is touched. */
