@@ -32,7 +32,7 @@ kv ssh_uid "$(id -u)"
 kv ssh_user "$(id -un)"
 
 missing=
-for tool in cp find du df awk sed sort cmp diff setsid ps pkill sync stat realpath tar sha256sum xargs; do
+for tool in cp find du df awk sed sort cmp diff setsid ps pkill sync stat realpath tar sha256sum xargs nice; do
     command -v "$tool" > /dev/null 2>&1 || missing="$missing $tool"
 done
 kv missing_tools "${missing# }"

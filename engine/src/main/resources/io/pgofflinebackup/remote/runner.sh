@@ -765,7 +765,8 @@ record_lists() {
 }
 # pg_checksums --check (see below) reads the same files: it runs alongside the SHA-256 pass, so
 # that the two share one read of the copy (a file read by one is still in the page cache for the
-# other) instead of reading it twice one after the other. Waited for here, before anything can fail.
+# other) instead of reading it twice one after the other. It runs niced (pg_checksums_safely), so
+# the SHA-256 pass keeps both processors of a small host. Waited for here, before anything can fail.
 PC_PID=
 if [ "$COPY_TO" = local ] && [ "${CHECKSUMS:-0}" != 0 ] && [ -x "$PG_BIN/pg_checksums" ]; then
     (
@@ -782,14 +783,15 @@ case $COPY_TO in
     host) host_record_lists || rl_rc=$? ;;
     pull) log "the client computed the SHA-256 of every file as it wrote its copy (sent with its listing)" ;;
 esac
+# Timed on its own, without the wait for pg_checksums (the "checksums" phase holds that and
+# pg_verifybackup): scripts/bench compares it with a plain parallel sha256sum over the same files.
+CHECKSUM_MS=$(($(now_ms) - CHECKSUM_START))
 wait_bg "$PC_PID"
 if [ "$rl_rc" != 0 ]; then
     [ "$COPY_TO" = local ] || fail RECORD_FAILED "cannot compute the checksums of the copy on the backup host $DEST_LOGIN (see the log)"
     fail RECORD_FAILED "cannot compute the checksums"
 fi
-# Timed on its own (the "checksums" phase also holds pg_verifybackup): scripts/bench compares it
-# with a plain parallel sha256sum over the same files.
-log "checksum pass: SHA-256 of $FILES files, $BYTES bytes in $(($(now_ms) - CHECKSUM_START)) ms"
+log "checksum pass: SHA-256 of $FILES files, $BYTES bytes in $CHECKSUM_MS ms"
 
 # The files this backup shares with the previous one (the same inode under the same path), and a
 # check that each still has the SHA-256 that backup recorded: a reference damaged since would
