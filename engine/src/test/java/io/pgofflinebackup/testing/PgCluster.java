@@ -444,16 +444,22 @@ public final class PgCluster implements AutoCloseable {
         }
     }
 
+    /** What initdb would make, copied from this JVM's template (see {@link ClusterTemplates}). */
     private void initdb() {
-        List<String> command = new ArrayList<>(List.of(binDir.resolve("initdb").toString(), "-D", pgdata.toString(),
-                "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"));
-        if (options.dataChecksums()) {
-            command.add("--data-checksums");
-        }
+        Path template = ClusterTemplates.of(owner, binDir, options.dataChecksums());
+        ProcessRunner.run(List.of("cp", "-a", "--", template.toString(), pgdata.toString()), PG_CTL_TIMEOUT).orThrow();
         if (options.separateWal()) {
-            command.addAll(List.of("--waldir", walDirectory().toString()));
+            // As initdb --waldir leaves it: pg_wal a link, by absolute path, to a directory of the owner.
+            Path wal = walDirectory();
+            Path inside = pgdata.resolve("pg_wal");
+            try {
+                Files.move(inside, wal);
+                Files.createSymbolicLink(inside, wal);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot move pg_wal of " + this + " to " + wal, e);
+            }
+            owner.chownToUser(inside);
         }
-        owner.runAs(command, PG_CTL_TIMEOUT).orThrow();
     }
 
     /** Moves the configuration files to {@code <dir>/etc}, the way postgresql-common lays out a cluster. */
