@@ -83,9 +83,11 @@ class BackupHostTest {
 
     @Test
     void backupOnTheBackupHostIsSealedVerifiedLinkedAndRestores() throws Exception {
-        PgCluster cluster = host.cluster();
-        cluster.query("CREATE TABLE notes (id int PRIMARY KEY, body text); INSERT INTO notes SELECT g, md5(g::text)"
-                + " FROM generate_series(1, 500) g");
+        // Every area a backup holds: a tablespace, pg_wal elsewhere, the configuration outside PGDATA.
+        PgCluster cluster = host.cluster(PgCluster.Options.defaults().withTablespaces("ts_far")
+                .withSeparateWal(true).withExternalConfig(true));
+        cluster.query("CREATE TABLE notes (id int PRIMARY KEY, body text) TABLESPACE ts_far;"
+                + " INSERT INTO notes SELECT g, md5(g::text) FROM generate_series(1, 500) g");
         Path dest = backupDir();
         String first = cluster.query(STATE);
 
@@ -96,6 +98,10 @@ class BackupHostTest {
         assertThat(b1.resolve("manifest.json")).isRegularFile();
         assertThat(b1.resolve("backup_manifest")).isRegularFile();
         assertThat(Files.readString(b1.resolve("backup.log"))).contains("renaming to");
+        String tablespaceOid = cluster.query("SELECT oid FROM pg_tablespace WHERE spcname = 'ts_far'");
+        assertThat(b1.resolve("tablespaces").resolve(tablespaceOid)).isDirectory();
+        assertThat(b1.resolve("wal")).isDirectory();
+        assertThat(b1.resolve("config")).isDirectory();
         assertThat(RealHostSupport.entries(dest)).containsExactly(r1.backupId());
         JsonNode manifest = new ObjectMapper().readTree(b1.resolve("manifest.json").toFile());
         // Not run where the copy is not: said so, never "passed".
@@ -135,6 +141,10 @@ class BackupHostTest {
                 .backupHostKnownHosts(access.knownHosts().toString()).build());
         assertThat(restored.ok()).as(String.valueOf(restored.errorMessage())).isTrue();
         assertThat(cluster.query(STATE)).isEqualTo(second);
+        // The tablespace and the WAL directory are back where they were (links unchanged).
+        assertThat(Files.readSymbolicLink(cluster.pgdata().resolve("pg_tblspc").resolve(tablespaceOid)))
+                .isEqualTo(cluster.tablespaceLocation("ts_far"));
+        assertThat(cluster.pgdata().resolve("pg_wal").toRealPath()).isEqualTo(cluster.walDirectory().toRealPath());
         // The fetched copy is gone from the database host; the backup host keeps the original.
         try (var siblings = Files.list(cluster.pgdata().getParent())) {
             assertThat(siblings.map(p -> p.getFileName().toString()))
