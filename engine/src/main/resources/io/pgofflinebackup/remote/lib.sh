@@ -59,11 +59,22 @@ checksum_but_last_line() {
 # need that here (line breaks in names are refused before any copy). The parallel sha256sum share
 # one pipe: each writes its lines whole (stdbuf -oL: one write per line, which a pipe never
 # interleaves), where a 4 KiB block flushed mid-line could have another's block land inside it.
+# A large relation is a row of 1 GiB segments: batched 64 names to a sha256sum, two of them in one
+# batch are hashed one after the other while the other processor runs out of work. Files over
+# 64 MiB therefore get a sha256sum each, beside the batches of the small ones.
 checksum_files() {
     cf_sum=sha256sum
     command -v stdbuf > /dev/null 2>&1 && cf_sum="stdbuf -oL sha256sum"
     # shellcheck disable=SC2086  # cf_sum is words
-    (cd "$1" && find . -type f -print0 | xargs -0 -r -P "${CHECKSUM_JOBS:-2}" -n 64 $cf_sum) |
+    (
+        cd "$1" || exit 1
+        find . -type f -size +67108864c -print0 | xargs -0 -r -P "${CHECKSUM_JOBS:-2}" -n 1 $cf_sum &
+        cf_big=$!
+        cf_rc=0
+        find . -type f ! -size +67108864c -print0 | xargs -0 -r -P "${CHECKSUM_JOBS:-2}" -n 64 $cf_sum || cf_rc=$?
+        wait "$cf_big" || cf_rc=$?
+        exit "$cf_rc"
+    ) |
         awk '{
             hash = $1; name = substr($0, length($1) + 3)
             if (substr(hash, 1, 1) == "\\") { hash = substr(hash, 2); gsub(/\\\\/, "\\", name) }
