@@ -14,7 +14,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,9 +57,18 @@ class PrecopyFaultsTest {
         try {
             assertThat(RunHold.lastPhase(RunHold.state(dest))).as("held in the pre-copy").isEqualTo("precopy");
             fault.run();
-        } finally {
+        } catch (Exception | AssertionError e) {
             RunnerProbe.thaw(tar);
+            // The run goes on without the test. Waited for, it cannot start PostgreSQL again after the
+            // class has stopped the cluster, which would leave a postmaster behind the failed test.
+            try {
+                job.get(180, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException late) {
+                e.addSuppressed(late);
+            }
+            throw e;
         }
+        RunnerProbe.thaw(tar);
         return job.get(180, TimeUnit.SECONDS);
     }
 
