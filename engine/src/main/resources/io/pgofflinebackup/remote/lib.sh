@@ -9,6 +9,16 @@ US=$(printf '\037')
 
 now_ms() { date +%s%3N; }
 
+# progress_pause START_MS: seconds to wait before the next progress measurement that began at
+# START_MS. The measurement walks the copy (du), which takes time in proportion to its files:
+# seconds for a million of them, walked again and again beside the copy during the downtime. It may
+# take a tenth of the time at most; for an ordinary cluster it takes milliseconds, and that is 1 s.
+progress_pause() {
+    pp_pause=$((($(now_ms) - $1) / 100))
+    [ "$pp_pause" -ge 1 ] || pp_pause=1
+    echo "$pp_pause"
+}
+
 # awk functions: esc() escapes a string for JSON; unesc() undoes what esc() did.
 JSON_AWK='
 function esc(s,    out, i, c) {

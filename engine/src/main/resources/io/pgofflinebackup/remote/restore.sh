@@ -236,12 +236,15 @@ event "phase copy total=$TOTAL"
 RESTORED=1
 (
     # $$ is the runner: a runner killed outright must not leave this loop behind.
-    while sleep 1 && kill -0 $$ 2>/dev/null; do
+    pr_pause=1
+    while sleep "$pr_pause" && kill -0 $$ 2>/dev/null; do
+        pr_start=$(now_ms)
         done_bytes=$(du -s -B1 --apparent-size "$PGDATA" 2>/dev/null | cut -f1)
         while IFS="$TAB" read -r _ _ target; do
             done_bytes=$((done_bytes + $(du -s -B1 --apparent-size "$target" 2>/dev/null | cut -f1)))
         done < "$RUN_DIR/areas.tsv"
         printf '%s progress bytes=%s total=%s\n' "$(now_ms)" "$done_bytes" "$TOTAL" >> "$STATE"
+        pr_pause=$(progress_pause "$pr_start")
     done
 ) < /dev/null > /dev/null 2>&1 &
 PROGRESS=$!

@@ -150,9 +150,12 @@ copy_all() {
         # $$ is the runner: a runner killed outright must not leave this loop behind. A copy on
         # another host cannot be measured from here: the event then says nothing of the bytes.
         [ "$COPY_TO" = local ] || exit 0
-        while sleep 1 && kill -0 $$ 2>/dev/null; do
+        pr_pause=1
+        while sleep "$pr_pause" && kill -0 $$ 2>/dev/null; do
+            pr_start=$(now_ms)
             printf '%s progress bytes=%s total=%s\n' "$(now_ms)" \
                 "$(du -s -B1 --apparent-size "$PARTIAL" 2>/dev/null | cut -f1)" "$TOTAL" >> "$STATE"
+            pr_pause=$(progress_pause "$pr_start")
         done
     ) < /dev/null > /dev/null 2>&1 &
     PROGRESS=$!
