@@ -32,7 +32,7 @@ class BackupEndToEndTest {
                 + "INSERT INTO notes SELECT g, md5(g::text) FROM generate_series(1, 5000) g");
         String expected = cluster.query("SELECT count(*), sum(abalance), (SELECT string_agg(body, ',' ORDER BY id)"
                 + " FROM notes) FROM pgbench_accounts");
-        String systemId = controlField(cluster, "Database system identifier");
+        String systemId = cluster.controlField("Database system identifier");
         long pidBefore = cluster.postmasterPid();
         Path dest = host.dest();
 
@@ -105,7 +105,7 @@ class BackupEndToEndTest {
         PgCluster copy = host.startCopyOf(backup.resolve("data"));
         assertThat(copy.query("SELECT count(*), sum(abalance), (SELECT string_agg(body, ',' ORDER BY id)"
                 + " FROM notes) FROM pgbench_accounts")).isEqualTo(expected);
-        assertThat(controlField(copy, "Database system identifier")).isEqualTo(systemId);
+        assertThat(copy.controlField("Database system identifier")).isEqualTo(systemId);
     }
 
     @Test
@@ -140,13 +140,5 @@ class BackupEndToEndTest {
 
         PgCluster copy = host.startCopyOf(Path.of(result.backupPath(), "data"));
         assertThat(copy.query("SELECT n FROM t")).isEqualTo("7");
-    }
-
-    private static String controlField(PgCluster cluster, String label) {
-        String out = cluster.owner().runAs(java.util.List.of(cluster.binDir().resolve("pg_controldata").toString(),
-                "-D", cluster.pgdata().toString()), java.util.Map.of("LC_ALL", "C"), null,
-                java.time.Duration.ofSeconds(30)).orThrow().stdout();
-        return out.lines().filter(l -> l.startsWith(label + ":")).map(l -> l.substring(l.indexOf(':') + 1).strip())
-                .findFirst().orElseThrow();
     }
 }

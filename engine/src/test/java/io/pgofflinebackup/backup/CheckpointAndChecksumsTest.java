@@ -96,7 +96,7 @@ class CheckpointAndChecksumsTest {
             }
             placeInsertPosition(cluster);
             cluster.stopFast();
-            checkpoint = lsn(controlField(cluster, "Latest checkpoint location"));
+            checkpoint = lsn(cluster.controlField("Latest checkpoint location"));
         }
         assertThat(checkpoint % WAL_PAGE).as("the shutdown checkpoint starts 120 bytes before a page ends")
                 .isEqualTo(CHECKPOINT_START_IN_PAGE);
@@ -161,13 +161,5 @@ class CheckpointAndChecksumsTest {
     private static long lsn(String text) {
         String[] parts = text.strip().split("/");
         return (Long.parseLong(parts[0], 16) << 32) + Long.parseLong(parts[1], 16);
-    }
-
-    private static String controlField(PgCluster cluster, String label) {
-        String out = cluster.owner().runAs(java.util.List.of(cluster.binDir().resolve("pg_controldata").toString(),
-                "-D", cluster.pgdata().toString()), java.util.Map.of("LC_ALL", "C"), null,
-                java.time.Duration.ofSeconds(30)).orThrow().stdout();
-        return out.lines().filter(l -> l.startsWith(label + ":")).map(l -> l.substring(l.indexOf(':') + 1).strip())
-                .findFirst().orElseThrow();
     }
 }

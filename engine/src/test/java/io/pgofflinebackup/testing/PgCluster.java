@@ -289,13 +289,18 @@ public final class PgCluster implements AutoCloseable {
 
     /** pg_controldata's "Database cluster state", e.g. "shut down" or "in production". */
     public String controlState() {
+        return controlField("Database cluster state");
+    }
+
+    /** One field of pg_controldata's output, by its label, e.g. "Latest checkpoint location". */
+    public String controlField(String label) {
         String out = owner.runAs(List.of(binDir.resolve("pg_controldata").toString(), "-D", pgdata.toString()),
                 Map.of("LC_ALL", "C"), null, QUERY_TIMEOUT).orThrow().stdout();
         return out.lines()
-                .filter(l -> l.startsWith("Database cluster state:"))
+                .filter(l -> l.startsWith(label + ":"))
                 .map(l -> l.substring(l.indexOf(':') + 1).trim())
                 .findFirst()
-                .orElseThrow(() -> new IllegalStateException("No cluster state in pg_controldata output:\n" + out));
+                .orElseThrow(() -> new IllegalStateException("No '" + label + "' in pg_controldata output:\n" + out));
     }
 
     /** Runs SQL through psql as the owner and returns its unaligned, tuples-only output, trimmed. */
