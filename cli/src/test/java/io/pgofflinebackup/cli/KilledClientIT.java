@@ -237,11 +237,11 @@ class KilledClientIT {
         }
     }
 
-    /** The tar that reads the source for the runner's copy, if there is one right now. */
+    /** The cp or tar that copies for the runner, if there is one right now. */
     private static Optional<ProcessHandle> copyChild(long runnerPid) {
         return ProcessHandle.of(runnerPid).stream()
                 .flatMap(ProcessHandle::descendants)
-                .filter(p -> Procs.cmdline(p.pid()).startsWith("tar -C ") && Procs.cmdline(p.pid()).contains(" -cf "))
+                .filter(p -> Procs.isCopy(p.pid()))
                 .findFirst();
     }
 

@@ -348,10 +348,9 @@ copy_one() {
 
 # sync_area SOURCE DEST KIND REF HORIZON TOLERANT: makes DEST hold what a backup holds of SOURCE
 # (see sync_plan): removes what is gone or changed from DEST, hard-links unchanged files from REF,
-# copies the rest with tar (owner, modes, times to the nanosecond, links and hard links kept).
-# A file that is to be replaced is always removed first: DEST's files may be hard links into an
-# earlier backup, which must never be written in place. Names pass NUL-separated, never through a
-# shell or a pattern.
+# copies the rest (see copy_entries). A file that is to be replaced is always removed first: DEST's
+# files may be hard links into an earlier backup, which must never be written in place. Names pass
+# NUL-separated, never through a shell or a pattern.
 # shellcheck disable=SC2317  # run through run_child
 sync_area() {
     sa_work=$RUN_DIR/sync
@@ -362,7 +361,7 @@ sync_area() {
     if [ -n "$4" ]; then area_state "$4" all > "$sa_work.ref" || return 1; fi
     sync_plan "$sa_work.source" "$sa_work.have" "$sa_work.ref" "$5" > "$sa_work.plan" || return 1
     for sa_kind in D L C; do
-        { [ "$sa_kind" != C ] || printf '.\0'; sed -n "s/^$sa_kind$TAB//p" "$sa_work.plan" | tr '\n' '\0'; } \
+        { [ "$sa_kind" != C ] || printf 'd\t.\0'; sed -n "s/^$sa_kind$TAB//p" "$sa_work.plan" | tr '\n' '\0'; } \
             > "$sa_work.$sa_kind" || return 1
     done
     (cd "$2" && xargs -0 -r rm -rf -- < "$sa_work.D") || return 1
@@ -371,22 +370,22 @@ sync_area() {
             printf '%s WARNING: cannot hard-link files of %s into %s (another file system, or too many links); copying them instead\n' \
                 "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$4" "$2"
             (cd "$2" && xargs -0 -r rm -f -- < "$sa_work.L") || return 1
-            cat "$sa_work.L" >> "$sa_work.C"
+            # Copied as plain files: a hard link within the area would have been copied by tar.
+            sed -z "s/^/f1$TAB/" "$sa_work.L" >> "$sa_work.C" || return 1
         fi
     fi
     if [ -n "$6" ]; then
         # A running cluster: files change, grow, shrink and vanish while tar reads them. The copy
-        # after the stop fixes all of it; only the writing side must not fail.
-        (tar -C "$1" --null --no-recursion -T "$sa_work.C" --format=posix --ignore-failed-read \
+        # after the stop fixes all of it; only the writing side must not fail. No downtime is
+        # spent here, so tar's slower pipe does not matter.
+        sed -z "s/^[^$TAB]*$TAB//" "$sa_work.C" > "$sa_work.names" || return 1
+        (tar -C "$1" --null --no-recursion -T "$sa_work.names" --format=posix --ignore-failed-read \
             --warning=no-file-changed --warning=no-file-removed --warning=no-file-shrank -cf - 2>/dev/null
         echo "$?" > "$sa_work.rc") | tar -C "$2" -xpf -
         sa_rc=$?
         [ "$sa_rc" = 0 ] && [ "$(cat "$sa_work.rc")" -le 1 ]
     else
-        (tar -C "$1" --null --no-recursion -T "$sa_work.C" --format=posix -cf - ; echo "$?" > "$sa_work.rc") |
-            tar -C "$2" -xpf -
-        sa_rc=$?
-        [ "$sa_rc" = 0 ] && [ "$(cat "$sa_work.rc")" = 0 ]
+        copy_entries "$1" "$2" "$sa_work.C"
     fi
 }
 

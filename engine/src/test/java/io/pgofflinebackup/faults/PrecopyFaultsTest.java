@@ -53,7 +53,7 @@ class PrecopyFaultsTest {
     private static BackupResult precopyWith(PgCluster cluster, Path dest, ThrowingRunnable fault) throws Exception {
         CompletableFuture<BackupResult> job = CompletableFuture.supplyAsync(() -> RealHostSupport.backup(
                 host.request(cluster, dest).precopy(true).build()));
-        long tar = RunHold.freezeTarReading(dest, cluster.pgdata(), Duration.ofSeconds(90));
+        long tar = RunHold.freezeCopyReading(dest, cluster.pgdata(), Duration.ofSeconds(90));
         try {
             assertThat(RunHold.lastPhase(RunHold.state(dest))).as("held in the pre-copy").isEqualTo("precopy");
             fault.run();

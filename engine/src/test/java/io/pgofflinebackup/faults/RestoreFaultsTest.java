@@ -120,7 +120,7 @@ class RestoreFaultsTest {
         Path runs = c.cluster().directory();
         long runner;
         if (phase.equals("copy")) {
-            RunHold.freezeTarReading(runs, Path.of(c.backup().backupPath(), "data"), Duration.ofSeconds(90));
+            RunHold.freezeCopyReading(runs, Path.of(c.backup().backupPath(), "data"), Duration.ofSeconds(90));
             runner = RunnerProbe.runnerPid(runs).orElseThrow();
             assertThat(c.cluster().pgdata()).as("the partial restored copy").isDirectory();
         } else {

@@ -104,31 +104,32 @@ final class RunHold {
         throw new AssertionError("no phase " + phase + " below " + dir + " within " + timeout + ":\n" + state(dir));
     }
 
-    /** Waits for the runner's tar that reads below {@code source} (the creating side) and SIGSTOPs it. */
-    static long freezeTarReading(Path dir, Path source, Duration timeout) throws Exception {
+    /**
+     * Waits for the runner's copy process that reads below {@code source} ({@link Procs#isCopyFrom}:
+     * cp, or the creating side of a tar pipe) and SIGSTOPs it.
+     */
+    static long freezeCopyReading(Path dir, Path source, Duration timeout) throws Exception {
         try (Procs.Urgent urgent = Procs.urgent()) {
-            return freezeTarReadingUrgently(dir, source, timeout);
+            return freezeCopyReadingUrgently(dir, source, timeout);
         }
     }
 
-    private static long freezeTarReadingUrgently(Path dir, Path source, Duration timeout) throws Exception {
+    private static long freezeCopyReadingUrgently(Path dir, Path source, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             Optional<Long> runner = RunnerProbe.runnerPid(dir);
             if (runner.isPresent()) {
-                Optional<ProcessHandle> tar = ProcessHandle.of(runner.get()).stream()
+                Optional<ProcessHandle> copy = ProcessHandle.of(runner.get()).stream()
                         .flatMap(ProcessHandle::descendants)
-                        .filter(p -> {
-                            String cmd = Procs.cmdline(p.pid());
-                            return cmd.startsWith("tar -C " + source) && cmd.contains(" -cf ");
-                        }).findFirst();
-                if (tar.isPresent() && Procs.signal(tar.get().pid(), "STOP")) {
-                    return tar.get().pid();
+                        .filter(p -> Procs.isCopyFrom(p.pid(), source))
+                        .findFirst();
+                if (copy.isPresent() && Procs.signal(copy.get().pid(), "STOP")) {
+                    return copy.get().pid();
                 }
             }
             Thread.sleep(5);
         }
-        throw new AssertionError("no tar reading " + source + " below " + dir + " within " + timeout);
+        throw new AssertionError("no copy (cp or tar) reading " + source + " below " + dir + " within " + timeout);
     }
 
     /**

@@ -118,7 +118,7 @@ class RestoreTest {
 
         CompletableFuture<RestoreResult> job = CompletableFuture.supplyAsync(
                 () -> new RestoreJob(request, listener).run());
-        long tar = RunnerProbe.freeze(cluster.directory(), "tar", Duration.ofSeconds(90));
+        long tar = RunnerProbe.freezeCopy(cluster.directory(), Duration.ofSeconds(90));
         host.sshd.killSessions();
         Thread.sleep(500);
         RunnerProbe.thaw(tar);
@@ -143,7 +143,7 @@ class RestoreTest {
                 .maxDowntime(Duration.ofSeconds(3)).build();
 
         CompletableFuture<RestoreResult> job = CompletableFuture.supplyAsync(() -> RealHostSupport.restore(request));
-        long tar = RunnerProbe.freeze(cluster.directory(), "tar", Duration.ofSeconds(90));
+        long tar = RunnerProbe.freezeCopy(cluster.directory(), Duration.ofSeconds(90));
         RestoreResult result = job.get(120, TimeUnit.SECONDS);
         RunnerProbe.thaw(tar);
 

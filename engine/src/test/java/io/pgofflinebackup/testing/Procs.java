@@ -56,6 +56,34 @@ public final class Procs {
         }
     }
 
+    /**
+     * Whether the process is one that copies a runner's files (see copy_entries in lib.sh): cp
+     * copying plain files from its working directory, or the creating side of a tar pipe.
+     */
+    public static boolean isCopy(long pid) {
+        String cmd = cmdline(pid);
+        return cmd.startsWith(COPY_CP) || (cmd.startsWith("tar -C ") && cmd.contains(" -cf "));
+    }
+
+    /** {@link #isCopy} for a copy that reads below {@code source}. */
+    public static boolean isCopyFrom(long pid, Path source) {
+        String cmd = cmdline(pid);
+        if (cmd.startsWith("tar -C " + source) && cmd.contains(" -cf ")) {
+            return true;
+        }
+        if (!cmd.startsWith(COPY_CP)) {
+            return false;
+        }
+        try {
+            return Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "cwd")).equals(source.toRealPath());
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
+    /** How copy_entries starts cp; a test that finds it knows the copy is under way. */
+    private static final String COPY_CP = "cp -d --preserve=mode,ownership,timestamps --parents -t ";
+
     /** Sends a signal by name (INT, QUIT, TERM, KILL, ...); false if the process could not be signalled. */
     public static boolean signal(long pid, String signal) {
         return ProcessRunner.run(List.of("kill", "-" + signal, Long.toString(pid)), Duration.ofSeconds(10))
