@@ -64,17 +64,36 @@ checksum_but_last_line() {
     head -n -1 "$1" | sha256sum | cut -d ' ' -f 1
 }
 
+# sha256_files: the command that prints "<hash> <mark><name>" lines for the files it is given, one
+# line written whole per file (see checksum_files). OpenSSL's digest uses the processor's SHA
+# instructions where coreutils' sha256sum does not: on the benchmark machine 1 GiB took 0.85 s of
+# processor time against 2.8 s. It is taken only when it gives the known SHA-256 of "abc" in the
+# expected format; sha256sum otherwise.
+sha256_files() {
+    sf_line=
+    sf_buf=
+    command -v stdbuf > /dev/null 2>&1 && sf_buf="stdbuf -oL "
+    if command -v openssl > /dev/null 2>&1; then
+        sf_line=$(printf abc | openssl dgst -sha256 -r 2>/dev/null)
+    fi
+    if [ "$sf_line" = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad *stdin" ]; then
+        printf '%sopenssl dgst -sha256 -r\n' "$sf_buf"
+    else
+        printf '%ssha256sum\n' "$sf_buf"
+    fi
+}
+
 # SHA-256 of every regular file below $1, in parallel: "path<TAB>hash" lines, paths relative.
-# sha256sum prefixes a line with a backslash when it had to escape the name; only a backslash can
-# need that here (line breaks in names are refused before any copy). The parallel sha256sum share
-# one pipe: each writes its lines whole (stdbuf -oL: one write per line, which a pipe never
-# interleaves), where a 4 KiB block flushed mid-line could have another's block land inside it.
-# A large relation is a row of 1 GiB segments: batched 64 names to a sha256sum, two of them in one
-# batch are hashed one after the other while the other processor runs out of work. Files over
-# 64 MiB therefore get a sha256sum each, beside the batches of the small ones.
+# sha256sum prefixes a line with a backslash when it had to escape the name (openssl never does);
+# only a backslash can need that here (line breaks in names are refused before any copy). Either
+# puts one character before the name: a space (sha256sum, text mode) or "*". The parallel
+# processes share one pipe: each writes its lines whole (stdbuf -oL: one write per line, which a
+# pipe never interleaves), where a 4 KiB block flushed mid-line could have another's block land
+# inside it. A large relation is a row of 1 GiB segments: batched 64 names to a process, two of
+# them in one batch are hashed one after the other while the other processor runs out of work.
+# Files over 64 MiB therefore get a process each, beside the batches of the small ones.
 checksum_files() {
-    cf_sum=sha256sum
-    command -v stdbuf > /dev/null 2>&1 && cf_sum="stdbuf -oL sha256sum"
+    cf_sum=$(sha256_files)
     # shellcheck disable=SC2086  # cf_sum is words
     (
         cd "$1" || exit 1
