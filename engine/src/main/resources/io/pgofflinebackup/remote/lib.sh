@@ -212,8 +212,15 @@ copy_area() {
 # together and sets each directory's mode and times once its entries are in, which cp's writes
 # into it would otherwise have changed. The destination files never exist beforehand, so cp
 # never writes into an existing file (which may be a hard link into an earlier backup).
+#
+# GNU cp 9 clones (reflinks) by default where source and destination share a file system: the
+# backup would then share its blocks with the live cluster, and one damaged block would damage
+# both. --reflink=never keeps every backup a copy of its own, where this cp knows the option.
 copy_entries() {
     ce_dest=$(cd -- "$2" && pwd) || return 1
+    ce_never=
+    if cp --reflink=never -- "$3" "$3.probe" 2>/dev/null; then ce_never=--reflink=never; fi
+    rm -f -- "$3.probe"
     sed -z -n "s/^f1$TAB//p" "$3" > "$3.plain" &&
         sed -z "/^f1$TAB/d; s/^[^$TAB]*$TAB//" "$3" > "$3.rest" || return 1
     if [ -n "${4:-}" ]; then
@@ -222,8 +229,8 @@ copy_entries() {
                 mv -- "$ce_list.kept" "$ce_list" || return 1
         done
     fi
-    (cd -- "$1" && exec xargs -0 -r cp -d --preserve=mode,ownership,timestamps --parents -t "$ce_dest" -- < "$3.plain") ||
-        return 1
+    (cd -- "$1" && exec xargs -0 -r cp -d --preserve=mode,ownership,timestamps --parents -t "$ce_dest" ${ce_never:+"$ce_never"} \
+        -- < "$3.plain") || return 1
     (tar -C "$1" --null --no-recursion -T "$3.rest" --format=posix -cf - ; echo "$?" > "$3.rc") |
         tar -C "$2" -xpf -
     ce_rc=$?

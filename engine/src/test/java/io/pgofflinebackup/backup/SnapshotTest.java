@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgofflinebackup.ErrorCode;
 import io.pgofflinebackup.testing.PgCluster;
+import io.pgofflinebackup.testing.ProcessRunner;
 import io.pgofflinebackup.testing.Procs;
 import io.pgofflinebackup.testing.XfsMount;
 import java.nio.file.Files;
@@ -146,6 +147,24 @@ class SnapshotTest {
         assertThat(auto.copyMethod()).isEqualTo("copy");
         assertThat(stagingClones(cluster)).isEmpty();
         assertThat(pid).isPositive();
+    }
+
+    @Test
+    void aFullCopyOntoTheClustersOwnFileSystemSharesNoBlockWithIt() throws Exception {
+        // GNU cp 9 would clone within one XFS by default: a backup must be a copy of its own there too.
+        PgCluster cluster = clusterOnXfs(PgCluster.Options.defaults());
+        Path dest = Files.createDirectory(xfs.path().resolve("backups-beside"));
+        host.user.chownToUser(dest);
+
+        BackupResult result = RealHostSupport.backup(host.request(cluster, dest).snapshot(SnapshotMode.NONE).build());
+
+        assertThat(result.ok()).as(String.valueOf(result.errorMessage())).isTrue();
+        String relation = cluster.query("SELECT pg_relation_filepath('pgbench_accounts')");
+        Path copied = Path.of(result.backupPath(), "data").resolve(relation);
+        assertThat(Files.size(copied)).as("a relation with blocks to share").isGreaterThan(1 << 20);
+        String extents = ProcessRunner.run(List.of("filefrag", "-v", copied.toString()), Duration.ofSeconds(30))
+                .orThrow().stdout();
+        assertThat(extents).as("filefrag -v of the copy").contains("eof").doesNotContain("shared");
     }
 
     /** Staging clones beside PGDATA (and beside the tablespaces, which live in the cluster's directory too). */
