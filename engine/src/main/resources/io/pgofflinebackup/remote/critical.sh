@@ -74,6 +74,23 @@ stop_bg() {
     kill "$1" 2>/dev/null
 }
 
+# start_progress MEASURE: in the background, every second or so (progress_pause), appends
+# "<ms> progress bytes=<what the function MEASURE prints> total=$TOTAL" to the state file, the
+# progress the Java side reports. PROGRESS is its pid, for stop_bg. $$ is the runner: a runner
+# killed outright must not leave the loop behind.
+start_progress() {
+    (
+        sp_pause=1
+        while sleep "$sp_pause" && kill -0 $$ 2>/dev/null; do
+            sp_start=$(now_ms)
+            sp_bytes=$("$1")
+            printf '%s progress bytes=%s total=%s\n' "$(now_ms)" "$sp_bytes" "$TOTAL" >> "$STATE"
+            sp_pause=$(progress_pause "$sp_start")
+        done
+    ) < /dev/null > /dev/null 2>&1 &
+    PROGRESS=$!
+}
+
 # wait_bg PID: waits until a background job of ours has ended, also when a trapped signal
 # interrupts the wait.
 wait_bg() {

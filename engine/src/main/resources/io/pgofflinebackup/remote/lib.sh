@@ -495,13 +495,16 @@ shutdown_checkpoint_end() {
         # an old one of a recycled segment ("unexpected pageaddr") or was never written ("invalid
         # magic number"), and the message names its segment and offset, which is where the record
         # ended. Seen in a --snapshot reflink run of the benchmark on its 8 GB cluster.
-        sce_at=$(printf '%s\n' "$sce_out" |
-            sed -n 's/.* segment \([0-9A-F]\{24\}\),.* offset \([0-9][0-9]*\).*/\1 \2/p' | head -n 1)
+        # A segment's name is its timeline, log and segment number, 8 hex digits each: "log seg offset".
+        sce_at=$(printf '%s\n' "$sce_out" | sed -n \
+            's/.* segment [0-9A-F]\{8\}\([0-9A-F]\{8\}\)\([0-9A-F]\{8\}\),.* offset \([0-9][0-9]*\).*/\1 \2 \3/p' |
+            head -n 1)
         [ -n "$sce_at" ] && [ -n "${WAL_SEGMENT_SIZE:-}" ] || return 0
-        sce_file=${sce_at% *}
-        sce_log=$(printf '%s' "$sce_file" | cut -c 9-16)
-        sce_seg=$(printf '%s' "$sce_file" | cut -c 17-24)
-        sce_end=$(printf '%X/%X' "$((0x$sce_log))" "$((0x$sce_seg * WAL_SEGMENT_SIZE + ${sce_at#* }))")
+        sce_log=${sce_at%% *}
+        sce_seg=${sce_at#* }
+        sce_off=${sce_seg#* }
+        sce_seg=${sce_seg% *}
+        sce_end=$(printf '%X/%X' "$((0x$sce_log))" "$((0x$sce_seg * WAL_SEGMENT_SIZE + sce_off))")
     fi
     # Only a position past the checkpoint record is its end (not a failure to read the record itself).
     [ "$(lsn_value "$sce_end")" -gt "$(lsn_value "$CHECKPOINT")" ] || return 0

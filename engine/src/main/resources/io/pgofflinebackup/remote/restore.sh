@@ -234,20 +234,16 @@ while IFS="$TAB" read -r area _; do
 done < "$RUN_DIR/areas.tsv"
 event "phase copy total=$TOTAL"
 RESTORED=1
-(
-    # $$ is the runner: a runner killed outright must not leave this loop behind.
-    pr_pause=1
-    while sleep "$pr_pause" && kill -0 $$ 2>/dev/null; do
-        pr_start=$(now_ms)
-        done_bytes=$(du -s -B1 --apparent-size "$PGDATA" 2>/dev/null | cut -f1)
-        while IFS="$TAB" read -r _ _ target; do
-            done_bytes=$((done_bytes + $(du -s -B1 --apparent-size "$target" 2>/dev/null | cut -f1)))
-        done < "$RUN_DIR/areas.tsv"
-        printf '%s progress bytes=%s total=%s\n' "$(now_ms)" "$done_bytes" "$TOTAL" >> "$STATE"
-        pr_pause=$(progress_pause "$pr_start")
-    done
-) < /dev/null > /dev/null 2>&1 &
-PROGRESS=$!
+# What the restored directories hold so far, in bytes (start_progress).
+# shellcheck disable=SC2317  # called through start_progress
+restored_bytes() {
+    rb_bytes=$(du -s -B1 --apparent-size "$PGDATA" 2>/dev/null | cut -f1)
+    while IFS="$TAB" read -r _ _ rb_target; do
+        rb_bytes=$((rb_bytes + $(du -s -B1 --apparent-size "$rb_target" 2>/dev/null | cut -f1)))
+    done < "$RUN_DIR/areas.tsv"
+    echo "$rb_bytes"
+}
+start_progress restored_bytes
 # restore_area SOURCE TARGET [EXCLUDE]: a new directory (mode 0700, as PostgreSQL wants its own) with a copy of SOURCE.
 restore_area() {
     log "copying $1 to $2"

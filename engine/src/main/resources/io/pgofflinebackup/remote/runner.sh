@@ -146,19 +146,9 @@ find_reference() {
 # live directories (or the staging clone, see source_of). TOLERANT (non-empty) for the pre-copy of
 # a running cluster, whose files change and vanish as they are read.
 copy_all() {
-    (
-        # $$ is the runner: a runner killed outright must not leave this loop behind. A copy on
-        # another host cannot be measured from here: the event then says nothing of the bytes.
-        [ "$COPY_TO" = local ] || exit 0
-        pr_pause=1
-        while sleep "$pr_pause" && kill -0 $$ 2>/dev/null; do
-            pr_start=$(now_ms)
-            printf '%s progress bytes=%s total=%s\n' "$(now_ms)" \
-                "$(du -s -B1 --apparent-size "$PARTIAL" 2>/dev/null | cut -f1)" "$TOTAL" >> "$STATE"
-            pr_pause=$(progress_pause "$pr_start")
-        done
-    ) < /dev/null > /dev/null 2>&1 &
-    PROGRESS=$!
+    # A copy on another host cannot be measured from here: no progress events then.
+    PROGRESS=
+    [ "$COPY_TO" != local ] || start_progress partial_bytes
     : > "$RUN_DIR/omitted.tsv"
     copy_one data "$(source_of data)" data "$1" "$2"
     while IFS="$TAB" read -r ca_area ca_link _; do
@@ -167,6 +157,12 @@ copy_all() {
     [ "${COPY_CONFIG:-true}" = false ] || copy_config
     stop_bg "$PROGRESS"
     PROGRESS=
+}
+
+# What the copy holds so far, in bytes (start_progress).
+# shellcheck disable=SC2317  # called through start_progress
+partial_bytes() {
+    du -s -B1 --apparent-size "$PARTIAL" 2>/dev/null | cut -f1
 }
 
 # Configuration outside PGDATA, each file under its absolute path in config/. It is small and

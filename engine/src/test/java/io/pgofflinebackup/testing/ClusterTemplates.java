@@ -59,7 +59,7 @@ final class ClusterTemplates {
 
     private static Path root(TestUser owner) {
         if (root == null) {
-            Path it = Path.of(System.getProperty("user.dir")).toAbsolutePath().resolve("target").resolve("it");
+            Path it = TestUser.workRoot();
             try {
                 Files.createDirectories(it);
                 root = Files.createTempDirectory(it, "templates-");

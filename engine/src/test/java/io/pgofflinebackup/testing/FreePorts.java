@@ -69,7 +69,7 @@ final class FreePorts {
     }
 
     private static Set<Path> moduleSocketDirs() {
-        Path it = Path.of(System.getProperty("user.dir")).toAbsolutePath().resolve("target").resolve("it");
+        Path it = TestUser.workRoot();
         Set<Path> dirs = new HashSet<>();
         if (!Files.isDirectory(it)) {
             return dirs;

@@ -168,8 +168,12 @@ public final class TestUser {
      * directory), mode 0755, owned by the test user, with every parent traversable by that user.
      */
     public static Path newWorkDir(String label) {
-        return newWorkDirUnder(Path.of(System.getProperty("user.dir")).toAbsolutePath().resolve("target").resolve("it"),
-                label);
+        return newWorkDirUnder(workRoot(), label);
+    }
+
+    /** {@code <module>/target/it}, where every test's work directories go (module = surefire's working directory). */
+    public static Path workRoot() {
+        return Path.of(System.getProperty("user.dir")).toAbsolutePath().resolve("target").resolve("it");
     }
 
     /** Like {@link #newWorkDir}, below a directory of the caller's choosing (created when missing). */
