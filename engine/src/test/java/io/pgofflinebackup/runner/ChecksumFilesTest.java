@@ -22,9 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * checksum_files (lib.sh), the SHA-256 pass of every backup and verification, with each of the two
- * tools it may use: OpenSSL's digest where it is installed and gives the known answer, coreutils'
- * sha256sum otherwise (here: a PATH without openssl). Both must give every file's hash under its
- * exact name, names that the tools print differently included.
+ * tools it may use for files from 1 MiB up: OpenSSL's digest where it is installed and gives the
+ * known answer, coreutils' sha256sum otherwise (here: a PATH without openssl); smaller files always
+ * go to sha256sum. Every file must get its hash under its exact name, names that the tools print
+ * differently included.
  */
 class ChecksumFilesTest {
     @TempDir
@@ -37,10 +38,15 @@ class ChecksumFilesTest {
         byte[] big = new byte[70 * 1024 * 1024];
         new Random(7).nextBytes(big);
         Files.write(tree.resolve("base/1/16384"), big);
+        // Each odd name twice: small (always sha256sum) and over 1 MiB (the tool chosen).
+        Random random = new Random(11);
         for (String name : List.of("plain", "with space", "back\\slash", "tab\there", "star*", "*lead", "x)= y",
                 "base/1/16384_fsm", "empty")) {
             Files.writeString(tree.resolve(name), name.equals("empty") ? "" : "contents of " + name,
                     StandardCharsets.UTF_8);
+            byte[] mid = new byte[(1 << 20) + name.length()];
+            random.nextBytes(mid);
+            Files.write(tree.resolve(name + ".mid"), mid);
         }
         for (int i = 0; i < 150; i++) {
             Files.writeString(tree.resolve("base/1/" + (20000 + i)), Integer.toString(i), StandardCharsets.UTF_8);
