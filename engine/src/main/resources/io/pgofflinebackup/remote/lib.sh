@@ -209,6 +209,15 @@ copy_area() {
     copy_entries "$1" "$2" "$4" "${5:-}"
 }
 
+# make_dirs DEST LIST: every directory that LIST names (copy_entries' records) exists in DEST and
+# is open to us (u+rwx) until tar, last, gives it its own mode and times: cp, and cp -l for the
+# links of a generation, cannot put a file into a read-only (0500) directory, where tar delays a
+# directory's mode until its entries are in.
+make_dirs() {
+    sed -z -n "s/^d[0-9]*$TAB//p" "$2" > "$2.dirs" || return 1
+    (cd -- "$1" && xargs -0 -r mkdir -p -- < "$2.dirs" && xargs -0 -r chmod u+rwx -- < "$2.dirs")
+}
+
 # copy_entries SOURCE DEST LIST [EXCLUDE]: copies the entries LIST names from SOURCE into DEST, in
 # which none of them exists but directories: owner (as far as we may), modes, times to the
 # nanosecond, links and hard links kept. LIST holds NUL-terminated "<type><links><TAB><path>"
@@ -233,6 +242,7 @@ copy_entries() {
     rm -f -- "$3.probe"
     sed -z -n "s/^f1$TAB//p" "$3" > "$3.plain" &&
         sed -z "/^f1$TAB/d; s/^[^$TAB]*$TAB//" "$3" > "$3.rest" || return 1
+    make_dirs "$ce_dest" "$3" || return 1
     if [ -n "${4:-}" ]; then
         for ce_list in "$3.plain" "$3.rest"; do
             { grep -z -v -x -F -e "$4" "$ce_list" > "$ce_list.kept" || [ "$?" = 1 ]; } &&

@@ -361,6 +361,7 @@ sync_area() {
             > "$sa_work.$sa_kind" || return 1
     done
     (cd "$2" && xargs -0 -r rm -rf -- < "$sa_work.D") || return 1
+    make_dirs "$2" "$sa_work.C" || return 1
     if [ -s "$sa_work.L" ]; then
         if ! (cd "$4" && xargs -0 -r cp -l --parents -t "$2" -- < "$sa_work.L"); then
             printf '%s WARNING: cannot hard-link files of %s into %s (another file system, or too many links); copying them instead\n' \

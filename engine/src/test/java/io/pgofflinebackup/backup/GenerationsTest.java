@@ -189,8 +189,8 @@ class GenerationsTest {
     /**
      * What the copy keeps of each entry, whichever way it is copied (plain files by cp, the rest by
      * tar; a fresh backup, a linked generation, a restore): modes, modification times to the
-     * nanosecond (of directories too, which the copying into them must not disturb), hard links
-     * between files and symbolic links as they are.
+     * nanosecond (of directories too, which the copying into them must not disturb; a read-only one
+     * included), hard links between files and symbolic links as they are.
      */
     @Test
     void modesTimesAndLinksSurviveABackupAGenerationAndARestore() throws Exception {
@@ -204,7 +204,8 @@ class GenerationsTest {
         host.user.chownToUser(keep);
         Files.setPosixFilePermissions(keep.resolve("old"), PosixFilePermissions.fromString("rw-r-----"));
         Files.setPosixFilePermissions(keep.resolve("inner/secret"), PosixFilePermissions.fromString("r--------"));
-        Files.setPosixFilePermissions(keep.resolve("inner"), PosixFilePermissions.fromString("rwxr-x---"));
+        // Read-only: the copy must still put files into it (as the cluster's user, not root).
+        Files.setPosixFilePermissions(keep.resolve("inner"), PosixFilePermissions.fromString("r-x------"));
         Files.setLastModifiedTime(keep.resolve("old"), FileTime.from(OLD));
         Files.setLastModifiedTime(keep.resolve("inner/secret"), FileTime.from(OLDER));
         Files.setLastModifiedTime(keep.resolve("inner"), FileTime.from(OLDER));
