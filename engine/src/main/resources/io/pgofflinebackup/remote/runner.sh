@@ -367,7 +367,8 @@ sync_area() {
             printf '%s WARNING: cannot hard-link files of %s into %s (another file system, or too many links); copying them instead\n' \
                 "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$4" "$2"
             (cd "$2" && xargs -0 -r rm -f -- < "$sa_work.L") || return 1
-            # Copied as plain files: a hard link within the area would have been copied by tar.
+            # Copied by cp, each on its own: two of them hard-linked to each other in the source
+            # come out as two files here (PostgreSQL makes no hard links; only a stranger could).
             sed -z "s/^/f1$TAB/" "$sa_work.L" >> "$sa_work.C" || return 1
         fi
     fi
