@@ -26,21 +26,25 @@ final class RemoteFileFollower {
         this.paths = paths.toArray(new String[0]);
     }
 
-    List<String> newLines(SshSession ssh) throws IOException {
-        StringBuilder command = new StringBuilder();
+    /**
+     * The shell command that prints what is new: its output goes to {@link #accept}. It can be
+     * part of a larger command (RunnerMonitor reads several files with one exec).
+     */
+    String readCommand() {
+        StringBuilder command = new StringBuilder("{ ");
         for (String path : paths) {
-            if (command.length() > 0) {
-                command.append(" || ");
-            }
             command.append("tail -c +").append(offset + 1).append(' ').append(ShellQuote.quote(path))
-                    .append(" 2>/dev/null");
+                    .append(" 2>/dev/null || ");
         }
-        command.append(" || true");
-        ExecResult result = ssh.exec(command.toString(), null, Duration.ofSeconds(30));
-        byte[] data = result.stdoutBytes();
-        offset += data.length;
+        return command.append("true; }").toString();
+    }
+
+    /** The whole lines among what {@link #readCommand} printed, a partial last line kept for later. */
+    List<String> accept(byte[] data, int from, int to) {
+        offset += to - from;
         List<String> lines = new ArrayList<>();
-        for (byte b : data) {
+        for (int i = from; i < to; i++) {
+            byte b = data[i];
             if (b == '\n') {
                 lines.add(pending.toString(StandardCharsets.UTF_8));
                 pending.reset();
@@ -49,5 +53,11 @@ final class RemoteFileFollower {
             }
         }
         return lines;
+    }
+
+    List<String> newLines(SshSession ssh) throws IOException {
+        ExecResult result = ssh.exec(readCommand(), null, Duration.ofSeconds(30));
+        byte[] data = result.stdoutBytes();
+        return accept(data, 0, data.length);
     }
 }

@@ -6,6 +6,7 @@ import io.pgofflinebackup.ssh.ExecResult;
 import io.pgofflinebackup.ssh.ShellQuote;
 import io.pgofflinebackup.ssh.SshSession;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import io.pgofflinebackup.backup.ProgressListener;
 import java.util.LinkedHashMap;
@@ -64,19 +65,24 @@ public final class RunnerMonitor {
                 if (abortRequested.get() && !abortSent) {
                     sendAbort();
                 }
-                RunnerOutcome outcome = readState();
-                forwardLog();
+                boolean checkAlive = System.nanoTime() - lastAliveCheck > ALIVE_CHECK.toNanos();
+                if (checkAlive) {
+                    lastAliveCheck = System.nanoTime();
+                }
+                long pidChecked = runnerPid;
+                Poll poll = poll(checkAlive);
+                RunnerOutcome outcome = readState(poll.state());
+                forwardLog(poll.log());
                 if (outcome != null) {
                     return outcome;
                 }
-                if (System.nanoTime() - lastAliveCheck > ALIVE_CHECK.toNanos()) {
-                    lastAliveCheck = System.nanoTime();
-                    if (!runnerAlive()) {
-                        // It may have written its last lines just before it exited: read once more.
-                        RunnerOutcome late = readState();
-                        forwardLog();
-                        return late != null ? late : recover();
-                    }
+                // A runner that named a new pid in this very poll was checked under its old one.
+                if (checkAlive && pidChecked == runnerPid && !poll.alive()) {
+                    // It may have written its last lines just before it exited: read once more.
+                    Poll late = poll(false);
+                    RunnerOutcome lateOutcome = readState(late.state());
+                    forwardLog(late.log());
+                    return lateOutcome != null ? lateOutcome : recover();
                 }
                 Thread.sleep(POLL.toMillis());
             } catch (IOException e) {
@@ -89,9 +95,58 @@ public final class RunnerMonitor {
         }
     }
 
+    /** What one poll found: new state lines, new log lines, and whether the runner still lives. */
+    private record Poll(List<String> state, List<String> log, boolean alive) {
+    }
+
+    /**
+     * Reads the state file and the log (and, with {@code checkAlive}, whether the runner lives) with
+     * one exec: each exec costs the host an sshd child, a shell and its commands, every 300 ms. The
+     * parts are separated by NUL bytes, which the state file (our own text) never holds; the log
+     * may, so it is what lies between the first and the last.
+     */
+    private Poll poll(boolean checkAlive) throws IOException {
+        String command = state.readCommand() + "; printf '\\0'; " + log.readCommand() + "; printf '\\0'";
+        if (checkAlive && runnerPid > 0) {
+            String pid = Long.toString(runnerPid);
+            command += "; kill -0 " + pid + " 2>/dev/null && tr '\\0' ' ' < /proc/" + pid + "/cmdline | grep -qF "
+                    + ShellQuote.quote(run.scriptPath()) + " && echo alive";
+        }
+        byte[] out = ssh.exec(command, null, Duration.ofSeconds(30)).stdoutBytes();
+        int first = indexOf(out, 0);
+        int last = lastIndexOf(out, 0);
+        if (first < 0 || last == first) {
+            throw new IOException("the runner's state could not be read (got " + out.length + " bytes without both"
+                    + " separators)");
+        }
+        List<String> stateLines = state.accept(out, 0, first);
+        List<String> logLines = log.accept(out, first + 1, last);
+        boolean alive = !checkAlive || runnerPid <= 0
+                || new String(out, last + 1, out.length - last - 1, StandardCharsets.UTF_8).strip().equals("alive");
+        return new Poll(stateLines, logLines, alive);
+    }
+
+    private static int indexOf(byte[] data, int b) {
+        for (int i = 0; i < data.length; i++) {
+            if (data[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int lastIndexOf(byte[] data, int b) {
+        for (int i = data.length - 1; i >= 0; i--) {
+            if (data[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** Handles the new state lines; returns the outcome once the runner's end line is there. */
-    private RunnerOutcome readState() throws IOException {
-        for (String line : state.newLines(ssh)) {
+    private RunnerOutcome readState(List<String> lines) {
+        for (String line : lines) {
             RunnerEvent event = RunnerEvent.parse(line);
             switch (event.kind()) {
                 case "runner":
@@ -135,8 +190,8 @@ public final class RunnerMonitor {
                 end.fields(), files, bytes);
     }
 
-    private void forwardLog() throws IOException {
-        for (String line : log.newLines(ssh)) {
+    private void forwardLog(List<String> lines) {
+        for (String line : lines) {
             String text = stripTimestamp(line);
             // The runner marks what the result must carry as a warning (a failed CHECKPOINT, bad page checksums).
             if (text.startsWith("WARNING: ")) {
@@ -145,16 +200,6 @@ public final class RunnerMonitor {
                 listener.info(text);
             }
         }
-    }
-
-    private boolean runnerAlive() throws IOException {
-        if (runnerPid <= 0) {
-            return true;
-        }
-        String pid = Long.toString(runnerPid);
-        String command = "kill -0 " + pid + " 2>/dev/null && tr '\\0' ' ' < /proc/" + pid + "/cmdline | grep -qF "
-                + ShellQuote.quote(run.scriptPath());
-        return ssh.exec(command, null, Duration.ofSeconds(30)).ok();
     }
 
     private void sendAbort() throws IOException {
