@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The runner's params file: key=value lines. The runner reads values verbatim with sed, so they
- * never pass through a shell; a value cannot hold a line break, and we refuse one.
+ * The runner's params file: key=value lines. The runner reads values verbatim ({@code read -r}, never
+ * evaluated), so they are never parsed by a shell; a value cannot hold a line break, and we refuse one.
  */
 public final class RunnerParams {
     private final Map<String, String> values = new LinkedHashMap<>();

@@ -88,12 +88,13 @@ fi
 pid=
 if [ -f "$PGDATA/postmaster.pid" ]; then
     kv pidfile true
-    pid=$(sed -n 1p "$PGDATA/postmaster.pid")
+    pid=$(line_of 1 "$PGDATA/postmaster.pid")
     kv pidfile_pid "$pid"
-    kv port "$(sed -n 4p "$PGDATA/postmaster.pid")"
-    kv socket_dir "$(sed -n 5p "$PGDATA/postmaster.pid")"
-    kv listen_address "$(sed -n 6p "$PGDATA/postmaster.pid")"
-    kv pidfile_status "$(sed -n 8p "$PGDATA/postmaster.pid" | sed 's/ *$//')"
+    kv port "$(line_of 4 "$PGDATA/postmaster.pid")"
+    kv socket_dir "$(line_of 5 "$PGDATA/postmaster.pid")"
+    kv listen_address "$(line_of 6 "$PGDATA/postmaster.pid")"
+    status=$(line_of 8 "$PGDATA/postmaster.pid")
+    kv pidfile_status "${status%"${status##*[! ]}"}"
     case $pid in
         ''|*[!0-9]*) kv postmaster_alive false ;;
         *)

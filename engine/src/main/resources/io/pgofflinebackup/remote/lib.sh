@@ -53,9 +53,28 @@ BEGIN {
     }
 }'
 
-# One JSON string literal.
+# One JSON string literal. Most values (paths, ids, numbers) need no escaping and are printed
+# without starting awk: the manifest has dozens of them, and each process costs milliseconds.
 js() {
-    printf '%s\n' "$1" | awk "$JSON_AWK"' { printf "\"%s\"", esc($0) }'
+    case $1 in
+        *[\"\\[:cntrl:]]*) printf '%s\n' "$1" | awk "$JSON_AWK"' { printf "\"%s\"", esc($0) }' ;;
+        *) printf '"%s"' "$1" ;;
+    esac
+}
+
+# line_of N FILE: line N of FILE, nothing if it has fewer or cannot be read. The shell's own read
+# serves where a sed would cost a process: the scripts read postmaster.pid's lines again and again.
+line_of() {
+    lo_n=0
+    {
+        while IFS= read -r lo_line || [ -n "$lo_line" ]; do
+            lo_n=$((lo_n + 1))
+            if [ "$lo_n" -eq "$1" ]; then
+                printf '%s\n' "$lo_line"
+                return 0
+            fi
+        done < "$2"
+    } 2>/dev/null
 }
 
 # SHA-256 of a file without its last line: the manifests end with a line that holds the checksum of
@@ -465,34 +484,35 @@ pg_checksums_safely() {
 }
 
 verify_farm() {
-    mkdir "$2" "$2/pg_tblspc" || return 1
-    # Line breaks in names were refused before the copy, so names pass one per line.
-    (cd "$1/data" && find . -mindepth 1 -maxdepth 1 ! -name pg_tblspc ! -name pg_wal -printf '%P\n') > "$2.names" ||
-        return 1
-    while IFS= read -r vf_name; do
-        ln -s "$1/data/$vf_name" "$2/$vf_name" || return 1
-    done < "$2.names"
+    vf_src=$1
+    vf_farm=$2
+    mkdir "$vf_farm" "$vf_farm/pg_tblspc" "$vf_farm/pg_wal" || return 1
+    # One ln for all the links of a directory: one process each would cost a second on a slow host.
+    find "$vf_src/data" -mindepth 1 -maxdepth 1 ! -name pg_tblspc ! -name pg_wal \
+        -exec ln -s -t "$vf_farm" -- {} + || return 1
     # pg_wal: links to the WAL files that have a page header. pg_verifybackup's pg_waldump learns
     # the segment size from whichever WAL file readdir lists first, and a segment PostgreSQL
     # preallocated but never wrote is all zeros there: it would fail the check of a sound backup.
-    vf_wal=$1/data/pg_wal
-    [ -d "$1/wal" ] && vf_wal=$1/wal
-    mkdir "$2/pg_wal" || return 1
+    vf_wal=$vf_src/data/pg_wal
+    [ -d "$vf_src/wal" ] && vf_wal=$vf_src/wal
+    set --
     for vf_entry in "$vf_wal"/*; do
         [ -f "$vf_entry" ] || continue
-        [ "$(od -An -N 2 -t x1 "$vf_entry" | tr -d ' \n')" = 0000 ] && continue
-        ln -s "$vf_entry" "$2/pg_wal/${vf_entry##*/}" || return 1
+        case $(od -An -N 2 -t x1 "$vf_entry") in
+            *[!0\ ]* | '') set -- "$@" "$vf_entry" ;;
+        esac
     done
-    [ -d "$1/data/pg_tblspc" ] || return 0
-    for vf_entry in "$1/data/pg_tblspc"/* "$1/data/pg_tblspc"/.*; do
+    [ "$#" -eq 0 ] || ln -s -t "$vf_farm/pg_wal" -- "$@" || return 1
+    [ -d "$vf_src/data/pg_tblspc" ] || return 0
+    for vf_entry in "$vf_src/data/pg_tblspc"/* "$vf_src/data/pg_tblspc"/.*; do
         vf_name=${vf_entry##*/}
         case $vf_name in .|..) continue ;; esac
         [ -e "$vf_entry" ] || [ -L "$vf_entry" ] || continue
-        if [ -d "$1/tablespaces/$vf_name" ]; then
-            ln -s "$1/tablespaces/$vf_name" "$2/pg_tblspc/$vf_name"
+        if [ -d "$vf_src/tablespaces/$vf_name" ]; then
+            ln -s "$vf_src/tablespaces/$vf_name" "$vf_farm/pg_tblspc/$vf_name"
         else
             # An in-place tablespace (a directory inside pg_tblspc) was copied with the data.
-            ln -s "$vf_entry" "$2/pg_tblspc/$vf_name"
+            ln -s "$vf_entry" "$vf_farm/pg_tblspc/$vf_name"
         fi || return 1
     done
 }
@@ -541,9 +561,9 @@ lsn_value() {
 # pg_query SQL: one query to the server running from $PGDATA (port and socket from postmaster.pid),
 # as $DB_USER on $DB_NAME, with $PG_BIN/psql; unaligned, tuples only, fields separated by US.
 pg_query() {
-    pq_port=$(sed -n 4p "$PGDATA/postmaster.pid" 2>/dev/null)
-    pq_sock=$(sed -n 5p "$PGDATA/postmaster.pid" 2>/dev/null)
-    [ -n "$pq_sock" ] || pq_sock=$(sed -n 6p "$PGDATA/postmaster.pid" 2>/dev/null)
+    pq_port=$(line_of 4 "$PGDATA/postmaster.pid")
+    pq_sock=$(line_of 5 "$PGDATA/postmaster.pid")
+    [ -n "$pq_sock" ] || pq_sock=$(line_of 6 "$PGDATA/postmaster.pid")
     [ -n "$pq_sock" ] && [ "$pq_sock" != '*' ] || pq_sock=127.0.0.1
     PGCONNECT_TIMEOUT=10 "$PG_BIN/psql" -X -A -t -q -F "$US" -h "$pq_sock" -p "$pq_port" -U "$DB_USER" \
         -d "$DB_NAME" -c "$1" < /dev/null
@@ -668,7 +688,7 @@ debian_clusters() {
 
 # The pid of a live postmaster of $PGDATA, or nothing.
 live_server_pid() {
-    lsp_pid=$(sed -n 1p "$PGDATA/postmaster.pid" 2>/dev/null)
+    lsp_pid=$(line_of 1 "$PGDATA/postmaster.pid")
     case $lsp_pid in ''|*[!0-9]*) return 0 ;; esac
     case $(ps -o comm= -p "$lsp_pid" 2>/dev/null) in postgres|postmaster) printf '%s\n' "$lsp_pid" ;; esac
 }
