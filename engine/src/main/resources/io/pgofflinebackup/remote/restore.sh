@@ -337,6 +337,6 @@ while IFS="$TAB" read -r action path; do
         printf 'config\t%s\t%s\n' "$path" "$path.pre-restore-$STAMP" >> "$RUN_DIR/moved-aside.tsv"
     fi
 done < "$RUN_DIR/config.actions"
-rm -f "$RUN_DIR/copy.names" "$RUN_DIR/copy.names.rc" "$RUN_DIR/areas.tsv" "$RUN_DIR/config.tsv"
+rm -f "$RUN_DIR/copy.names" "$RUN_DIR/copy.names".* "$RUN_DIR/areas.tsv" "$RUN_DIR/config.tsv"
 event "done files=$FILES bytes=$BYTES downtime=$DOWNTIME moved_aside=$([ "$TARGET_EXISTS" = true ] && printf '%s' "$ASIDE")"
 finish 0

@@ -357,7 +357,7 @@ sync_area() {
     if [ -n "$4" ]; then area_state "$4" all > "$sa_work.ref" || return 1; fi
     sync_plan "$sa_work.source" "$sa_work.have" "$sa_work.ref" "$5" > "$sa_work.plan" || return 1
     for sa_kind in D L C; do
-        { [ "$sa_kind" != C ] || printf 'd\t.\0'; sed -n "s/^$sa_kind$TAB//p" "$sa_work.plan" | tr '\n' '\0'; } \
+        { [ "$sa_kind" != C ] || printf 'd\t0\t.\0'; sed -n "s/^$sa_kind$TAB//p" "$sa_work.plan" | tr '\n' '\0'; } \
             > "$sa_work.$sa_kind" || return 1
     done
     (cd "$2" && xargs -0 -r rm -rf -- < "$sa_work.D") || return 1
@@ -369,14 +369,15 @@ sync_area() {
             (cd "$2" && xargs -0 -r rm -f -- < "$sa_work.L") || return 1
             # Copied by cp, each on its own: two of them hard-linked to each other in the source
             # come out as two files here (PostgreSQL makes no hard links; only a stranger could).
-            sed -z "s/^/f1$TAB/" "$sa_work.L" >> "$sa_work.C" || return 1
+            # Their sizes are not at hand; taken as 0, they only balance the two cp less well.
+            sed -z "s/^/f1${TAB}0$TAB/" "$sa_work.L" >> "$sa_work.C" || return 1
         fi
     fi
     if [ -n "$6" ]; then
         # A running cluster: files change, grow, shrink and vanish while tar reads them. The copy
         # after the stop fixes all of it; only the writing side must not fail. No downtime is
         # spent here, so tar's slower pipe does not matter.
-        sed -z "s/^[^$TAB]*$TAB//" "$sa_work.C" > "$sa_work.names" || return 1
+        sed -z "s/^[^$TAB]*${TAB}[^$TAB]*$TAB//" "$sa_work.C" > "$sa_work.names" || return 1
         (tar -C "$1" --null --no-recursion -T "$sa_work.names" --format=posix --ignore-failed-read \
             --warning=no-file-changed --warning=no-file-removed --warning=no-file-shrank -cf - 2>/dev/null
         echo "$?" > "$sa_work.rc") | tar -C "$2" -xpf -
