@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.LongPredicate;
 import java.util.stream.Stream;
 
 /**
@@ -19,9 +20,15 @@ public final class RunnerProbe {
     /**
      * Waits for a copy process ({@link Procs#isCopy}: cp or tar) below the runner whose run
      * directory is in {@code dir} (a backup's destination, or the parent of a restore's PGDATA), and
-     * freezes it (SIGSTOP); returns its pid.
+     * freezes it (SIGSTOP); returns its pid. The copy runs two cp side by side: freezing one holds
+     * the copy, which waits for both.
      */
     public static long freezeCopy(Path dir, Duration timeout) throws Exception {
+        return freezeCopy(dir, Procs::isCopy, "a copy process (cp or tar)", timeout);
+    }
+
+    /** {@link #freezeCopy(Path, Duration)} for the first copy process that {@code which} accepts. */
+    public static long freezeCopy(Path dir, LongPredicate which, String what, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (Procs.Urgent urgent = Procs.urgent()) {
             while (System.nanoTime() < deadline) {
@@ -30,7 +37,7 @@ public final class RunnerProbe {
                     Optional<Long> found = ProcessHandle.of(runner.get()).stream()
                             .flatMap(ProcessHandle::descendants)
                             .map(ProcessHandle::pid)
-                            .filter(Procs::isCopy)
+                            .filter(which::test)
                             .findFirst();
                     if (found.isPresent() && Procs.signal(found.get(), "STOP")) {
                         return found.get();
@@ -39,7 +46,7 @@ public final class RunnerProbe {
                 Thread.sleep(5);
             }
         }
-        throw new AssertionError("no copy process (cp or tar) of a runner appeared in " + dir + " within " + timeout);
+        throw new AssertionError("no " + what + " of a runner appeared in " + dir + " within " + timeout);
     }
 
     public static void thaw(long pid) {

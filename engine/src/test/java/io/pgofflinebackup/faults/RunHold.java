@@ -109,27 +109,8 @@ final class RunHold {
      * cp, or the creating side of a tar pipe) and SIGSTOPs it.
      */
     static long freezeCopyReading(Path dir, Path source, Duration timeout) throws Exception {
-        try (Procs.Urgent urgent = Procs.urgent()) {
-            return freezeCopyReadingUrgently(dir, source, timeout);
-        }
-    }
-
-    private static long freezeCopyReadingUrgently(Path dir, Path source, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<Long> runner = RunnerProbe.runnerPid(dir);
-            if (runner.isPresent()) {
-                Optional<ProcessHandle> copy = ProcessHandle.of(runner.get()).stream()
-                        .flatMap(ProcessHandle::descendants)
-                        .filter(p -> Procs.isCopyFrom(p.pid(), source))
-                        .findFirst();
-                if (copy.isPresent() && Procs.signal(copy.get().pid(), "STOP")) {
-                    return copy.get().pid();
-                }
-            }
-            Thread.sleep(5);
-        }
-        throw new AssertionError("no copy (cp or tar) reading " + source + " below " + dir + " within " + timeout);
+        return RunnerProbe.freezeCopy(dir, pid -> Procs.isCopyFrom(pid, source), "copy (cp or tar) reading " + source,
+                timeout);
     }
 
     /**
