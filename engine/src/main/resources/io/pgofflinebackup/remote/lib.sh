@@ -243,11 +243,18 @@ make_dirs() {
     (cd -- "$1" && xargs -0 -r mkdir -p -- < "$2.dirs" && xargs -0 -r chmod u+rwx -- < "$2.dirs")
 }
 
-# copy_entries SOURCE DEST LIST [EXCLUDE]: copies the entries LIST names from SOURCE into DEST, in
-# which none of them exists but the directories (see make_dirs): owner (as far as we may), modes,
-# times to the nanosecond, links and hard links kept. LIST holds NUL-terminated
+# copy_entries SOURCE DEST LIST [EXCLUDE [TOLERANT]]: copies the entries LIST names from SOURCE into
+# DEST, in which none of them exists but the directories (see make_dirs): owner (as far as we may),
+# modes, times to the nanosecond, links and hard links kept. LIST holds NUL-terminated
 # "<type><links><TAB><size><TAB><path>" records (find's %y%n, %s and %P), paths relative to SOURCE;
-# EXCLUDE is a path to leave out. Names pass NUL-separated, never through a shell or a pattern.
+# EXCLUDE is a path to leave out (or empty). Names pass NUL-separated, never through a shell or a
+# pattern.
+#
+# TOLERANT (non-empty) is for the pre-copy of a running cluster: files change, grow, shrink and
+# vanish while they are read, and the copy after the stop makes all of that right. A file that is
+# gone when cp comes to it fails only itself ("No such file or directory", which is all cp may say
+# then); any other complaint (a full or read-only destination) still fails the copy, before the
+# stop rather than during it.
 #
 # Regular files with a single link (nearly all the bytes) go through cp, which reads and writes
 # each one itself: tar through a pipe moves every byte twice more, in two processes, and measured
@@ -276,15 +283,35 @@ copy_entries() {
                 mv -- "$ce_list.kept" "$ce_list" || return 1
         done
     fi
+    # cp's complaints: where ours go, or (TOLERANT) into a file that is read below.
+    if [ -n "${5:-}" ]; then
+        exec 3> "$3.errors" || return 1
+    else
+        exec 3>&2
+    fi
     # Both cp are children of this shell, where the runner's abort finds them (abandon_child).
     (cd -- "$1" && exec xargs -0 -r cp -d --preserve=mode,ownership,timestamps --parents -t "$ce_dest" \
-        ${ce_never:+"$ce_never"} -- < "$3.plain1") &
+        ${ce_never:+"$ce_never"} -- < "$3.plain1" 2>&3) &
     ce_first=$!
     ce_rc=0
+    ce_rc1=0
     (cd -- "$1" && exec xargs -0 -r cp -d --preserve=mode,ownership,timestamps --parents -t "$ce_dest" \
-        ${ce_never:+"$ce_never"} -- < "$3.plain2") || ce_rc=$?
-    wait "$ce_first" || ce_rc=$?
-    [ "$ce_rc" = 0 ] || return 1
+        ${ce_never:+"$ce_never"} -- < "$3.plain2" 2>&3) || ce_rc=$?
+    wait "$ce_first" || ce_rc1=$?
+    exec 3>&-
+    if [ -n "${5:-}" ]; then
+        # xargs says 123 when some cp failed; what they said decides whether that is allowed.
+        [ "$ce_rc" = 0 ] || [ "$ce_rc" = 123 ] || return 1
+        [ "$ce_rc1" = 0 ] || [ "$ce_rc1" = 123 ] || return 1
+        if grep -v -F -e 'No such file or directory' "$3.errors" >&2; then return 1; fi
+        (tar -C "$1" --null --no-recursion -T "$3.rest" --format=posix --ignore-failed-read \
+            --warning=no-file-changed --warning=no-file-removed --warning=no-file-shrank -cf - 2>/dev/null
+        echo "$?" > "$3.rc") | tar -C "$2" -xpf -
+        ce_rc=$?
+        [ "$ce_rc" = 0 ] && [ "$(cat "$3.rc")" -le 1 ]
+        return
+    fi
+    [ "$ce_rc" = 0 ] && [ "$ce_rc1" = 0 ] || return 1
     (tar -C "$1" --null --no-recursion -T "$3.rest" --format=posix -cf - ; echo "$?" > "$3.rc") |
         tar -C "$2" -xpf -
     ce_rc=$?

@@ -321,13 +321,17 @@ copy_one() {
         return
     fi
     log "copying $2 to $PARTIAL/$1"
-    { mkdir -p "$PARTIAL/$1" && chmod 700 "$PARTIAL/$1"; } || fail COPY_FAILED "cannot create $PARTIAL/$1"
+    if ! { mkdir -p "$PARTIAL/$1" && chmod 700 "$PARTIAL/$1"; }; then
+        destination_full "$PARTIAL" &&
+            fail COPY_FAILED "cannot create $PARTIAL/$1: the destination $DEST is full (no space left on device). Free space there or choose another destination"
+        fail COPY_FAILED "cannot create $PARTIAL/$1"
+    fi
     area_find "$2" "$3" '' '%P\t@\n' | prefixed "$1" 1 >> "$RUN_DIR/omitted.tsv"
     co_ref=
     [ -z "$REFERENCE" ] || [ ! -d "$REFERENCE/$1" ] || co_ref=$REFERENCE/$1
     copy_rc=0
     if [ -z "$co_ref" ] && [ -z "$4$5" ]; then
-        # Nothing to reuse and nothing copied before: one tar pipe, with no planning ahead of it.
+        # Nothing to reuse and nothing copied before: a plain copy, with no planning ahead of it.
         run_child copy_area "$2" "$PARTIAL/$1" "$3" "$RUN_DIR/copy.names" || copy_rc=$?
     else
         run_child sync_area "$2" "$PARTIAL/$1" "$3" "$co_ref" "$5" "$4" || copy_rc=$?
@@ -373,19 +377,8 @@ sync_area() {
             sed -z "s/^/f1${TAB}0$TAB/" "$sa_work.L" >> "$sa_work.C" || return 1
         fi
     fi
-    if [ -n "$6" ]; then
-        # A running cluster: files change, grow, shrink and vanish while tar reads them. The copy
-        # after the stop fixes all of it; only the writing side must not fail. No downtime is
-        # spent here, so tar's slower pipe does not matter.
-        sed -z "s/^[^$TAB]*${TAB}[^$TAB]*$TAB//" "$sa_work.C" > "$sa_work.names" || return 1
-        (tar -C "$1" --null --no-recursion -T "$sa_work.names" --format=posix --ignore-failed-read \
-            --warning=no-file-changed --warning=no-file-removed --warning=no-file-shrank -cf - 2>/dev/null
-        echo "$?" > "$sa_work.rc") | tar -C "$2" -xpf -
-        sa_rc=$?
-        [ "$sa_rc" = 0 ] && [ "$(cat "$sa_work.rc")" -le 1 ]
-    else
-        copy_entries "$1" "$2" "$sa_work.C"
-    fi
+    # With TOLERANT, a running cluster: see copy_entries.
+    copy_entries "$1" "$2" "$sa_work.C" "" "$6"
 }
 
 # The pre-copy: everything into the partial directory while PostgreSQL still runs. It is not
@@ -394,7 +387,7 @@ sync_area() {
 #
 # The horizon rule: a file whose mtime is not older than the moment the pre-copy started, less a
 # margin, is copied again even when its size and mtime equal those of its pre-copied version. A
-# write that tar may have missed happened after the pre-copy started, so it left an mtime at or
+# write that the pre-copy may have missed happened after the pre-copy started, so it left an mtime at or
 # after that moment; comparing mtimes for equality alone (rsync's quick check, to the second by
 # default) misses a same-size rewrite within the timestamp granularity. The margin of 2 s covers
 # file systems that keep mtimes to the second or two, the coarse kernel clock that stamps them (a

@@ -1,13 +1,17 @@
 package io.pgofflinebackup.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.pgofflinebackup.ErrorCode;
 import io.pgofflinebackup.backup.BackupResult;
 import io.pgofflinebackup.backup.RealHostSupport;
 import io.pgofflinebackup.backup.RunnerProbe;
+import io.pgofflinebackup.testing.LoopMount;
 import io.pgofflinebackup.testing.PgCluster;
 import io.pgofflinebackup.testing.ProcessRunner;
+import io.pgofflinebackup.testing.Procs;
+import io.pgofflinebackup.testing.TestUser;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +27,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Files that vanish or become unreadable while the pre-copy ({@code --precopy}) reads a running
- * cluster: the pre-copy's tar is held (SIGSTOP) right after it starts, the file is changed, and the
- * tar goes on. Each case uses its own small cluster.
+ * cluster: one of the pre-copy's copy processes is held (SIGSTOP) right after it starts, the file is
+ * changed, and the copy goes on; and a destination that fills up before the pre-copy writes. Each
+ * case uses its own small cluster.
  */
 class PrecopyFaultsTest {
     private static final String AREA = "Faults during backup and restore";
@@ -99,22 +104,36 @@ class PrecopyFaultsTest {
         assertThat(cluster.query(ROWS)).isEqualTo(rows);
     }
 
+    /** Starts a --precopy backup, holds its runner as it enters {@code phase}, runs {@code fault}, lets it go on. */
+    private static BackupResult precopyHeldIn(PgCluster cluster, Path dest, String phase, ThrowingRunnable fault)
+            throws Exception {
+        CompletableFuture<BackupResult> job = CompletableFuture.supplyAsync(() -> RealHostSupport.backup(
+                host.request(cluster, dest).precopy(true).build()));
+        long runner = RunHold.freezeRunnerIn(dest, phase, Duration.ofSeconds(90), job);
+        try {
+            fault.run();
+        } finally {
+            Procs.signal(runner, "CONT");
+        }
+        return job.get(180, TimeUnit.SECONDS);
+    }
+
     @Test
-    @FaultCase(id = "precopy.file-unreadable", area = AREA, phase = "precopy, copy",
-            injected = "a file in PGDATA made mode 000 while the pre-copy's tar is held, and left so after the stop "
-                    + "(its mtime recent, so the copy after the stop must read it again)",
-            mustHold = {"the pre-copy tolerates it, the copy after the stop does not: COPY_FAILED, exit 1",
-                    "the log names the file", "databaseRunning true; PostgreSQL runs with the same rows",
+    @FaultCase(id = "precopy.file-unreadable-after", area = AREA, phase = "copy",
+            injected = "a file in PGDATA made mode 000 (and its mtime made recent) after the pre-copy read it, while "
+                    + "the runner is held before its CHECKPOINT; left so after the stop",
+            mustHold = {"the copy after the stop must read the file again and cannot: COPY_FAILED, exit 1",
+                    "the log names the file", "databaseRunning true; PostgreSQL runs again with the same rows",
                     "no directory without a leading dot (none claims to be complete)"})
-    void aFileUnreadableAfterTheStopFailsTheCopyAndPostgresqlRunsAgain() throws Exception {
+    void aFileUnreadableAfterThePrecopyFailsTheCopyAfterTheStop() throws Exception {
         PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(1));
         String rows = cluster.query(ROWS);
+        long pid = cluster.postmasterPid();
         Path locked = ownFile(cluster, "pgob_unreadable");
         Path dest = host.dest();
 
-        BackupResult result = precopyWith(cluster, dest, () -> {
+        BackupResult result = precopyHeldIn(cluster, dest, "checkpoint", () -> {
             Files.setPosixFilePermissions(locked, java.util.Set.of());
-            // A write during the pre-copy: the copy after the stop has to read the file again.
             ProcessRunner.run(List.of("touch", "-m", locked.toString()), Duration.ofSeconds(10)).orThrow();
         });
 
@@ -123,7 +142,74 @@ class PrecopyFaultsTest {
         assertThat(result.databaseRunning()).isTrue();
         assertThat(Files.readString(Path.of(result.logPath()))).contains("pgob_unreadable");
         assertThat(cluster.isRunning()).isTrue();
+        assertThat(cluster.postmasterPid()).as("a postmaster started again after the stop").isNotEqualTo(pid);
         assertThat(cluster.query(ROWS)).isEqualTo(rows);
         assertThat(RealHostSupport.entries(dest)).allMatch(name -> name.startsWith("."));
+    }
+
+    @Test
+    @FaultCase(id = "precopy.file-unreadable-before", area = AREA, phase = "precopy",
+            injected = "a file in PGDATA made mode 000 after the pre-flight, while the runner is held as the pre-copy "
+                    + "begins",
+            mustHold = {"the pre-copy tolerates only files that vanish: it fails before the stop, COPY_FAILED, exit 1",
+                    "the log names the file and says why", "the postmaster keeps its pid and its rows",
+                    "no directory without a leading dot"})
+    void aFileUnreadableAsThePrecopyBeginsFailsItBeforeTheStop() throws Exception {
+        PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(1));
+        String rows = cluster.query(ROWS);
+        long pid = cluster.postmasterPid();
+        Path locked = ownFile(cluster, "pgob_unreadable");
+        Path dest = host.dest();
+
+        BackupResult result = precopyHeldIn(cluster, dest, "precopy",
+                () -> Files.setPosixFilePermissions(locked, java.util.Set.of()));
+
+        assertThat(result.errorCode()).as(String.valueOf(result.errorMessage())).isEqualTo(ErrorCode.COPY_FAILED);
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.databaseRunning()).isTrue();
+        assertThat(Files.readString(Path.of(result.logPath()))).contains("pgob_unreadable", "Permission denied");
+        assertThat(cluster.postmasterPid()).as("the postmaster, never stopped").isEqualTo(pid);
+        assertThat(cluster.query(ROWS)).isEqualTo(rows);
+        assertThat(RealHostSupport.entries(dest)).allMatch(name -> name.startsWith("."));
+    }
+
+    @Test
+    @FaultCase(id = "precopy.dest-full", area = AREA, phase = "precopy",
+            injected = "the destination (a 192 MB ext4 loop mount) filled up by another writer while the runner is "
+                    + "held as the pre-copy begins",
+            mustHold = {"the pre-copy fails before the stop: COPY_FAILED, exit 1, the message says the destination "
+                    + "is full", "the postmaster keeps its pid and its rows", "no complete backup directory"})
+    void aFullDestinationFailsThePrecopyBeforeTheStop() throws Exception {
+        assumeTrue(host.user.testsRunAsRoot(), "a loop mount needs root");
+        PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(1));
+        String rows = cluster.query(ROWS);
+        long pid = cluster.postmasterPid();
+        Path dir = TestUser.newWorkDir("loopfs");
+        Path image = dir.resolve("fs.img");
+        Path mount = Files.createDirectory(dir.resolve("mnt"));
+        ProcessRunner.run(List.of("truncate", "-s", "192M", image.toString()), Duration.ofMinutes(1)).orThrow();
+        ProcessRunner.run(List.of("mkfs.ext4", "-q", "-F", "-m", "0", image.toString()), Duration.ofMinutes(1))
+                .orThrow();
+        LoopMount.mount(image, mount);
+        try {
+            host.user.chownToUser(mount);
+            BackupResult result = precopyHeldIn(cluster, mount, "precopy", () -> {
+                // dd ends with "No space left on device": that is the point.
+                ProcessRunner.run(List.of("dd", "if=/dev/zero", "of=" + mount.resolve("filler"), "bs=1M"),
+                        Duration.ofMinutes(2));
+                ProcessRunner.run(List.of("dd", "if=/dev/zero", "of=" + mount.resolve("filler-small"), "bs=1k"),
+                        Duration.ofMinutes(2));
+            });
+
+            assertThat(result.errorCode()).as(String.valueOf(result.errorMessage())).isEqualTo(ErrorCode.COPY_FAILED);
+            assertThat(result.exitCode()).isEqualTo(1);
+            assertThat(result.errorMessage()).contains("is full", "no space left on device");
+            assertThat(result.databaseRunning()).isTrue();
+            assertThat(cluster.postmasterPid()).as("the postmaster, never stopped").isEqualTo(pid);
+            assertThat(cluster.query(ROWS)).isEqualTo(rows);
+            assertThat(RealHostSupport.entries(mount)).noneMatch(name -> name.matches("\\d{8}T\\d{6}Z.*"));
+        } finally {
+            ProcessRunner.run(List.of("umount", mount.toString()), Duration.ofSeconds(30));
+        }
     }
 }
