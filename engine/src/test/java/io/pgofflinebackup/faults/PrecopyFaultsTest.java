@@ -118,6 +118,25 @@ class PrecopyFaultsTest {
         return job.get(180, TimeUnit.SECONDS);
     }
 
+    /** A running cluster with a file of ours in PGDATA, as found before the backup. */
+    private record Found(PgCluster cluster, String rows, long pid, Path file) {
+        static Found withOwnFile(String name) throws Exception {
+            PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(1));
+            return new Found(cluster, cluster.query(ROWS), cluster.postmasterPid(), ownFile(cluster, name));
+        }
+    }
+
+    /** COPY_FAILED, exit 1, PostgreSQL running with the rows it had, nothing that claims to be complete. */
+    private static void assertFailedAndRunning(BackupResult result, Found found, Path dest, String... inLog)
+            throws Exception {
+        assertThat(result.errorCode()).as(String.valueOf(result.errorMessage())).isEqualTo(ErrorCode.COPY_FAILED);
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.databaseRunning()).isTrue();
+        assertThat(Files.readString(Path.of(result.logPath()))).contains(inLog);
+        assertThat(found.cluster().query(ROWS)).isEqualTo(found.rows());
+        assertThat(RealHostSupport.entries(dest)).allMatch(name -> name.startsWith("."));
+    }
+
     @Test
     @FaultCase(id = "precopy.file-unreadable-after", area = AREA, phase = "copy",
             injected = "a file in PGDATA made mode 000 (and its mtime made recent) after the pre-copy read it, while "
@@ -126,25 +145,17 @@ class PrecopyFaultsTest {
                     "the log names the file", "databaseRunning true; PostgreSQL runs again with the same rows",
                     "no directory without a leading dot (none claims to be complete)"})
     void aFileUnreadableAfterThePrecopyFailsTheCopyAfterTheStop() throws Exception {
-        PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(1));
-        String rows = cluster.query(ROWS);
-        long pid = cluster.postmasterPid();
-        Path locked = ownFile(cluster, "pgob_unreadable");
+        Found found = Found.withOwnFile("pgob_unreadable");
         Path dest = host.dest();
 
-        BackupResult result = precopyHeldIn(cluster, dest, "checkpoint", () -> {
-            Files.setPosixFilePermissions(locked, java.util.Set.of());
-            ProcessRunner.run(List.of("touch", "-m", locked.toString()), Duration.ofSeconds(10)).orThrow();
+        BackupResult result = precopyHeldIn(found.cluster(), dest, "checkpoint", () -> {
+            Files.setPosixFilePermissions(found.file(), java.util.Set.of());
+            ProcessRunner.run(List.of("touch", "-m", found.file().toString()), Duration.ofSeconds(10)).orThrow();
         });
 
-        assertThat(result.errorCode()).as(String.valueOf(result.errorMessage())).isEqualTo(ErrorCode.COPY_FAILED);
-        assertThat(result.exitCode()).isEqualTo(1);
-        assertThat(result.databaseRunning()).isTrue();
-        assertThat(Files.readString(Path.of(result.logPath()))).contains("pgob_unreadable");
-        assertThat(cluster.isRunning()).isTrue();
-        assertThat(cluster.postmasterPid()).as("a postmaster started again after the stop").isNotEqualTo(pid);
-        assertThat(cluster.query(ROWS)).isEqualTo(rows);
-        assertThat(RealHostSupport.entries(dest)).allMatch(name -> name.startsWith("."));
+        assertFailedAndRunning(result, found, dest, "pgob_unreadable");
+        assertThat(found.cluster().postmasterPid()).as("a postmaster started again after the stop")
+                .isNotEqualTo(found.pid());
     }
 
     @Test
@@ -155,22 +166,14 @@ class PrecopyFaultsTest {
                     "the log names the file and says why", "the postmaster keeps its pid and its rows",
                     "no directory without a leading dot"})
     void aFileUnreadableAsThePrecopyBeginsFailsItBeforeTheStop() throws Exception {
-        PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(1));
-        String rows = cluster.query(ROWS);
-        long pid = cluster.postmasterPid();
-        Path locked = ownFile(cluster, "pgob_unreadable");
+        Found found = Found.withOwnFile("pgob_unreadable");
         Path dest = host.dest();
 
-        BackupResult result = precopyHeldIn(cluster, dest, "precopy",
-                () -> Files.setPosixFilePermissions(locked, java.util.Set.of()));
+        BackupResult result = precopyHeldIn(found.cluster(), dest, "precopy",
+                () -> Files.setPosixFilePermissions(found.file(), java.util.Set.of()));
 
-        assertThat(result.errorCode()).as(String.valueOf(result.errorMessage())).isEqualTo(ErrorCode.COPY_FAILED);
-        assertThat(result.exitCode()).isEqualTo(1);
-        assertThat(result.databaseRunning()).isTrue();
-        assertThat(Files.readString(Path.of(result.logPath()))).contains("pgob_unreadable", "Permission denied");
-        assertThat(cluster.postmasterPid()).as("the postmaster, never stopped").isEqualTo(pid);
-        assertThat(cluster.query(ROWS)).isEqualTo(rows);
-        assertThat(RealHostSupport.entries(dest)).allMatch(name -> name.startsWith("."));
+        assertFailedAndRunning(result, found, dest, "pgob_unreadable", "Permission denied");
+        assertThat(found.cluster().postmasterPid()).as("the postmaster, never stopped").isEqualTo(found.pid());
     }
 
     @Test
