@@ -54,7 +54,7 @@ class PrecopyFaultsTest {
         return file;
     }
 
-    /** Starts a --precopy backup, holds its pre-copy's tar, runs {@code fault}, lets the tar go on. */
+    /** Starts a --precopy backup, holds one of its pre-copy's copy processes, runs {@code fault}, lets it go on. */
     private static BackupResult precopyWith(PgCluster cluster, Path dest, ThrowingRunnable fault) throws Exception {
         CompletableFuture<BackupResult> job = CompletableFuture.supplyAsync(() -> RealHostSupport.backup(
                 host.request(cluster, dest).precopy(true).build()));
@@ -83,8 +83,8 @@ class PrecopyFaultsTest {
 
     @Test
     @FaultCase(id = "precopy.file-vanished", area = AREA, phase = "precopy",
-            injected = "a file in PGDATA deleted while the pre-copy's tar is held after it listed the files "
-                    + "(as PostgreSQL removes WAL segments and dropped relations while it runs)",
+            injected = "a file in PGDATA deleted while one of the pre-copy's copy processes is held after the files "
+                    + "were listed (as PostgreSQL removes WAL segments and dropped relations while it runs)",
             mustHold = {"the backup completes (exit 0)", "the vanished file is not in the backup",
                     "the backup starts and holds the rows at the stop", "PostgreSQL runs with the same rows"})
     void aFileVanishingDuringThePrecopyIsNormal() throws Exception {
