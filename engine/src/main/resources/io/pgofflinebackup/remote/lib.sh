@@ -283,39 +283,45 @@ copy_entries() {
                 mv -- "$ce_list.kept" "$ce_list" || return 1
         done
     fi
-    # cp's complaints: where ours go, or (TOLERANT) into a file that is read below.
+    # TOLERANT: cp's complaints go to a file read below and tar's nowhere; a cp may fail (xargs then
+    # says 123) and tar may end with 1 (a file changed or vanished as it read). Otherwise both speak
+    # where ours go, and both must end with 0.
     if [ -n "${5:-}" ]; then
-        exec 3> "$3.errors" || return 1
+        exec 3> "$3.errors" 4> /dev/null || return 1
+        ce_lenient="--ignore-failed-read --warning=no-file-changed --warning=no-file-removed --warning=no-file-shrank"
+        ce_cp_may=123
+        ce_tar_may=1
     else
-        exec 3>&2
+        exec 3>&2 4>&2
+        ce_lenient=
+        ce_cp_may=0
+        ce_tar_may=0
     fi
     # Both cp are children of this shell, where the runner's abort finds them (abandon_child).
-    (cd -- "$1" && exec xargs -0 -r cp -d --preserve=mode,ownership,timestamps --parents -t "$ce_dest" \
-        ${ce_never:+"$ce_never"} -- < "$3.plain1" 2>&3) &
+    (ce_cp "$1" "$3.plain1") &
     ce_first=$!
     ce_rc=0
+    (ce_cp "$1" "$3.plain2") || ce_rc=$?
     ce_rc1=0
-    (cd -- "$1" && exec xargs -0 -r cp -d --preserve=mode,ownership,timestamps --parents -t "$ce_dest" \
-        ${ce_never:+"$ce_never"} -- < "$3.plain2" 2>&3) || ce_rc=$?
     wait "$ce_first" || ce_rc1=$?
     exec 3>&-
-    if [ -n "${5:-}" ]; then
-        # xargs says 123 when some cp failed; what they said decides whether that is allowed.
-        [ "$ce_rc" = 0 ] || [ "$ce_rc" = 123 ] || return 1
-        [ "$ce_rc1" = 0 ] || [ "$ce_rc1" = 123 ] || return 1
-        if grep -v -F -e 'No such file or directory' "$3.errors" >&2; then return 1; fi
-        (tar -C "$1" --null --no-recursion -T "$3.rest" --format=posix --ignore-failed-read \
-            --warning=no-file-changed --warning=no-file-removed --warning=no-file-shrank -cf - 2>/dev/null
-        echo "$?" > "$3.rc") | tar -C "$2" -xpf -
-        ce_rc=$?
-        [ "$ce_rc" = 0 ] && [ "$(cat "$3.rc")" -le 1 ]
-        return
-    fi
-    [ "$ce_rc" = 0 ] && [ "$ce_rc1" = 0 ] || return 1
-    (tar -C "$1" --null --no-recursion -T "$3.rest" --format=posix -cf - ; echo "$?" > "$3.rc") |
+    { [ "$ce_rc" = 0 ] || [ "$ce_rc" = "$ce_cp_may" ]; } && { [ "$ce_rc1" = 0 ] || [ "$ce_rc1" = "$ce_cp_may" ]; } ||
+        return 1
+    # What the failed cp said decides whether that is allowed.
+    if [ -n "${5:-}" ] && grep -v -F -e 'No such file or directory' "$3.errors" >&2; then return 1; fi
+    # shellcheck disable=SC2086  # ce_lenient is words
+    (tar -C "$1" --null --no-recursion -T "$3.rest" --format=posix $ce_lenient -cf - 2>&4; echo "$?" > "$3.rc") |
         tar -C "$2" -xpf -
     ce_rc=$?
-    [ "$ce_rc" = 0 ] && [ "$(cat "$3.rc")" = 0 ]
+    exec 4>&-
+    [ "$ce_rc" = 0 ] && [ "$(cat "$3.rc")" -le "$ce_tar_may" ]
+}
+
+# ce_cp SOURCE LIST: copy_entries' cp of the plain files LIST names into ce_dest, in place of the
+# subshell it runs in (so that it is a child of copy_entries' shell), its complaints to fd 3.
+ce_cp() {
+    cd -- "$1" && exec xargs -0 -r cp -d --preserve=mode,ownership,timestamps --parents -t "$ce_dest" \
+        ${ce_never:+"$ce_never"} -- < "$2" 2>&3
 }
 
 # split_by_bytes LIST FIRST SECOND: the NUL-terminated "<size><TAB><path>" records of LIST, as paths
