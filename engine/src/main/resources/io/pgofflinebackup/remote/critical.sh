@@ -350,6 +350,9 @@ finish() {
     trap - EXIT
     stop_bg "$WATCHDOG"
     stop_bg "$PROGRESS"
+    # The runner's checksums of a staging clone (start_clone_sums), which after_failure removes.
+    stop_bg "${CLONE_SUMS:-}"
+    stop_bg "${CLONE_PC:-}"
     WATCHDOG=
     PROGRESS=
     if [ "$rc" != 0 ]; then

@@ -100,7 +100,8 @@ sha256_files() {
     fi
 }
 
-# SHA-256 of every regular file below $1, in parallel: "path<TAB>hash" lines, paths relative.
+# checksum_files ROOT [FIND_TEST...]: the SHA-256 of every regular file below ROOT (that passes the
+# find tests FIND_TEST, if any), in parallel: "path<TAB>hash" lines, paths relative.
 # sha256sum prefixes a line with a backslash when it had to escape the name (openssl never does);
 # only a backslash can need that here (line breaks in names are refused before any copy). Either
 # puts one character before the name: a space (sha256sum, text mode) or "*". The parallel
@@ -120,10 +121,12 @@ checksum_files() {
     cf_sum="$cf_buf$(sha256_files)"
     cf_small="${cf_buf}sha256sum"
     cf_lists=$(mktemp -d "${TMPDIR:-/tmp}/pgob-sums.XXXXXX") || return 1
+    cf_root=$1
+    shift
     # shellcheck disable=SC2086  # cf_sum and cf_small are words
     (
-        cd "$1" || exit 1
-        find . -type f \( -size +67108864c -fprint0 "$cf_lists/big" -o -size +1048575c -fprint0 "$cf_lists/mid" \
+        cd "$cf_root" || exit 1
+        find . -type f "$@" \( -size +67108864c -fprint0 "$cf_lists/big" -o -size +1048575c -fprint0 "$cf_lists/mid" \
             -o -fprint0 "$cf_lists/small" \) || exit 1
         xargs -0 -r -P "${CHECKSUM_JOBS:-2}" -n 1 $cf_sum < "$cf_lists/big" &
         cf_big=$!
@@ -549,7 +552,8 @@ verify_farm() {
     vf_farm=$2
     mkdir "$vf_farm" "$vf_farm/pg_tblspc" "$vf_farm/pg_wal" || return 1
     # One ln for all the links of a directory: one process each would cost a second on a slow host.
-    find "$vf_src/data" -mindepth 1 -maxdepth 1 ! -name pg_tblspc ! -name pg_wal \
+    # "data/": data may be a link (to a staging clone, see clone_layout), which find would not enter.
+    find "$vf_src/data/" -mindepth 1 -maxdepth 1 ! -name pg_tblspc ! -name pg_wal \
         -exec ln -s -t "$vf_farm" -- {} + || return 1
     # pg_wal: links to the WAL files that have a page header. pg_verifybackup's pg_waldump learns
     # the segment size from whichever WAL file readdir lists first, and a segment PostgreSQL

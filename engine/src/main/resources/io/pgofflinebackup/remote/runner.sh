@@ -303,6 +303,67 @@ remove_staging() {
     done < "$1/staging.tsv"
 }
 
+# start_clone_sums: in the background, the SHA-256 of every file of the staging clones
+# (RUN_DIR/clone.sha256, "<area>/<path><TAB>hash") and, where the cluster has data checksums,
+# pg_checksums --check of them (RUN_DIR/pg_checksums.out and .rc), while the copy reads the same
+# clones (local copies only). The clone is what was stopped and stays still until it is removed, so
+# what these find is what the backup must hold; PostgreSQL serves again meanwhile, so they cost no
+# downtime; and beside the copy the three share one read of the clone (whichever comes first reads
+# it from disk, the others from the page cache), where after it they would read it all again. The
+# record then has only the files the copy did not take from the clone left to hash (see
+# record_lists). These are the SHA-256 of the source rather than of the copy: a copy that wrote
+# other bytes than it read is caught by the next verify, which reads the copy against them.
+# CLONE_SUMS and CLONE_PC are their pids; wait_clone_sums waits for them.
+CLONE_SUMS=
+CLONE_PC=
+CLONE_SUMMED=
+start_clone_sums() {
+    (
+        csum_rc=0
+        while IFS="$TAB" read -r csum_area csum_staging; do
+            if ! checksum_files "$csum_staging" > "$RUN_DIR/clone.sha256.part" ||
+                ! prefixed "$csum_area" 1 < "$RUN_DIR/clone.sha256.part"; then
+                csum_rc=1
+                break
+            fi
+        done < "$RUN_DIR/staging.tsv" > "$RUN_DIR/clone.sha256"
+        echo "$csum_rc" > "$RUN_DIR/clone.sha256.rc"
+    ) 2>> "$LOG" < /dev/null &
+    CLONE_SUMS=$!
+    [ "${CHECKSUMS:-0}" != 0 ] && [ -x "$PG_BIN/pg_checksums" ] || return 0
+    clone_layout "$RUN_DIR/clone.layout" || fail RECORD_FAILED "cannot prepare the check of the clone's data page checksums"
+    (
+        csum_rc=0
+        pg_checksums_safely "$PG_BIN" "$RUN_DIR/clone.layout" > "$RUN_DIR/pg_checksums.out" 2>&1 || csum_rc=$?
+        echo "$csum_rc" > "$RUN_DIR/pg_checksums.rc"
+    ) < /dev/null &
+    CLONE_PC=$!
+}
+
+# clone_layout DIR: DIR/data, DIR/tablespaces/<oid> and DIR/wal as links to the staging clones, the
+# layout of a backup, so that pg_checksums_safely reads the clone the way it reads a copy: its
+# pg_tblspc and pg_wal links lead to the live directories, which must never be read for it.
+clone_layout() {
+    mkdir -p "$1/tablespaces" || return 1
+    while IFS="$TAB" read -r cl_area cl_staging; do
+        ln -s -- "$cl_staging" "$1/$cl_area" || return 1
+    done < "$RUN_DIR/staging.tsv"
+}
+
+# wait_clone_sums: waits for start_clone_sums' jobs (before the clone is removed) and fails the run
+# if the SHA-256 pass did not complete.
+wait_clone_sums() {
+    [ -n "$CLONE_SUMS" ] || return 0
+    wcs_start=$(now_ms)
+    wait_bg "$CLONE_SUMS"
+    wait_bg "$CLONE_PC"
+    CLONE_SUMS=
+    CLONE_PC=
+    [ "$(cat "$RUN_DIR/clone.sha256.rc" 2>/dev/null)" = 0 ] || fail RECORD_FAILED "cannot compute the checksums of the clone (see the log)"
+    CLONE_SUMMED=1
+    log "SHA-256$([ -f "$RUN_DIR/pg_checksums.rc" ] && printf ' and data page checksums') of the clone computed alongside the copy ($(($(now_ms) - wcs_start)) ms more after it)"
+}
+
 # Where an area is copied from: the live directory, or its staging clone once there is one.
 source_of() {
     if [ -n "${FROM_STAGING:-}" ]; then
@@ -649,6 +710,7 @@ else
     event "phase copy total=$TOTAL"
 fi
 COPY_START=$(now_ms)
+[ "$METHOD" != snapshot ] || [ "$COPY_TO" != local ] || start_clone_sums
 case $COPY_TO in
     pull)
         [ "${COPY_CONFIG:-true}" = false ] || copy_config
@@ -714,6 +776,7 @@ if [ "$COPY_TO" != local ]; then
     fi
 fi
 if [ "$METHOD" = snapshot ]; then
+    wait_clone_sums
     remove_staging "$RUN_DIR" "$(param id)"
 fi
 
@@ -746,7 +809,18 @@ record_lists() {
     : > "$RUN_DIR/sha256.unsorted"
     : > "$RUN_DIR/files.unsorted"
     for area in data $(cut -f 1 "$RUN_DIR/areas.tsv") $([ -d "$PARTIAL/config" ] && echo config); do
-        checksum_files "$PARTIAL/$area" | prefixed "$area" 1 >> "$RUN_DIR/sha256.unsorted" || return 1
+        set --
+        if [ -n "$CLONE_SUMMED" ] && [ "$area" != config ]; then
+            # A file of the copy with one link was copied from the clone, whose SHA-256 are known
+            # (start_clone_sums); one with more is a link into the previous backup (or a hard link of
+            # the cluster's own), whose content is that backup's, and is hashed where it is.
+            set -- -links +1
+            find "$PARTIAL/$area" -type f -links 1 -printf "$area/%P\n" > "$RUN_DIR/single.keys" || return 1
+            awk 'FNR == NR { want[$0] = 1; next } substr($0, 1, length($0) - 65) in want' \
+                "$RUN_DIR/single.keys" "$RUN_DIR/clone.sha256" >> "$RUN_DIR/sha256.unsorted" || return 1
+        fi
+        checksum_files "$PARTIAL/$area" "$@" > "$RUN_DIR/sha256.part" &&
+            prefixed "$area" 1 < "$RUN_DIR/sha256.part" >> "$RUN_DIR/sha256.unsorted" || return 1
         TZ=UTC find "$PARTIAL/$area" -mindepth 1 -printf "$(record_format "$area")" >> "$RUN_DIR/files.unsorted" ||
             return 1
     done
@@ -763,7 +837,7 @@ record_lists() {
 # other) instead of reading it twice one after the other. It runs niced (pg_checksums_safely), so
 # the SHA-256 pass keeps both processors of a small host. Waited for here, before anything can fail.
 PC_PID=
-if [ "$COPY_TO" = local ] && [ "${CHECKSUMS:-0}" != 0 ] && [ -x "$PG_BIN/pg_checksums" ]; then
+if [ "$COPY_TO" = local ] && [ -z "$CLONE_SUMMED" ] && [ "${CHECKSUMS:-0}" != 0 ] && [ -x "$PG_BIN/pg_checksums" ]; then
     (
         pc_rc=0
         pg_checksums_safely "$PG_BIN" "$PARTIAL" > "$RUN_DIR/pg_checksums.out" 2>&1 || pc_rc=$?
@@ -890,7 +964,7 @@ if [ "${CHECKSUMS:-0}" != 0 ]; then
         PG_CHECKSUMS=skipped
         log "pg_checksums skipped: the copy is not on this host, where the PostgreSQL binaries are"
     elif [ -x "$PG_BIN/pg_checksums" ]; then
-        log "the data page checksums of the copy, by pg_checksums --check (run alongside the checksum pass):"
+        log "the data page checksums of the $([ -n "$CLONE_SUMMED" ] && printf 'clone' || printf 'copy'), by pg_checksums --check (run alongside the $([ -n "$CLONE_SUMMED" ] && printf 'copy' || printf 'checksum pass')):"
         pc_rc=$(cat "$RUN_DIR/pg_checksums.rc" 2>/dev/null)
         [ -n "$pc_rc" ] || pc_rc=unknown
         cat "$RUN_DIR/pg_checksums.out" >> "$LOG"

@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgofflinebackup.ErrorCode;
+import io.pgofflinebackup.ssh.SshSession;
 import io.pgofflinebackup.testing.PgCluster;
 import io.pgofflinebackup.testing.ProcessRunner;
 import io.pgofflinebackup.testing.Procs;
 import io.pgofflinebackup.testing.XfsMount;
+import io.pgofflinebackup.verify.BackupVerifier;
+import io.pgofflinebackup.verify.VerifyReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -83,6 +87,8 @@ class SnapshotTest {
                 .containsSubsequence("checkpoint", "stop", "clone", "start", "copy", "verify", "checksums");
         assertThat(manifest.path("verification").path("pgVerifybackup").asText()).isEqualTo("passed");
         assertThat(manifest.path("verification").path("pgChecksums").asText()).isEqualTo("passed");
+        // The SHA-256 were taken from the clone beside the copy: every byte of the copy matches them.
+        assertThat(verify(cluster, Path.of(result.backupPath())).problems()).isEmpty();
         // The downtime ended at the restart, before the copy that was held for seconds.
         long copyStart = manifest.path("phases").findValues("name").stream().filter(n -> n.asText().equals("copy"))
                 .count();
@@ -107,6 +113,60 @@ class SnapshotTest {
         assertThat(copy.query(STATE)).isEqualTo(atTheStop);
         assertThat(copy.query("SELECT count(*) FROM notes WHERE body = 'after the restart'")).isEqualTo("0");
         assertThat(Files.list(Path.of(result.backupPath(), "tablespaces")).count()).isEqualTo(1);
+    }
+
+    /**
+     * The SHA-256 of a snapshot backup are computed from the clone while the copy reads it, except for the files
+     * a generation links to the previous backup: those are hashed where they are, so that a previous backup
+     * damaged since is caught instead of passed on. verify, which reads every byte of the copy, proves both.
+     */
+    @Test
+    void snapshotGenerationsRecordTheContentTheyHoldAndCatchADamagedPreviousBackup() throws Exception {
+        PgCluster cluster = clusterOnXfs(PgCluster.Options.defaults().withTablespaces("fast"));
+        cluster.query("CREATE TABLE in_ts TABLESPACE fast AS SELECT g FROM generate_series(1, 1000) g");
+        Path dest = host.dest();
+
+        BackupResult first = RealHostSupport.backup(host.request(cluster, dest).snapshot(SnapshotMode.REFLINK).build());
+        assertThat(first.ok()).as(String.valueOf(first.errorMessage())).isTrue();
+        cluster.query("INSERT INTO notes SELECT g, 'second' FROM generate_series(3001, 4000) g");
+        BackupResult second = RealHostSupport.backup(host.request(cluster, dest).snapshot(SnapshotMode.REFLINK).build());
+        assertThat(second.ok()).as(String.valueOf(second.errorMessage())).isTrue();
+
+        Path older = Path.of(first.backupPath());
+        Path newer = Path.of(second.backupPath());
+        assertThat(Files.readString(Path.of(second.logPath()))).contains("of the clone computed alongside the copy");
+        JsonNode method = new ObjectMapper().readTree(newer.resolve("manifest.json").toFile()).path("method");
+        assertThat(method.path("linkedFrom").asText()).isEqualTo(first.backupId());
+        assertThat(method.path("linkedFiles").asLong()).isPositive();
+        assertThat(Files.getAttribute(newer.resolve("data/PG_VERSION"), "unix:ino"))
+                .isEqualTo(Files.getAttribute(older.resolve("data/PG_VERSION"), "unix:ino"));
+        assertThat(verify(cluster, older).problems()).isEmpty();
+        assertThat(verify(cluster, newer).problems()).isEmpty();
+
+        // Bit rot in a file both backups share, its size and time unchanged: the next generation would link
+        // to it again, so it must notice that it no longer holds what was recorded.
+        Path shared = newer.resolve("data/PG_VERSION");
+        FileTime time = Files.getLastModifiedTime(shared);
+        byte[] bytes = Files.readAllBytes(shared);
+        bytes[0] ^= 1;
+        Files.write(shared, bytes);
+        Files.setLastModifiedTime(shared, time);
+        BackupResult third = RealHostSupport.backup(host.request(cluster, dest).snapshot(SnapshotMode.REFLINK).build());
+
+        assertThat(third.ok()).isFalse();
+        assertThat(third.errorCode()).isEqualTo(ErrorCode.VERIFY_FAILED);
+        assertThat(third.errorMessage()).contains("PG_VERSION").contains(second.backupId()).contains("--no-link");
+        assertThat(cluster.isRunning()).isTrue();
+        assertThat(stagingClones(cluster)).isEmpty();
+        cluster.close();
+    }
+
+    private static VerifyReport verify(PgCluster cluster, Path backup) throws Exception {
+        try (SshSession ssh = host.request(cluster, backup.getParent()).build().connection().connector(w -> { })
+                .connect()) {
+            return new BackupVerifier(ssh, Duration.ofMinutes(5)).verify(backup.toString(),
+                    BackupVerifier.Mode.CHECKSUMS, null, cluster.binDir().toString());
+        }
     }
 
     @Test
