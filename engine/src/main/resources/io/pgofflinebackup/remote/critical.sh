@@ -25,11 +25,13 @@ param() {
 }
 
 event() {
-    printf '%s %s\n' "$(now_ms)" "$*" >> "$STATE"
+    clock_ms
+    printf '%s %s\n' "$NOW_MS" "$*" >> "$STATE"
 }
 
 log() {
-    printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >> "$LOG"
+    utc_time
+    printf '%s %s\n' "$UTC_TIME" "$*" >> "$LOG"
 }
 
 # Runs "$@" in the background and waits for it, so that a signal (abort, maximum downtime) is
@@ -144,8 +146,8 @@ live_postmaster() {
     [ -f "$PGDATA/postmaster.pid" ] || return 0
     pid=$(line_of 1 "$PGDATA/postmaster.pid")
     case $pid in ''|*[!0-9]*) return 0 ;; esac
-    comm=$(ps -o comm= -p "$pid" 2>/dev/null)
-    case $comm in postgres|postmaster) printf '%s\n' "$pid" ;; esac
+    proc_name "$pid"
+    case $PROC_NAME in postgres|postmaster) printf '%s\n' "$pid" ;; esac
 }
 
 pidfile_line() {
@@ -204,7 +206,8 @@ sudo_word() {
 # Absence of postmaster.pid alone proves nothing: an immediate stop or a crash removes it or leaves
 # it stale while pg_control still says "in production", and a copy of that is not consistent.
 prove_stopped() {
-    deadline=$(( $(date +%s) + STOP_TIMEOUT ))
+    clock_ms
+    deadline=$((NOW_MS + STOP_TIMEOUT * 1000))
     while :; do
         if [ -z "$(live_postmaster)" ]; then
             CONTROL=$(controldata)
@@ -213,7 +216,8 @@ prove_stopped() {
                 'shut down'|'shut down in recovery') return 0 ;;
             esac
         fi
-        [ "$(date +%s)" -lt "$deadline" ] || return 1
+        clock_ms
+        [ "$NOW_MS" -lt "$deadline" ] || return 1
         [ -z "$ABORT" ] || return 1
         sleep 0.2
     done
@@ -260,7 +264,8 @@ start_cluster() {
 
 # Proves the started server accepts connections on the port and socket it now has.
 prove_serving() {
-    deadline=$(( $(date +%s) + START_TIMEOUT ))
+    clock_ms
+    deadline=$((NOW_MS + START_TIMEOUT * 1000))
     while :; do
         pid=$(live_postmaster)
         if [ -n "$pid" ]; then
@@ -277,7 +282,8 @@ prove_serving() {
                 fi
             fi
         fi
-        [ "$(date +%s)" -lt "$deadline" ] || return 1
+        clock_ms
+        [ "$NOW_MS" -lt "$deadline" ] || return 1
         sleep 0.2
     done
 }

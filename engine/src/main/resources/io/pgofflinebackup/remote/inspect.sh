@@ -98,8 +98,8 @@ if [ -f "$PGDATA/postmaster.pid" ]; then
     case $pid in
         ''|*[!0-9]*) kv postmaster_alive false ;;
         *)
-            comm=$(ps -o comm= -p "$pid" 2>/dev/null)
-            case $comm in
+            proc_name "$pid"
+            case $PROC_NAME in
                 postgres|postmaster) kv postmaster_alive true ;;
                 *) kv postmaster_alive false ;;
             esac
@@ -128,7 +128,7 @@ fi
 # postmaster started by hand inside some other service (a CI runner, a login session) is in that
 # service's cgroup too, and that service must never be stopped: it is reported as "systemd_unit_other".
 alive=false
-case $pid in ''|*[!0-9]*) ;; *) case $(ps -o comm= -p "$pid" 2>/dev/null) in postgres|postmaster) alive=true ;; esac ;; esac
+case $pid in ''|*[!0-9]*) ;; *) proc_name "$pid"; case $PROC_NAME in postgres|postmaster) alive=true ;; esac ;; esac
 if [ "$alive" = true ] && command -v systemctl > /dev/null 2>&1; then
     kv systemctl true
     for how in cgroup status; do

@@ -7,7 +7,74 @@ PGOB_LIB_LOADED=1
 TAB=$(printf '\t')
 US=$(printf '\037')
 
-now_ms() { date +%s%3N; }
+# The clock, read without starting a process: the scripts stamp every event and log line, and a
+# date process for each was a tenth of the processes a backup started on its host. /proc/uptime
+# counts hundredths of a second since boot, steadily (where the wall clock may be stepped while a
+# run measures a duration across the step); the epoch is added once, as date gives it when this
+# file is loaded. Without /proc/uptime (not Linux), date each time.
+CLOCK_OFFSET=
+# clock_ms: sets NOW_MS to the milliseconds since the epoch.
+clock_ms() {
+    if [ -n "$CLOCK_OFFSET" ] && read -r cm_up _ < /proc/uptime; then
+        NOW_MS=$((CLOCK_OFFSET + ${cm_up%.*}${cm_up#*.} * 10))
+    else
+        NOW_MS=$(date +%s%3N)
+    fi
+}
+if [ -r /proc/uptime ] && read -r cm_up _ < /proc/uptime; then
+    case $cm_up in
+        [1-9]*.[0-9][0-9]) CLOCK_OFFSET=$(($(date +%s%3N) - ${cm_up%.*}${cm_up#*.} * 10)) ;;
+    esac
+fi
+
+now_ms() {
+    clock_ms
+    echo "$NOW_MS"
+}
+
+# proc_name PID: sets PROC_NAME to the command name of process PID (what ps -o comm= prints), or
+# to nothing when there is no such process. Read from /proc without starting a process (the stop
+# and start are watched by polling it); ps where there is no /proc.
+proc_name() {
+    PROC_NAME=
+    if [ -d /proc/self ]; then
+        { read -r PROC_NAME < "/proc/$1/comm"; } 2>/dev/null || PROC_NAME=
+    else
+        PROC_NAME=$(ps -o comm= -p "$1" 2>/dev/null)
+    fi
+}
+
+# utc_time: sets UTC_TIME to the current time as YYYY-MM-DDTHH:MM:SSZ (see utc_stamp), worked out
+# once a second.
+utc_time() {
+    clock_ms
+    [ "$((NOW_MS / 1000))" != "${UT_LAST:-}" ] || return 0
+    UT_LAST=$((NOW_MS / 1000))
+    utc_stamp "$UT_LAST"
+}
+
+# utc_stamp SECONDS: sets UTC_TIME to SECONDS since the epoch as YYYY-MM-DDTHH:MM:SSZ. The days
+# become a date of the (proleptic) Gregorian calendar by the usual count in 400-year eras of 146097
+# days, with years taken to begin on 1 March so that the leap day comes last.
+utc_stamp() {
+    ut_s=$1
+    ut_z=$((ut_s / 86400 + 719468))
+    ut_era=$((ut_z / 146097))
+    ut_doe=$((ut_z - ut_era * 146097))
+    ut_yoe=$(((ut_doe - ut_doe / 1460 + ut_doe / 36524 - ut_doe / 146096) / 365))
+    ut_doy=$((ut_doe - (365 * ut_yoe + ut_yoe / 4 - ut_yoe / 100)))
+    ut_mp=$(((5 * ut_doy + 2) / 153))
+    ut_d=$((ut_doy - (153 * ut_mp + 2) / 5 + 1))
+    if [ "$ut_mp" -lt 10 ]; then ut_m=$((ut_mp + 3)); else ut_m=$((ut_mp - 9)); fi
+    ut_y=$((ut_yoe + ut_era * 400 + (ut_m <= 2)))
+    # Two digits each: a 0 in front, then the last two characters.
+    ut_m=0$ut_m
+    ut_d=0$ut_d
+    ut_hh=0$((ut_s % 86400 / 3600))
+    ut_mm=0$((ut_s % 3600 / 60))
+    ut_ss=0$((ut_s % 60))
+    UTC_TIME=$ut_y-${ut_m#"${ut_m%??}"}-${ut_d#"${ut_d%??}"}T${ut_hh#"${ut_hh%??}"}:${ut_mm#"${ut_mm%??}"}:${ut_ss#"${ut_ss%??}"}Z
+}
 
 # progress_pause START_MS: seconds to wait before the next progress measurement that began at
 # START_MS. The measurement walks the copy (du), which takes time in proportion to its files:
@@ -755,7 +822,8 @@ debian_clusters() {
 live_server_pid() {
     lsp_pid=$(line_of 1 "$PGDATA/postmaster.pid")
     case $lsp_pid in ''|*[!0-9]*) return 0 ;; esac
-    case $(ps -o comm= -p "$lsp_pid" 2>/dev/null) in postgres|postmaster) printf '%s\n' "$lsp_pid" ;; esac
+    proc_name "$lsp_pid"
+    case $PROC_NAME in postgres|postmaster) printf '%s\n' "$lsp_pid" ;; esac
 }
 
 # conf_value FILE NAME: the last value FILE gives NAME (postgresql.conf syntax), as an absolute path.
