@@ -174,7 +174,9 @@ class CopyFaultsTest {
                     "no complete backup directory"})
     void sourceFileVanishesMidCopy() throws Exception {
         Path vanishing = cluster.pgdata().resolve("vanishing-file");
-        Files.writeString(vanishing, "x".repeat(100_000));
+        // Large enough that the copy lasts long enough to be caught, also on a busy machine: the cluster
+        // alone is copied in a few tens of milliseconds.
+        Files.writeString(vanishing, "x".repeat(64 << 20));
         host.user.chownToUser(vanishing);
         Path dest = host.dest();
         CompletableFuture<BackupResult> job = CompletableFuture.supplyAsync(
