@@ -551,6 +551,30 @@ manifest_entries() {
         }' "$1" | LC_ALL=C sort -t "$TAB" -k4,4
 }
 
+# linked_files REFERENCE COPY AREA...: "<area>/<path><TAB>size" of every file of COPY's areas that is
+# the very file (the same inode) that REFERENCE holds under the same path: the files a generation
+# shares with the backup it links to.
+linked_files() {
+    lf_ref=$1
+    lf_copy=$2
+    shift 2
+    lf_inodes=$(mktemp "${TMPDIR:-/tmp}/pgob-linked.XXXXXX") || return 1
+    lf_rc=0
+    for lf_area in "$@"; do
+        [ -d "$lf_ref/$lf_area" ] || continue
+        if ! find "$lf_ref/$lf_area" -type f -links +1 -printf '%i\t%P\n' > "$lf_inodes"; then
+            lf_rc=1
+            break
+        fi
+        find "$lf_copy/$lf_area" -type f -links +1 -printf '%i\t%s\t%P\n' |
+            awk -F '\t' -v area="$lf_area" 'FILENAME == ARGV[1] { ref[$0] = 1; next }
+                { p = substr($0, length($1) + length($2) + 3); if (($1 "\t" p) in ref) printf "%s/%s\t%s\n", area, p, $2 }' \
+                "$lf_inodes" - || { lf_rc=1; break; }
+    done
+    rm -f -- "$lf_inodes"
+    return "$lf_rc"
+}
+
 # area_of(key): the area of an entry's key.
 AREA_OF_AWK='
 function area_of(key,    rest) {

@@ -867,16 +867,20 @@ log "checksum pass: SHA-256 of $FILES files, $BYTES bytes in $CHECKSUM_MS ms"
 # otherwise pass its damage on, unseen, to every later generation.
 LINKED_FILES=0
 LINKED_BYTES=0
-if [ -n "$REFERENCE" ] && [ "$COPY_TO" = local ]; then
-    : > "$RUN_DIR/linked.tsv"
-    for area in data $(cut -f 1 "$RUN_DIR/areas.tsv"); do
-        [ -d "$REFERENCE/$area" ] || continue
-        find "$REFERENCE/$area" -type f -links +1 -printf '%i\t%P\n' > "$RUN_DIR/ref.inodes"
-        find "$PARTIAL/$area" -type f -links +1 -printf '%i\t%s\t%P\n' |
-            awk -F '\t' -v area="$area" 'FNR == NR { ref[$0] = 1; next }
-                { p = substr($0, length($1) + length($2) + 3); if (($1 "\t" p) in ref) printf "%s/%s\t%s\n", area, p, $2 }' \
-                "$RUN_DIR/ref.inodes" - >> "$RUN_DIR/linked.tsv"
-    done
+if [ -n "$REFERENCE" ] && [ "$COPY_TO" != pull ]; then
+    # On the backup host, the copy and the previous backup are compared there, where they are.
+    # shellcheck disable=SC2046,SC2016  # area names are "wal" and "tablespaces/<oid>"; $1 expands there
+    case $COPY_TO in
+        local)
+            linked_files "$REFERENCE" "$PARTIAL" data $(cut -f 1 "$RUN_DIR/areas.tsv") > "$RUN_DIR/linked.tsv" &&
+                manifest_entries "$REFERENCE/manifest.json" | cut -f 3,4 > "$RUN_DIR/ref.sha256"
+            ;;
+        host)
+            host_sh 'linked_files "$@"' "$REFERENCE" "$PARTIAL" data $(cut -f 1 "$RUN_DIR/areas.tsv") \
+                2>> "$LOG" > "$RUN_DIR/linked.tsv" &&
+                host_sh 'manifest_entries "$1/manifest.json" | cut -f 3,4' "$REFERENCE" 2>> "$LOG" > "$RUN_DIR/ref.sha256"
+            ;;
+    esac || fail RECORD_FAILED "cannot compare the copy with the previous backup $REFERENCE_ID (see the log)"
     LINKED_FILES=$(wc -l < "$RUN_DIR/linked.tsv")
     LINKED_BYTES=$(awk -F '\t' '{ s += $NF } END { printf "%.0f", s }' "$RUN_DIR/linked.tsv")
     manifest_entries "$REFERENCE/manifest.json" | cut -f 3,4 > "$RUN_DIR/ref.sha256"

@@ -15,6 +15,7 @@ import io.pgofflinebackup.verify.BackupVerifier;
 import io.pgofflinebackup.verify.VerifyReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
@@ -128,6 +129,8 @@ class BackupHostTest {
         Path b2 = dest.resolve(r2.backupId());
         JsonNode method = new ObjectMapper().readTree(b2.resolve("manifest.json").toFile()).path("method");
         assertThat(method.path("linkedFrom").asText()).isEqualTo(r1.backupId());
+        assertThat(method.path("linkedFiles").asLong()).isPositive();
+        assertThat(method.path("linkedBytes").asLong()).isPositive();
         assertThat(Files.getAttribute(b2.resolve("data/PG_VERSION"), "unix:ino"))
                 .isEqualTo(Files.getAttribute(b1.resolve("data/PG_VERSION"), "unix:ino"));
         assertThat(verify(cluster, b2).problems()).isEmpty();
@@ -157,6 +160,36 @@ class BackupHostTest {
             assertThat(dir.resolve("pwned-dh")).doesNotExist();
             assertThat(dir.resolve("pwned-bq")).doesNotExist();
         }
+    }
+
+    /**
+     * A file a new generation would share with the previous backup on the backup host must still hold what
+     * that backup recorded: bit rot there (same size and time, so the file would be linked again) is caught
+     * before the new backup is sealed, instead of being passed on to every later generation.
+     */
+    @Test
+    void aDamagedPreviousBackupOnTheBackupHostIsCaughtBeforeItIsSharedAgain() throws Exception {
+        PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(0));
+        Path dest = backupDir();
+        BackupResult first = RealHostSupport.backup(request(cluster, dest, access).build());
+        assertThat(first.ok()).as(String.valueOf(first.errorMessage())).isTrue();
+        Path shared = dest.resolve(first.backupId()).resolve("data/PG_VERSION");
+        FileTime time = Files.getLastModifiedTime(shared);
+        byte[] bytes = Files.readAllBytes(shared);
+        bytes[0] ^= 1;
+        Files.write(shared, bytes);
+        Files.setLastModifiedTime(shared, time);
+
+        BackupResult second = RealHostSupport.backup(request(cluster, dest, access).build());
+
+        assertThat(second.ok()).isFalse();
+        assertThat(second.errorCode()).isEqualTo(ErrorCode.VERIFY_FAILED);
+        assertThat(second.errorMessage()).contains("PG_VERSION").contains(first.backupId()).contains("--no-link");
+        assertThat(second.databaseRunning()).isTrue();
+        assertThat(cluster.isRunning()).isTrue();
+        // No second complete backup: only its partial, which is never taken for one.
+        assertThat(RealHostSupport.entries(dest)).filteredOn(name -> !name.startsWith("."))
+                .containsExactly(first.backupId());
     }
 
     @Test
