@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,6 +101,101 @@ class KilledClientIT {
             mustHold = {"attach follows the run to its end: exit 0, status ok, the backup id", "the follower cleans up the run files", "PostgreSQL serves"})
     void aNewClientReattachesToTheRunAndReportsIt() {
         killClientMidCopy(true, true);
+    }
+
+    @Test
+    @FaultCase(id = "backup.client-killed-attach-dest-host", area = "Faults during backup and restore", phase = "copy",
+            injected = "the client JVM of a --dest-host backup SIGKILLed (its SSH sessions too) while the push to the"
+                    + " backup host is frozen, then `attach --dest <dir on the backup host> --id`",
+            mustHold = {"attach finds the run in ~/.pg-offline-backup/runs and follows it to its end: exit 0, status ok",
+                    "the backup is complete on the backup host", "the run's files on the database host are removed",
+                    "PostgreSQL serves"})
+    void aNewClientReattachesToARunThatCopiesToABackupHost() throws Exception {
+        try (SshServer backupHost = SshServer.start(user, "127.0.0.2")) {
+            Path keys = TestUser.newWorkDir("bhkeys");
+            Files.copy(backupHost.clientKey(), keys.resolve("id"));
+            Files.copy(backupHost.knownHostsFile(), keys.resolve("known_hosts"));
+            user.chownToUser(keys);
+            Files.setPosixFilePermissions(keys.resolve("id"), PosixFilePermissions.fromString("rw-------"));
+            Path dest = TestUser.newWorkDir("bhdest");
+            user.chownToUser(dest);
+            Path runs = user.home().resolve(".pg-offline-backup/runs");
+            List<String> backup = line("backup", target(sshd), keyAuth(sshd), cluster(pg, dest), List.of("--json",
+                    "--dest-host", user.name() + "@" + backupHost.host() + ":" + backupHost.port(),
+                    "--dest-host-identity", keys.resolve("id").toString(),
+                    "--dest-host-known-hosts", keys.resolve("known_hosts").toString()));
+            CliRun.Spawned client = CliRun.Spawned.start(CliRun.jarCommand(List.of(), backup), Map.of());
+            long frozen = -1;
+            long runnerPid = -1;
+            try {
+                String id = null;
+                long deadline = System.nanoTime() + COPY_START_TIMEOUT.toNanos();
+                while (frozen < 0) {
+                    assertThat(System.nanoTime() - deadline).as("no rsync of a runner; client:\n%s", client.output())
+                            .isNegative();
+                    assertThat(client.process().isAlive()).as("client ended before the copy:\n%s", client.output())
+                            .isTrue();
+                    for (String name : Files.isDirectory(runs) ? names(runs) : List.<String>of()) {
+                        Matcher m = RUNNER_PID.matcher(read(runs.resolve(name).resolve("state")));
+                        if (m.find()) {
+                            id = name;
+                            runnerPid = Long.parseLong(m.group(1));
+                        }
+                    }
+                    Optional<ProcessHandle> rsync = runnerPid < 0 ? Optional.empty()
+                            : ProcessHandle.of(runnerPid).stream().flatMap(ProcessHandle::descendants)
+                                    .filter(p -> Procs.cmdline(p.pid()).startsWith("rsync ")).findFirst();
+                    if (rsync.isPresent() && Procs.signal(rsync.get().pid(), "STOP")) {
+                        frozen = rsync.get().pid();
+                    } else {
+                        sleep(5);
+                    }
+                }
+                assertThat(read(runs.resolve(id).resolve("state"))).containsPattern("(?m)^\\d+ phase copy");
+
+                client.kill();
+                sshd.killSessions();
+                assertThat(Procs.isAlive(runnerPid)).as("the runner outlives its client").isTrue();
+                List<String> attachLine = line("attach", target(sshd), keyAuth(sshd),
+                        List.of("--dest", dest.toString(), "--id", id, "--json"));
+                java.util.concurrent.CompletableFuture<CliRun> attach =
+                        java.util.concurrent.CompletableFuture.supplyAsync(() -> CliRun.inProcess(attachLine));
+                sleep(1000);
+                assertThat(attach).as("attach follows the frozen run").isNotDone();
+                Procs.signal(frozen, "CONT");
+                frozen = -1;
+
+                CliRun attached = attach.join();
+                assertThat(attached.exitCode()).as("%s", attached).isZero();
+                assertThat(attached.json().path("status").asText()).isEqualTo("ok");
+                assertThat(attached.json().path("backupId").asText()).isEqualTo(id);
+                assertThat(dest.resolve(id).resolve("manifest.json")).isRegularFile();
+                assertThat(runs.resolve(id)).as("the follower removed the run's files").doesNotExist();
+                awaitServing(RECOVERY_BOUND);
+            } finally {
+                leaveNothingBehind(frozen, client, runnerPid, dest);
+            }
+        }
+    }
+
+    /** A run that pulls to the machine that started it is refused by attach, saying why, and left alone. */
+    @Test
+    void attachRefusesAPullRunItCannotReceive() throws Exception {
+        String id = "20991231T235959Z";
+        Path run = user.home().resolve(".pg-offline-backup/runs").resolve(id);
+        Files.createDirectories(run);
+        Files.writeString(run.resolve("params"), "id=" + id + "\ncopy_to=pull\ndest=/var/tmp\n");
+        user.chownToUser(user.home().resolve(".pg-offline-backup"));
+        try {
+            CliRun attached = CliRun.inProcess(line("attach", target(sshd), keyAuth(sshd),
+                    List.of("--dest", "/var/tmp", "--id", id, "--json")));
+            assertThat(attached.exitCode()).as("%s", attached).isEqualTo(2);
+            assertThat(attached.json().path("error").path("code").asText()).isEqualTo("BAD_INPUT");
+            assertThat(attached.json().path("error").path("message").asText()).contains("--pull-to").contains(run.toString());
+            assertThat(run.resolve("params")).as("left as it was").isRegularFile();
+        } finally {
+            TestArgs.deleteTree(run);
+        }
     }
 
     private void killClientMidCopy(boolean dropConnection) {
@@ -206,17 +302,22 @@ class KilledClientIT {
                     .isEqualTo(isComplete ? "complete" : "failed");
             assertThat(pg.isRunning()).isTrue();
         } finally {
-            if (frozenCopy > 0) {
-                Procs.signal(frozenCopy, "CONT");
-            }
-            client.kill();
-            client.deleteFiles();
-            if (runnerPid > 0 && !Procs.awaitDeath(runnerPid, RECOVERY_BOUND)) {
-                // Leave nothing behind; PostgreSQL itself is the fixture's to stop.
-                ProcessHandle.of(runnerPid).ifPresent(Procs::killTree);
-            }
-            TestArgs.deleteTree(dest);
+            leaveNothingBehind(frozenCopy, client, runnerPid, dest);
         }
+    }
+
+    /** Thaws the frozen copy, ends the client and the runner, removes the destination. */
+    private static void leaveNothingBehind(long frozen, CliRun.Spawned client, long runnerPid, Path dest) {
+        if (frozen > 0) {
+            Procs.signal(frozen, "CONT");
+        }
+        client.kill();
+        client.deleteFiles();
+        if (runnerPid > 0 && !Procs.awaitDeath(runnerPid, RECOVERY_BOUND)) {
+            // Leave nothing behind; PostgreSQL itself is the fixture's to stop.
+            ProcessHandle.of(runnerPid).ifPresent(Procs::killTree);
+        }
+        TestArgs.deleteTree(dest);
     }
 
     /** Waits for the client to create {@code <dest>/.<id>.run/state}; returns the id. */

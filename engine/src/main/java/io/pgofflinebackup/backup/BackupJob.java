@@ -247,6 +247,13 @@ public final class BackupJob {
                     log.info("re-attaching to run " + id + " on " + host);
                     return follow(ssh, run, 0, logSize, host, wasRunning);
                 }
+                RemoteRun offHost = offHostRun(ssh, dest, id);
+                if (offHost != null) {
+                    long logSize = logSize(ssh, offHost);
+                    log.info("re-attaching to run " + id + " on " + host + " (its copy goes to a backup host; the"
+                            + " runner's files are in " + offHost.runDir() + ")");
+                    return follow(ssh, offHost, 0, logSize, host, wasRunning(ssh, offHost));
+                }
                 if (out.contains("final=yes")) {
                     log.info("run " + id + " had already completed");
                     return completed(ssh, run, host);
@@ -263,6 +270,52 @@ public final class BackupJob {
                     null, e);
             return BackupResult.failed(failure, host, id, run.partialLog(), log.warnings());
         }
+    }
+
+    /**
+     * The run {@code id} whose copy goes to a backup host ({@code --dest-host}) into {@code dest}: its runner's
+     * files stay on the database host in {@code ~/.pg-offline-backup/runs/<id>}, found only while they are
+     * there (a run that completed and was followed to its end leaves none). Null when there is no such run; a
+     * run there that pulls to the machine that started it, or copies elsewhere, is refused with what it is.
+     */
+    private RemoteRun offHostRun(SshSession ssh, String dest, String id) throws JobFailure, IOException {
+        String root = offHostRunRoot(ssh);
+        RemoteRun run = new RemoteRun(dest, id, root);
+        String out = ssh.exec("test -d " + ShellQuote.quote(run.runDir()) + " && echo run=yes; sed -n -e 's/^copy_to=/"
+                + "copy_to=/p' -e 's/^dest=/dest=/p' " + ShellQuote.quote(run.handle().paramsFile()) + " 2>/dev/null",
+                null, Duration.ofSeconds(60)).stdout();
+        if (!out.contains("run=yes")) {
+            return null;
+        }
+        String copyTo = param(out, "copy_to");
+        String runDest = param(out, "dest");
+        if (copyTo.equals("pull")) {
+            throw new JobFailure(ErrorCode.BAD_INPUT, "run " + id + " pulls its copy to the machine that started it"
+                    + " (--pull-to): only that client can receive it, so it cannot be re-attached. Its runner ends by"
+                    + " itself and brings PostgreSQL back; its files are in " + run.runDir(), null, null);
+        }
+        if (!copyTo.equals("host") || !runDest.equals(dest)) {
+            throw new JobFailure(ErrorCode.BAD_INPUT, "run " + id + " on this host copies to " + (copyTo.equals("host")
+                    ? "'" + runDest + "' on a backup host" : "its own destination") + ", not to '" + dest + "'",
+                    null, null);
+        }
+        return run;
+    }
+
+    private static String param(String out, String key) {
+        return out.lines().filter(l -> l.startsWith(key + "=")).map(l -> l.substring(key.length() + 1)).findFirst()
+                .orElse("");
+    }
+
+    private static long logSize(SshSession ssh, RemoteRun run) throws IOException {
+        String out = ssh.exec("cat " + ShellQuote.quote(run.partialLog()) + " 2>/dev/null | wc -c", null,
+                Duration.ofSeconds(60)).stdout().strip();
+        return out.matches("\\d+") ? Long.parseLong(out) : 0;
+    }
+
+    private static boolean wasRunning(SshSession ssh, RemoteRun run) throws IOException {
+        return ssh.exec("sed -n 's/^was_running=//p' " + ShellQuote.quote(run.handle().paramsFile()), null,
+                Duration.ofSeconds(60)).stdout().strip().equals("true");
     }
 
     /** A run that completed while nobody followed it: its manifest has the numbers. */
