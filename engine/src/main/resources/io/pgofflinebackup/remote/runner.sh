@@ -1091,8 +1091,10 @@ mv "$RECORD_OUT/manifest.json.tmp" "$RECORD_OUT/manifest.json"
 
 # The copy must be on disk before the name says it is complete.
 seal_local() {
-    log "backup complete: $FILES files, $BYTES bytes, downtime ${DOWNTIME} ms; renaming to $FINAL"
+    log "backup complete: $FILES files, $BYTES bytes, downtime ${DOWNTIME} ms; renaming to $FINAL once it is on disk"
+    sl_start=$(now_ms)
     sync -f "$PARTIAL/data" 2>/dev/null || sync
+    log "on disk (synced in $(($(now_ms) - sl_start)) ms)"
     if [ -e "$FINAL" ]; then
         fail RECORD_FAILED "$FINAL already exists; the complete copy stays at $PARTIAL"
     fi
