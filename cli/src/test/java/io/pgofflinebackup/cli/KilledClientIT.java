@@ -136,8 +136,10 @@ class KilledClientIT {
                     assertThat(client.process().isAlive()).as("client ended before the copy:\n%s", client.output())
                             .isTrue();
                     for (String name : Files.isDirectory(runs) ? names(runs) : List.<String>of()) {
+                        // Only this test's run: others of the same user (other tests) may be there too.
                         Matcher m = RUNNER_PID.matcher(read(runs.resolve(name).resolve("state")));
-                        if (m.find()) {
+                        if (read(runs.resolve(name).resolve("params")).contains("\ndest=" + dest + "\n")
+                                && m.find()) {
                             id = name;
                             runnerPid = Long.parseLong(m.group(1));
                         }

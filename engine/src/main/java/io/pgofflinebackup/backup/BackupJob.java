@@ -45,6 +45,8 @@ public final class BackupJob {
     private final AtomicBoolean abortRequested = new AtomicBoolean();
     /** For a copy off the database host (a backup host, or --pull-to): where its run directories live there. */
     private String runRoot;
+    /** Where the records of a backup on a backup host are copied before its run directory goes, or null. */
+    private Path recordsDir;
 
     public BackupJob(BackupRequest request, ProgressListener listener) {
         this(request, listener, Clock.systemUTC());
@@ -66,6 +68,19 @@ public final class BackupJob {
                 .connectTimeout(connection.connectTimeout()).reconnectTimeout(connection.reconnectTimeout())
                 .pgdata("/").dest("/").build();
         return new BackupJob(request, listener);
+    }
+
+    /**
+     * For a backup that goes to a backup host ({@code --dest-host}): once it is sealed, its records
+     * ({@link BackupRecords#NAMES}) are copied into {@code dir} on this machine from the runner's
+     * directory on the database host, before that goes. They are the only copy this side can reach: the
+     * backup host is reached from the database host, with its keys, not from here (a Jenkins agent
+     * archives them with the build this way). Ignored for other destinations, whose records the caller
+     * reads where the backup is. A failure to copy them is a warning: the backup is complete regardless.
+     */
+    public BackupJob keepRecordsIn(Path dir) {
+        this.recordsDir = dir;
+        return this;
     }
 
     /** Asks a running backup to stop: the runner abandons the copy and starts PostgreSQL again. */
@@ -145,6 +160,9 @@ public final class BackupJob {
         RunnerOutcome outcome = monitor.follow();
         if (!outcome.ok()) {
             throw runnerFailure(outcome, wasRunning, run.dest());
+        }
+        if (run.offHost() && recordsDir != null) {
+            copyRecords(ssh, run.runDir() + "/out");
         }
         new RunnerLauncher(ssh).cleanUp(run.handle());
         Boolean running = "running".equals(outcome.dbState()) ? Boolean.TRUE : wasRunning ? null : Boolean.FALSE;
@@ -316,6 +334,15 @@ public final class BackupJob {
     private static boolean wasRunning(SshSession ssh, RemoteRun run) throws IOException {
         return ssh.exec("sed -n 's/^was_running=//p' " + ShellQuote.quote(run.handle().paramsFile()), null,
                 Duration.ofSeconds(60)).stdout().strip().equals("true");
+    }
+
+    private void copyRecords(SshSession ssh, String from) {
+        try {
+            BackupRecords.download(ssh, from, recordsDir);
+        } catch (IOException e) {
+            log.warn("the records of the backup could not be copied to " + recordsDir + " (" + e.getMessage()
+                    + "); they are beside the backup on the backup host");
+        }
     }
 
     /** A run that completed while nobody followed it: its manifest has the numbers. */

@@ -34,28 +34,36 @@ public final class BackupRecords {
         return fetch(connection, backupPath, localDir, warnings, false);
     }
 
+    /**
+     * The records in the directory {@code dir} of the host into {@code localDir} (created); a missing
+     * backup_manifest (PostgreSQL before 13) is no error. Returns the files written.
+     */
+    static List<Path> download(SshSession ssh, String dir, Path localDir) throws IOException {
+        List<Path> written = new ArrayList<>();
+        Files.createDirectories(localDir);
+        for (String name : NAMES) {
+            Path target = localDir.resolve(name);
+            try (OutputStream out = Files.newOutputStream(target)) {
+                ssh.download(dir + "/" + name, out, MAX_BYTES, Duration.ofHours(1));
+                written.add(target);
+            } catch (IOException e) {
+                Files.deleteIfExists(target);
+                if (!name.equals("backup_manifest")) {
+                    throw e;
+                }
+            }
+        }
+        return written;
+    }
+
     /** @param sudo read them as the backup's owner through sudo -n, as a backup with --sudo wrote them */
     public static List<Path> fetch(ConnectionSettings connection, String backupPath, Path localDir,
             Consumer<String> warnings, boolean sudo) throws JobFailure {
-        List<Path> written = new ArrayList<>();
         try (SshSession ssh = connection.connector(warnings).connect()) {
             if (sudo) {
                 SudoAccess.become(ssh, List.of(backupPath));
             }
-            Files.createDirectories(localDir);
-            for (String name : NAMES) {
-                Path target = localDir.resolve(name);
-                try (OutputStream out = Files.newOutputStream(target)) {
-                    ssh.download(backupPath + "/" + name, out, MAX_BYTES, Duration.ofHours(1));
-                    written.add(target);
-                } catch (IOException e) {
-                    Files.deleteIfExists(target);
-                    if (!name.equals("backup_manifest")) {
-                        throw e;
-                    }
-                }
-            }
-            return written;
+            return download(ssh, backupPath, localDir);
         } catch (IOException e) {
             throw new JobFailure(ErrorCode.CONNECTION_FAILED, "cannot copy the records of " + backupPath + ": "
                     + e.getMessage(), e);

@@ -60,6 +60,21 @@ final class RemoteBackup extends RemoteJob<BackupOutcome> {
 
     @Override
     BackupOutcome run(Login login, ProgressListener listener, ActiveJobs.Entry entry) throws IOException {
+        // A backup host is reached from the database host, not from here: the engine keeps its records
+        // from the database host's side before the run's files go there.
+        Path kept = spec.destHost() == null ? null : Files.createTempDirectory("pg-offline-backup-kept-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        try {
+            return run(login, listener, entry, kept);
+        } finally {
+            if (kept != null) {
+                deleteTree(kept);
+            }
+        }
+    }
+
+    private BackupOutcome run(Login login, ProgressListener listener, ActiveJobs.Entry entry, @CheckForNull Path kept)
+            throws IOException {
         BackupResult result;
         if (reattachTo == null) {
             BackupRequest request;
@@ -69,30 +84,49 @@ final class RemoteBackup extends RemoteJob<BackupOutcome> {
                 throw new AbortException(e.getMessage());
             }
             BackupJob job = new BackupJob(request, listener);
+            if (kept != null) {
+                job.keepRecordsIn(kept);
+            }
             entry.onAbort(job::abort);
             result = job.run();
         } else {
             BackupJob job = BackupJob.forReattach(
                     connection().settings(login.user(), login.credentials(), login.hostKeyPolicy()), listener);
+            if (kept != null) {
+                job.keepRecordsIn(kept);
+            }
             entry.onAbort(job::abort);
             result = job.reattach(spec.dest(), reattachTo);
         }
         if (!result.ok() || result.backupPath() == null) {
             return BackupOutcome.of(result);
         }
-        return withRecords(result, login, listener);
+        return withRecords(result, login, listener, kept);
     }
 
     /** A failure to copy the records leaves the backup as good as it is: it is said, not thrown. */
-    private BackupOutcome withRecords(BackupResult result, Login login, ProgressListener listener) throws IOException {
+    private BackupOutcome withRecords(BackupResult result, Login login, ProgressListener listener,
+            @CheckForNull Path kept) throws IOException {
         listener.phase("records", "copying the records of " + result.backupPath() + " (manifest.json, backup_manifest,"
                 + " backup.log) to archive them with the build");
         Path dir = Files.createTempDirectory("pg-offline-backup-records-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         try {
-            List<Path> files = spec.pullTo() != null ? copyLocalRecords(Path.of(result.backupPath()), dir)
-                    : BackupRecords.fetch(connection().settings(login.user(), login.credentials(), login.hostKeyPolicy()),
-                            result.backupPath(), dir, listener::warn, spec.sudo());
+            List<Path> files;
+            if (spec.pullTo() != null) {
+                files = copyLocalRecords(Path.of(result.backupPath()), dir);
+            } else if (kept != null) {
+                files = copyLocalRecords(kept, dir);
+                if (files.isEmpty()) {
+                    deleteTree(dir);
+                    return BackupOutcome.of(result, null, List.of(), "the records of " + result.backupPath()
+                            + " could not be copied here (see the warnings above); they are beside the backup on the"
+                            + " backup host");
+                }
+            } else {
+                files = BackupRecords.fetch(connection().settings(login.user(), login.credentials(),
+                        login.hostKeyPolicy()), result.backupPath(), dir, listener::warn, spec.sudo());
+            }
             List<String> names = new ArrayList<>();
             for (Path file : files) {
                 names.add(file.getFileName().toString());
@@ -104,7 +138,10 @@ final class RemoteBackup extends RemoteJob<BackupOutcome> {
         }
     }
 
-    /** A pulled backup lies on this machine already: its records are copied, not fetched. */
+    /**
+     * A pulled backup lies on this machine already, and the records of a backup on a backup host were kept
+     * here by the engine: they are copied, not fetched.
+     */
     private static List<Path> copyLocalRecords(Path backup, Path dir) throws IOException {
         List<Path> copied = new ArrayList<>();
         for (String name : BackupRecords.NAMES) {
