@@ -425,7 +425,15 @@ sync_area() {
         { [ "$sa_kind" != C ] || printf 'd\t0\t.\0'; sed -n "s/^$sa_kind$TAB//p" "$sa_work.plan" | tr '\n' '\0'; } \
             > "$sa_work.$sa_kind" || return 1
     done
-    (cd "$2" && xargs -0 -r rm -rf -- < "$sa_work.D") || return 1
+    # What goes may be, or sit in, a directory that the earlier copy made read-only, as its source
+    # was (tar gives each directory its mode): a runner that is not root could take nothing out of
+    # it. Every directory kept is copied again below (sync_plan), which gives it back its mode.
+    (
+        cd "$2" || exit 1
+        sed -z -e 's|/[^/]*$||' -e t -e 's|.*|.|' "$sa_work.D" | xargs -0 -r chmod u+rwx -- 2>/dev/null
+        xargs -0 -r chmod -R u+rwx -- < "$sa_work.D" 2>/dev/null
+        xargs -0 -r rm -rf -- < "$sa_work.D"
+    ) || return 1
     make_dirs "$2" "$sa_work.C" || return 1
     if [ -s "$sa_work.L" ]; then
         if ! (cd "$4" && xargs -0 -r cp -l --parents -t "$2" -- < "$sa_work.L"); then

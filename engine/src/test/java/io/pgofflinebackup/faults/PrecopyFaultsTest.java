@@ -15,6 +15,7 @@ import io.pgofflinebackup.testing.TestUser;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -101,6 +102,50 @@ class PrecopyFaultsTest {
         assertThat(data.resolve("pgob_gone")).doesNotExist();
         assertThat(host.startCopyOf(data).query(ROWS)).isEqualTo(rows);
         assertThat(cluster.isRunning()).isTrue();
+        assertThat(cluster.query(ROWS)).isEqualTo(rows);
+    }
+
+    @Test
+    @FaultCase(id = "precopy.readonly-dir-removed", area = AREA, phase = "copy",
+            injected = "a directory of PGDATA with a file in it, read-only (0500) when the pre-copy copied it, removed "
+                    + "from PGDATA while the runner is held before its CHECKPOINT; a file removed from another",
+            mustHold = {"the copy after the stop removes it from the copy too, though the runner is not root: the "
+                    + "backup completes, exit 0", "a read-only directory that lost a file keeps its mode in the copy",
+                    "the backup has no trace of it and starts with the rows at the stop"})
+    void aReadOnlyDirectoryRemovedAfterThePrecopyGoesFromTheCopyToo() throws Exception {
+        PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(1));
+        String rows = cluster.query(ROWS);
+        Path dir = Files.createDirectory(cluster.pgdata().resolve("pgob_readonly"));
+        Files.writeString(dir.resolve("inside"), "a file in a read-only directory", StandardCharsets.US_ASCII);
+        host.user.chownToUser(dir);
+        host.user.chownToUser(dir.resolve("inside"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("r-x------"));
+        // And one that stays, read-only, but loses one of its two files.
+        Path kept = Files.createDirectory(cluster.pgdata().resolve("pgob_readonly_kept"));
+        for (String name : List.of("stays", "goes")) {
+            Files.writeString(kept.resolve(name), name, StandardCharsets.US_ASCII);
+            host.user.chownToUser(kept.resolve(name));
+        }
+        host.user.chownToUser(kept);
+        Files.setPosixFilePermissions(kept, PosixFilePermissions.fromString("r-x------"));
+        Path dest = host.dest();
+
+        BackupResult result = precopyHeldIn(cluster, dest, "checkpoint", () -> {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            Files.delete(dir.resolve("inside"));
+            Files.delete(dir);
+            Files.setPosixFilePermissions(kept, PosixFilePermissions.fromString("rwx------"));
+            Files.delete(kept.resolve("goes"));
+            Files.setPosixFilePermissions(kept, PosixFilePermissions.fromString("r-x------"));
+        });
+
+        assertThat(result.ok()).as(String.valueOf(result.errorMessage())).isTrue();
+        Path data = Path.of(result.backupPath(), "data");
+        assertThat(data.resolve("pgob_readonly")).doesNotExist();
+        assertThat(RealHostSupport.entries(data.resolve("pgob_readonly_kept"))).containsExactly("stays");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("pgob_readonly_kept"))))
+                .as("the mode it has in PGDATA").isEqualTo("r-x------");
+        assertThat(host.startCopyOf(data).query(ROWS)).isEqualTo(rows);
         assertThat(cluster.query(ROWS)).isEqualTo(rows);
     }
 

@@ -3,6 +3,7 @@ package io.pgofflinebackup.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgofflinebackup.ErrorCode;
+import io.pgofflinebackup.backup.ActiveSessionPolicy;
 import io.pgofflinebackup.backup.BackupResult;
 import io.pgofflinebackup.backup.RealHostSupport;
 import io.pgofflinebackup.backup.RunnerProbe;
@@ -51,7 +52,10 @@ class RestoreFaultsTest {
     private static Case prepared() {
         PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(1));
         cluster.query("CREATE TABLE mark AS SELECT 'at backup'::text AS v");
-        BackupResult backup = RealHostSupport.backup(host.request(cluster, host.dest()).build());
+        // The backend of that psql may outlive it by a moment, and the pre-flight refuses connected
+        // clients: this backup only prepares the restore, so it waits for it to leave.
+        BackupResult backup = RealHostSupport.backup(host.request(cluster, host.dest())
+                .activeSessions(ActiveSessionPolicy.waitFor(Duration.ofSeconds(20))).build());
         assertThat(backup.ok()).as(String.valueOf(backup.errorMessage())).isTrue();
         cluster.query("UPDATE mark SET v = 'original'");
         return new Case(cluster, backup, cluster.query(BackupFaultsTest.ROWS));
