@@ -111,6 +111,38 @@ class CriticalSectionTest {
         }
     }
 
+    /**
+     * A client still listed at the first look may be one that is just leaving (its server process exits a
+     * moment after it): the default policy looks once more before it refuses. Here the client goes as the
+     * job says it will look again, and the backup proceeds.
+     */
+    @Test
+    void aClientThatLeavesBeforeTheSecondLookDoesNotStopTheBackup() throws Exception {
+        PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(0));
+        Process client = cluster.openSession("SELECT pg_sleep(600)");
+        try {
+            BackupResult result = new BackupJob(host.request(cluster, host.dest()).build(), new ProgressListener() {
+                @Override
+                public void info(String message) {
+                    if (message.contains("looking again")) {
+                        cluster.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                                + " WHERE application_name LIKE 'pgob-session-%'");
+                        try {
+                            client.waitFor();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                }
+            }).run();
+
+            assertThat(result.ok()).as(String.valueOf(result.errorMessage())).isTrue();
+            assertThat(client.isAlive()).isFalse();
+        } finally {
+            client.destroyForcibly();
+        }
+    }
+
     @Test
     void connectedClientsAreListedAndTheBackupRefusedByDefault() throws Exception {
         PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(0));
