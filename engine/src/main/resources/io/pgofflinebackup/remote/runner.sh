@@ -891,7 +891,6 @@ if [ -n "$REFERENCE" ] && [ "$COPY_TO" != pull ]; then
     esac || fail RECORD_FAILED "cannot compare the copy with the previous backup $REFERENCE_ID (see the log)"
     LINKED_FILES=$(wc -l < "$RUN_DIR/linked.tsv")
     LINKED_BYTES=$(awk -F '\t' '{ s += $NF } END { printf "%.0f", s }' "$RUN_DIR/linked.tsv")
-    manifest_entries "$REFERENCE/manifest.json" | cut -f 3,4 > "$RUN_DIR/ref.sha256"
     damaged=$(awk -F '\t' 'FILENAME == ARGV[1] { sha[substr($0, length($1) + 2)] = $1; next }
         FILENAME == ARGV[2] { now[substr($0, 1, length($0) - length($NF) - 1)] = $NF; next }
         { key = $1; for (i = 2; i < NF; i++) key = key "\t" $i; if (sha[key] != now[key]) { print key; exit } }' \
