@@ -824,7 +824,7 @@ record_lists() {
             # the cluster's own), whose content is that backup's, and is hashed where it is.
             set -- -links +1
             find "$PARTIAL/$area" -type f -links 1 -printf "$area/%P\n" > "$RUN_DIR/single.keys" || return 1
-            awk 'FNR == NR { want[$0] = 1; next } substr($0, 1, length($0) - 65) in want' \
+            awk 'FILENAME == ARGV[1] { want[$0] = 1; next } substr($0, 1, length($0) - 65) in want' \
                 "$RUN_DIR/single.keys" "$RUN_DIR/clone.sha256" >> "$RUN_DIR/sha256.unsorted" || return 1
         fi
         checksum_files "$PARTIAL/$area" "$@" > "$RUN_DIR/sha256.part" &&
