@@ -252,26 +252,21 @@ public final class BackupJob {
                         + dest + "'");
             }
             try (SshSession ssh = connect()) {
-                String probe = "hostname; test -d " + ShellQuote.quote(run.runDir()) + " && echo run=yes;"
-                        + " test -f " + ShellQuote.quote(run.manifest()) + " && echo final=yes;"
-                        + " test -d " + ShellQuote.quote(run.partialDir()) + " && echo partial=yes;"
-                        + " sed -n 's/^was_running=/was_running=/p' " + ShellQuote.quote(run.handle().paramsFile())
-                        + " 2>/dev/null; printf 'log_size='; cat " + ShellQuote.quote(run.partialLog()) + " "
-                        + ShellQuote.quote(run.finalLog()) + " 2>/dev/null | wc -c";
-                String out = ssh.exec(probe, null, Duration.ofSeconds(60)).stdout();
+                String out = ssh.exec("hostname; " + Probed.command(run) + "; test -f "
+                        + ShellQuote.quote(run.manifest()) + " && echo final=yes; test -d "
+                        + ShellQuote.quote(run.partialDir()) + " && echo partial=yes", null, Duration.ofSeconds(60))
+                        .stdout();
                 host = out.lines().findFirst().orElse(host);
-                boolean wasRunning = out.contains("was_running=true");
-                if (out.contains("run=yes")) {
-                    long logSize = Long.parseLong(out.replaceAll("(?s).*log_size=\\s*(\\d+).*", "$1"));
+                Probed local = new Probed(run, out);
+                if (local.present()) {
                     log.info("re-attaching to run " + id + " on " + host);
-                    return follow(ssh, run, 0, logSize, host, wasRunning);
+                    return follow(ssh, run, 0, local.logSize(), host, local.wasRunning());
                 }
-                RemoteRun offHost = offHostRun(ssh, dest, id);
+                Probed offHost = offHostRun(ssh, dest, id);
                 if (offHost != null) {
-                    long logSize = logSize(ssh, offHost);
                     log.info("re-attaching to run " + id + " on " + host + " (its copy goes to a backup host; the"
-                            + " runner's files are in " + offHost.runDir() + ")");
-                    return follow(ssh, offHost, 0, logSize, host, wasRunning(ssh, offHost));
+                            + " runner's files are in " + offHost.run().runDir() + ")");
+                    return follow(ssh, offHost.run(), 0, offHost.logSize(), host, offHost.wasRunning());
                 }
                 if (out.contains("final=yes")) {
                     log.info("run " + id + " had already completed");
@@ -292,22 +287,52 @@ public final class BackupJob {
     }
 
     /**
+     * What one exec found of a run ({@link #command}): whether its directory is there ("run=yes"), the
+     * copy_to, dest and was_running lines of its params, and "log_size=" the bytes of its log so far.
+     */
+    private record Probed(RemoteRun run, String out) {
+        static String command(RemoteRun run) {
+            StringBuilder logs = new StringBuilder();
+            run.handle().logPaths().forEach(path -> logs.append(' ').append(ShellQuote.quote(path)));
+            return "test -d " + ShellQuote.quote(run.runDir()) + " && echo run=yes; sed -n -e 's/^copy_to=/copy_to=/p'"
+                    + " -e 's/^dest=/dest=/p' -e 's/^was_running=/was_running=/p' "
+                    + ShellQuote.quote(run.handle().paramsFile()) + " 2>/dev/null; printf 'log_size='; cat" + logs
+                    + " 2>/dev/null | wc -c";
+        }
+
+        boolean present() {
+            return out.contains("run=yes");
+        }
+
+        String param(String key) {
+            return out.lines().filter(l -> l.startsWith(key + "=")).map(l -> l.substring(key.length() + 1))
+                    .findFirst().orElse("");
+        }
+
+        long logSize() {
+            String size = param("log_size").strip();
+            return size.matches("\\d+") ? Long.parseLong(size) : 0;
+        }
+
+        boolean wasRunning() {
+            return param("was_running").equals("true");
+        }
+    }
+
+    /**
      * The run {@code id} whose copy goes to a backup host ({@code --dest-host}) into {@code dest}: its runner's
      * files stay on the database host in {@code ~/.pg-offline-backup/runs/<id>}, found only while they are
      * there (a run that completed and was followed to its end leaves none). Null when there is no such run; a
      * run there that pulls to the machine that started it, or copies elsewhere, is refused with what it is.
      */
-    private RemoteRun offHostRun(SshSession ssh, String dest, String id) throws JobFailure, IOException {
-        String root = offHostRunRoot(ssh);
-        RemoteRun run = new RemoteRun(dest, id, root);
-        String out = ssh.exec("test -d " + ShellQuote.quote(run.runDir()) + " && echo run=yes; sed -n -e 's/^copy_to=/"
-                + "copy_to=/p' -e 's/^dest=/dest=/p' " + ShellQuote.quote(run.handle().paramsFile()) + " 2>/dev/null",
-                null, Duration.ofSeconds(60)).stdout();
-        if (!out.contains("run=yes")) {
+    private Probed offHostRun(SshSession ssh, String dest, String id) throws JobFailure, IOException {
+        RemoteRun run = new RemoteRun(dest, id, offHostRunRoot(ssh));
+        Probed found = new Probed(run, ssh.exec(Probed.command(run), null, Duration.ofSeconds(60)).stdout());
+        if (!found.present()) {
             return null;
         }
-        String copyTo = param(out, "copy_to");
-        String runDest = param(out, "dest");
+        String copyTo = found.param("copy_to");
+        String runDest = found.param("dest");
         if (copyTo.equals("pull")) {
             throw new JobFailure(ErrorCode.BAD_INPUT, "run " + id + " pulls its copy to the machine that started it"
                     + " (--pull-to): only that client can receive it, so it cannot be re-attached. Its runner ends by"
@@ -318,23 +343,7 @@ public final class BackupJob {
                     ? "'" + runDest + "' on a backup host" : "its own destination") + ", not to '" + dest + "'",
                     null, null);
         }
-        return run;
-    }
-
-    private static String param(String out, String key) {
-        return out.lines().filter(l -> l.startsWith(key + "=")).map(l -> l.substring(key.length() + 1)).findFirst()
-                .orElse("");
-    }
-
-    private static long logSize(SshSession ssh, RemoteRun run) throws IOException {
-        String out = ssh.exec("cat " + ShellQuote.quote(run.partialLog()) + " 2>/dev/null | wc -c", null,
-                Duration.ofSeconds(60)).stdout().strip();
-        return out.matches("\\d+") ? Long.parseLong(out) : 0;
-    }
-
-    private static boolean wasRunning(SshSession ssh, RemoteRun run) throws IOException {
-        return ssh.exec("sed -n 's/^was_running=//p' " + ShellQuote.quote(run.handle().paramsFile()), null,
-                Duration.ofSeconds(60)).stdout().strip().equals("true");
+        return found;
     }
 
     private void copyRecords(SshSession ssh, String from) {
