@@ -44,28 +44,45 @@ public record ActiveSessionPolicy(Kind kind, Duration maxWait) {
     }
 
     private static final Duration POLL = Duration.ofSeconds(2);
+    /**
+     * How long {@code refuse} waits before its second look: a client that has just disconnected (a
+     * monitoring query, a script's psql that ended a moment ago) is still listed while its server
+     * process exits.
+     */
+    public static final Duration SECOND_LOOK = Duration.ofMillis(500);
 
     /**
-     * For {@code wait:DURATION}: looks again every two seconds until no client is connected, the
-     * wait is over or an abort is asked for (an interrupt counts as one); returns the last look.
-     * Any other policy returns {@code plan} as it is.
+     * While clients are connected ({@code connected}): for {@code wait:DURATION}, looks again every two
+     * seconds until none is, the wait is over or an abort is asked for (an interrupt counts as one); for
+     * {@code refuse}, looks once more after {@link #SECOND_LOOK}. Returns the last look; {@code proceed}
+     * returns {@code plan} as it is.
      */
     public <P> P awaitNoSessions(P plan, Predicate<P> connected, Recheck<P> recheck, AtomicBoolean abort)
             throws JobFailure {
-        if (kind != Kind.WAIT) {
+        if (kind == Kind.PROCEED || !connected.test(plan)) {
             return plan;
+        }
+        if (kind == Kind.REFUSE) {
+            return pause(SECOND_LOOK, abort) ? recheck.again() : plan;
         }
         long deadline = System.nanoTime() + maxWait.toNanos();
         while (connected.test(plan) && System.nanoTime() < deadline && !abort.get()) {
-            try {
-                Thread.sleep(POLL.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                abort.set(true);
-            }
+            pause(POLL, abort);
             plan = recheck.again();
         }
         return plan;
+    }
+
+    /** Sleeps; an interrupt ends it and counts as an abort. Whether it slept to the end. */
+    private static boolean pause(Duration time, AtomicBoolean abort) {
+        try {
+            Thread.sleep(time.toMillis());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            abort.set(true);
+            return false;
+        }
     }
 
     @Override

@@ -38,7 +38,6 @@ public final class BackupJob {
      * lengthens the downtime.
      */
     private static final int PULL_GRACE_SECONDS = 10;
-    private static final Duration SECOND_LOOK = Duration.ofMillis(500);
 
     private final BackupRequest request;
     private final Clock clock;
@@ -470,27 +469,15 @@ public final class BackupJob {
 
     private BackupPlan waitForSessions(SshSession ssh, BackupPlan plan) throws JobFailure {
         ActiveSessionPolicy policy = request.activeSessions();
-        if (policy.kind() == ActiveSessionPolicy.Kind.REFUSE && !plan.sessions().isEmpty()) {
-            // A client that has just disconnected is still listed while its server process exits (a
-            // monitoring query, a script's psql that ended a moment ago): one more look before refusing.
-            log.info(plan.sessions().size() + " client session(s) connected; looking again in "
-                    + SECOND_LOOK.toMillis() + " ms before refusing");
-            try {
-                Thread.sleep(SECOND_LOOK.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return plan;
-            }
-            return Preflight.evaluate(request, runInspection(ssh));
-        }
-        if (policy.kind() != ActiveSessionPolicy.Kind.WAIT || plan.sessions().isEmpty()) {
+        if (policy.kind() == ActiveSessionPolicy.Kind.PROCEED || plan.sessions().isEmpty()) {
             return plan;
         }
-        log.info(plan.sessions().size() + " client session(s) connected; waiting up to "
-                + Durations.format(policy.maxWait()) + " for them to end");
+        log.info(plan.sessions().size() + " client session(s) connected; " + (policy.kind()
+                == ActiveSessionPolicy.Kind.REFUSE ? "looking again in " + ActiveSessionPolicy.SECOND_LOOK.toMillis()
+                + " ms before refusing" : "waiting up to " + Durations.format(policy.maxWait()) + " for them to end"));
         plan = policy.awaitNoSessions(plan, p -> !p.sessions().isEmpty(),
                 () -> Preflight.evaluate(request, runInspection(ssh)), abortRequested);
-        if (plan.sessions().isEmpty()) {
+        if (policy.kind() == ActiveSessionPolicy.Kind.WAIT && plan.sessions().isEmpty()) {
             log.info("no client sessions left");
         }
         return plan;
