@@ -20,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,18 +111,13 @@ class KilledClientIT {
                     "PostgreSQL serves"})
     void aNewClientReattachesToARunThatCopiesToABackupHost() throws Exception {
         try (SshServer backupHost = SshServer.start(user, "127.0.0.2")) {
-            Path keys = TestUser.newWorkDir("bhkeys");
-            Files.copy(backupHost.clientKey(), keys.resolve("id"));
-            Files.copy(backupHost.knownHostsFile(), keys.resolve("known_hosts"));
-            user.chownToUser(keys);
-            Files.setPosixFilePermissions(keys.resolve("id"), PosixFilePermissions.fromString("rw-------"));
+            SshServer.ClientAccess access = backupHost.accessFor(user);
             Path dest = TestUser.newWorkDir("bhdest");
             user.chownToUser(dest);
             Path runs = user.home().resolve(".pg-offline-backup/runs");
             List<String> backup = line("backup", target(sshd), keyAuth(sshd), cluster(pg, dest), List.of("--json",
-                    "--dest-host", user.name() + "@" + backupHost.host() + ":" + backupHost.port(),
-                    "--dest-host-identity", keys.resolve("id").toString(),
-                    "--dest-host-known-hosts", keys.resolve("known_hosts").toString()));
+                    "--dest-host", access.spec(), "--dest-host-identity", access.identity().toString(),
+                    "--dest-host-known-hosts", access.knownHosts().toString()));
             CliRun.Spawned client = CliRun.Spawned.start(CliRun.jarCommand(List.of(), backup), Map.of());
             long frozen = -1;
             long runnerPid = -1;

@@ -10,13 +10,13 @@ import io.pgofflinebackup.ssh.SshSession;
 import io.pgofflinebackup.testing.PgCluster;
 import io.pgofflinebackup.testing.ProcessRunner;
 import io.pgofflinebackup.testing.SshServer;
+import io.pgofflinebackup.testing.SshServer.ClientAccess;
 import io.pgofflinebackup.testing.TestUser;
 import io.pgofflinebackup.verify.BackupVerifier;
 import io.pgofflinebackup.verify.VerifyReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -37,17 +37,13 @@ class BackupHostTest {
 
     private static RealHostSupport host;
     private static SshServer backupHost;
-    private static Access access;
-
-    /** What the database host's user uses to reach a backup host: a key it owns and a known_hosts. */
-    record Access(String spec, Path identity, Path knownHosts) {
-    }
+    private static ClientAccess access;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start() {
         host = new RealHostSupport();
         backupHost = SshServer.start(host.user, "127.0.0.2");
-        access = accessTo(backupHost);
+        access = backupHost.accessFor(host.user);
     }
 
     @AfterAll
@@ -59,16 +55,6 @@ class BackupHostTest {
         }
     }
 
-    static Access accessTo(SshServer server) throws Exception {
-        Path keys = TestUser.newWorkDir("bhkeys");
-        Files.copy(server.clientKey(), keys.resolve("id"));
-        Files.copy(server.knownHostsFile(), keys.resolve("known_hosts"));
-        host.user.chownToUser(keys);
-        Files.setPosixFilePermissions(keys.resolve("id"), PosixFilePermissions.fromString("rw-------"));
-        return new Access(host.user.name() + "@" + server.host() + ":" + server.port(), keys.resolve("id"),
-                keys.resolve("known_hosts"));
-    }
-
     /** A directory "on the backup host", with a hostile name. */
     private static Path backupDir() throws Exception {
         Path root = TestUser.newWorkDir("bhdest");
@@ -77,7 +63,7 @@ class BackupHostTest {
         return dir;
     }
 
-    private static BackupRequest.Builder request(PgCluster cluster, Path dest, Access to) {
+    private static BackupRequest.Builder request(PgCluster cluster, Path dest, ClientAccess to) {
         return host.request(cluster, dest).destHost(to.spec()).destHostIdentity(to.identity().toString())
                 .destHostKnownHosts(to.knownHosts().toString());
     }
@@ -221,7 +207,7 @@ class BackupHostTest {
         long pidBefore = cluster.postmasterPid();
         SshServer doomed = SshServer.start(host.user, "127.0.0.2");
         try {
-            Access to = accessTo(doomed);
+            ClientAccess to = doomed.accessFor(host.user);
             Path dest = backupDir();
             CompletableFuture<BackupResult> backup = CompletableFuture.supplyAsync(() ->
                     RealHostSupport.backup(request(cluster, dest, to).snapshot(SnapshotMode.NONE).build()));
@@ -271,14 +257,14 @@ class BackupHostTest {
         Path emptyKnownHosts = TestUser.newWorkDir("bhnokh").resolve("known_hosts");
         Files.writeString(emptyKnownHosts, "");
         host.user.chownToUser(emptyKnownHosts);
-        Access unknownKey = new Access(access.spec(), access.identity(), emptyKnownHosts);
+        ClientAccess unknownKey = new ClientAccess(access.spec(), access.identity(), emptyKnownHosts);
         assertRefused(request(cluster, dest, unknownKey).build(), ErrorCode.DEST_HOST_KEY_UNKNOWN, "known_hosts");
 
         Path stranger = TestUser.newWorkDir("bhstranger").resolve("id");
         ProcessRunner.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", stranger.toString()),
                 Duration.ofSeconds(30)).orThrow();
         host.user.chownToUser(stranger.getParent());
-        Access untrusted = new Access(access.spec(), stranger, access.knownHosts());
+        ClientAccess untrusted = new ClientAccess(access.spec(), stranger, access.knownHosts());
         assertRefused(request(cluster, dest, untrusted).build(), ErrorCode.DEST_HOST_AUTH_FAILED, "authorized_keys");
 
         assertRefused(request(cluster, dest.resolve("missing"), access).build(), ErrorCode.DEST_NOT_USABLE,

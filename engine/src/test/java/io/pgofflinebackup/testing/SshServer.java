@@ -176,6 +176,28 @@ public final class SshServer implements AutoCloseable {
         }
     }
 
+    /**
+     * What a user of another host (the database host's user, for this server as a backup host) needs to reach
+     * this server: the spec {@code user@host:port}, a copy of the client key it owns (0600) and a known_hosts.
+     */
+    public record ClientAccess(String spec, Path identity, Path knownHosts) {
+    }
+
+    /** This server's client key and known_hosts, copied into a new directory of {@code owner}. */
+    public ClientAccess accessFor(TestUser owner) {
+        Path keys = TestUser.newWorkDir("bhkeys");
+        try {
+            Files.copy(clientKey(), keys.resolve("id"));
+            Files.copy(knownHostsFile(), keys.resolve("known_hosts"));
+            owner.chownToUser(keys);
+            Files.setPosixFilePermissions(keys.resolve("id"), PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot copy the keys of " + this + " to " + keys, e);
+        }
+        return new ClientAccess(owner.name() + "@" + host() + ":" + port(), keys.resolve("id"),
+                keys.resolve("known_hosts"));
+    }
+
     /** Lines {@code [host]:port keytype base64} for the ed25519 and the RSA host key. */
     public Path knownHostsFile() {
         return directory.resolve("known_hosts");
