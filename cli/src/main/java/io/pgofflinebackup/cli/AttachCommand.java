@@ -20,8 +20,9 @@ final class AttachCommand implements Callable<Integer> {
     @ArgGroup(exclusive = false, multiplicity = "1", heading = "%nConnection:%n")
     ConnectionOptions connection = new ConnectionOptions();
 
-    @Option(names = "--dest", required = true, paramLabel = "DIR", description = "The backup destination: a directory of the database host, or, for a run that copies to a"
-            + " backup host (--dest-host), the directory there.")
+    @Option(names = "--dest", required = true, paramLabel = "DIR", description = "The backup destination: a"
+            + " directory of the database host, or, for a run that copies to a backup host (--dest-host), the"
+            + " directory there.")
     String dest;
 
     @Option(names = "--id", required = true, paramLabel = "ID", description = "The backup id of the run.")
