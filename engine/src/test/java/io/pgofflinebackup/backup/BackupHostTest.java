@@ -6,13 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgofflinebackup.ErrorCode;
 import io.pgofflinebackup.restore.RestoreResult;
-import io.pgofflinebackup.ssh.SshSession;
 import io.pgofflinebackup.testing.PgCluster;
 import io.pgofflinebackup.testing.ProcessRunner;
 import io.pgofflinebackup.testing.SshServer;
 import io.pgofflinebackup.testing.SshServer.ClientAccess;
 import io.pgofflinebackup.testing.TestUser;
-import io.pgofflinebackup.verify.BackupVerifier;
 import io.pgofflinebackup.verify.VerifyReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,7 +102,7 @@ class BackupHostTest {
         assertThat(host.user.home().resolve(".pg-offline-backup/runs/" + r1.backupId())).doesNotExist();
 
         // Our checksums, and PostgreSQL's own backup_manifest (WAL range included), check out on the copy.
-        VerifyReport report = verify(cluster, b1);
+        VerifyReport report = host.verify(cluster, b1);
         assertThat(report.problems()).isEmpty();
         Path safeName = TestUser.newWorkDir("bhsafe").resolve("b1");
         Files.createSymbolicLink(safeName, b1);
@@ -125,8 +123,8 @@ class BackupHostTest {
         assertThat(method.path("linkedBytes").asLong()).isPositive();
         assertThat(Files.getAttribute(b2.resolve("data/PG_VERSION"), "unix:ino"))
                 .isEqualTo(Files.getAttribute(b1.resolve("data/PG_VERSION"), "unix:ino"));
-        assertThat(verify(cluster, b2).problems()).isEmpty();
-        assertThat(verify(cluster, b1).problems()).isEmpty();
+        assertThat(host.verify(cluster, b2).problems()).isEmpty();
+        assertThat(host.verify(cluster, b1).problems()).isEmpty();
         assertThat(first).isNotEqualTo(second);
 
         // Restore the second from the backup host onto the live cluster, which changed since.
@@ -145,7 +143,7 @@ class BackupHostTest {
             assertThat(siblings.map(p -> p.getFileName().toString()))
                     .noneMatch(name -> name.startsWith(".pg-offline-backup-fetch."));
         }
-        assertThat(verify(cluster, b2).problems()).isEmpty();
+        assertThat(host.verify(cluster, b2).problems()).isEmpty();
 
         // The hostile name was never executed, on either side.
         for (Path dir : List.of(host.user.home(), dest.getParent(), dest, Path.of("/tmp"))) {
@@ -197,7 +195,7 @@ class BackupHostTest {
         assertThat(a3.removedBackups()).containsExactly(a1.backupId());
         assertThat(RealHostSupport.entries(dest)).containsExactlyInAnyOrder(a2.backupId(), a3.backupId(),
                 "20200101T000000Z");
-        assertThat(verify(cluster, dest.resolve(a3.backupId())).problems()).isEmpty();
+        assertThat(host.verify(cluster, dest.resolve(a3.backupId())).problems()).isEmpty();
     }
 
     @Test
@@ -294,11 +292,4 @@ class BackupHostTest {
         assertThat(code.outcome()).isEqualTo(ErrorCode.Outcome.UNTOUCHED);
     }
 
-    private static VerifyReport verify(PgCluster cluster, Path backup) throws Exception {
-        try (SshSession ssh = host.request(cluster, backup.getParent()).build().connection().connector(w -> { })
-                .connect()) {
-            return new BackupVerifier(ssh, Duration.ofMinutes(5)).verify(backup.toString(),
-                    BackupVerifier.Mode.CHECKSUMS, null, cluster.binDir().toString());
-        }
-    }
 }

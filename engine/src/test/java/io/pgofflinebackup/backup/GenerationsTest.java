@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgofflinebackup.restore.RestoreResult;
-import io.pgofflinebackup.ssh.SshSession;
 import io.pgofflinebackup.testing.PgCluster;
 import io.pgofflinebackup.testing.ProcessRunner;
-import io.pgofflinebackup.verify.BackupVerifier;
 import io.pgofflinebackup.verify.VerifyReport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -82,13 +80,13 @@ class GenerationsTest {
         assertThat(inode(third.resolve("data").resolve(notes))).isNotEqualTo(inode(second.resolve("data").resolve(notes)));
         // No generation was written into through a link: each still has the content its manifest records.
         for (BackupResult generation : generations) {
-            VerifyReport report = verify(cluster, Path.of(generation.backupPath()));
+            VerifyReport report = host.verify(cluster, Path.of(generation.backupPath()));
             assertThat(report.problems()).as(generation.backupId()).isEmpty();
         }
 
         // The oldest goes (as --keep or a DBA would remove it); the others keep every file they need.
         ProcessRunner.run(List.of("rm", "-rf", first.toString()), Duration.ofMinutes(1));
-        assertThat(verify(cluster, second).problems()).isEmpty();
+        assertThat(host.verify(cluster, second).problems()).isEmpty();
         assertThat(host.startCopyOf(second.resolve("data")).query(STATE)).isEqualTo(expected.get(1));
         assertThat(host.startCopyOf(third.resolve("data")).query(STATE)).isEqualTo(expected.get(2));
     }
@@ -146,7 +144,7 @@ class GenerationsTest {
         assertThat(partial).exists();
         assertThat(noManifest.resolve("notes.txt")).exists();
         // The one left, made with links to the one removed, is whole.
-        assertThat(verify(cluster, Path.of(a2.backupPath())).problems()).isEmpty();
+        assertThat(host.verify(cluster, Path.of(a2.backupPath())).problems()).isEmpty();
         assertThat(Files.readString(Path.of(a3.logPath()))).contains("--keep 2: removing the backup " + a1.backupId());
     }
 
@@ -156,14 +154,6 @@ class GenerationsTest {
 
     private static Object inode(Path file) throws Exception {
         return Files.getAttribute(file, "unix:ino");
-    }
-
-    private static VerifyReport verify(PgCluster cluster, Path backup) throws Exception {
-        try (SshSession ssh = host.request(cluster, backup.getParent()).build().connection().connector(w -> { })
-                .connect()) {
-            return new BackupVerifier(ssh, Duration.ofMinutes(5)).verify(backup.toString(),
-                    BackupVerifier.Mode.CHECKSUMS, null, cluster.binDir().toString());
-        }
     }
 
     private static void copyTree(Path from, Path to) {

@@ -1,15 +1,19 @@
 package io.pgofflinebackup.backup;
 
+import io.pgofflinebackup.JobFailure;
 import io.pgofflinebackup.restore.RestoreJob;
 import io.pgofflinebackup.restore.RestoreRequest;
 import io.pgofflinebackup.restore.RestoreResult;
 import io.pgofflinebackup.ssh.HostKeyPolicy;
 import io.pgofflinebackup.ssh.SshCredentials;
+import io.pgofflinebackup.ssh.SshSession;
 import io.pgofflinebackup.ssh.SshTarget;
 import io.pgofflinebackup.testing.PgCluster;
 import io.pgofflinebackup.testing.ProcessRunner;
 import io.pgofflinebackup.testing.SshServer;
 import io.pgofflinebackup.testing.TestUser;
+import io.pgofflinebackup.verify.BackupVerifier;
+import io.pgofflinebackup.verify.VerifyReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -88,6 +92,16 @@ public final class RealHostSupport {
 
     public static BackupResult backup(BackupRequest request) {
         return new BackupJob(request, new RecordingListener()).run();
+    }
+
+    /** verify of a backup on this host, every file's SHA-256 and pg_verifybackup with the cluster's binaries. */
+    public VerifyReport verify(PgCluster cluster, Path backup) {
+        try (SshSession ssh = request(cluster, backup.getParent()).build().connection().connector(w -> { }).connect()) {
+            return new BackupVerifier(ssh, Duration.ofMinutes(5)).verify(backup.toString(), BackupVerifier.Mode.CHECKSUMS,
+                    null, cluster.binDir().toString());
+        } catch (JobFailure e) {
+            throw new IllegalStateException("verify of " + backup + " could not run: " + e.getMessage(), e);
+        }
     }
 
     /** Entries of a directory, hidden ones included. */

@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgofflinebackup.ErrorCode;
-import io.pgofflinebackup.ssh.SshSession;
 import io.pgofflinebackup.testing.PgCluster;
 import io.pgofflinebackup.testing.ProcessRunner;
 import io.pgofflinebackup.testing.Procs;
 import io.pgofflinebackup.testing.XfsMount;
-import io.pgofflinebackup.verify.BackupVerifier;
-import io.pgofflinebackup.verify.VerifyReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -88,7 +85,7 @@ class SnapshotTest {
         assertThat(manifest.path("verification").path("pgVerifybackup").asText()).isEqualTo("passed");
         assertThat(manifest.path("verification").path("pgChecksums").asText()).isEqualTo("passed");
         // The SHA-256 were taken from the clone beside the copy: every byte of the copy matches them.
-        assertThat(verify(cluster, Path.of(result.backupPath())).problems()).isEmpty();
+        assertThat(host.verify(cluster, Path.of(result.backupPath())).problems()).isEmpty();
         // The downtime ended at the restart, before the copy that was held for seconds.
         long copyStart = manifest.path("phases").findValues("name").stream().filter(n -> n.asText().equals("copy"))
                 .count();
@@ -140,8 +137,8 @@ class SnapshotTest {
         assertThat(method.path("linkedFiles").asLong()).isPositive();
         assertThat(Files.getAttribute(newer.resolve("data/PG_VERSION"), "unix:ino"))
                 .isEqualTo(Files.getAttribute(older.resolve("data/PG_VERSION"), "unix:ino"));
-        assertThat(verify(cluster, older).problems()).isEmpty();
-        assertThat(verify(cluster, newer).problems()).isEmpty();
+        assertThat(host.verify(cluster, older).problems()).isEmpty();
+        assertThat(host.verify(cluster, newer).problems()).isEmpty();
 
         // Bit rot in a file both backups share, its size and time unchanged: the next generation would link
         // to it again, so it must notice that it no longer holds what was recorded.
@@ -159,14 +156,6 @@ class SnapshotTest {
         assertThat(cluster.isRunning()).isTrue();
         assertThat(stagingClones(cluster)).isEmpty();
         cluster.close();
-    }
-
-    private static VerifyReport verify(PgCluster cluster, Path backup) throws Exception {
-        try (SshSession ssh = host.request(cluster, backup.getParent()).build().connection().connector(w -> { })
-                .connect()) {
-            return new BackupVerifier(ssh, Duration.ofMinutes(5)).verify(backup.toString(),
-                    BackupVerifier.Mode.CHECKSUMS, null, cluster.binDir().toString());
-        }
     }
 
     @Test

@@ -3,14 +3,11 @@ package io.pgofflinebackup.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgofflinebackup.ErrorCode;
-import io.pgofflinebackup.JobFailure;
 import io.pgofflinebackup.backup.BackupResult;
 import io.pgofflinebackup.backup.RealHostSupport;
 import io.pgofflinebackup.restore.ManifestEditor;
 import io.pgofflinebackup.restore.RestoreResult;
-import io.pgofflinebackup.ssh.SshSession;
 import io.pgofflinebackup.testing.PgCluster;
-import io.pgofflinebackup.verify.BackupVerifier;
 import io.pgofflinebackup.verify.VerifyProblem;
 import io.pgofflinebackup.verify.VerifyReport;
 import java.nio.file.Files;
@@ -55,15 +52,8 @@ class HostileBackupTest {
         host.user.runAs(List.of("cp", "-a", pristine.toString(), backup.toString()), Duration.ofMinutes(1)).orThrow();
     }
 
-    private VerifyReport verify() throws JobFailure {
-        try (SshSession ssh = host.request(cluster, host.dest()).build().connection().connector(w -> { }).connect()) {
-            return new BackupVerifier(ssh, Duration.ofMinutes(5)).verify(backup.toString(),
-                    BackupVerifier.Mode.CHECKSUMS, null, cluster.binDir().toString());
-        }
-    }
-
     private void assertRefused(String kind, String path) throws Exception {
-        VerifyReport report = verify();
+        VerifyReport report = host.verify(cluster, backup);
         assertThat(report.valid()).isFalse();
         assertThat(report.problems()).extracting(VerifyProblem::kind, VerifyProblem::path)
                 .contains(org.assertj.core.groups.Tuple.tuple(kind, path));

@@ -8,10 +8,8 @@ import io.pgofflinebackup.ErrorCode;
 import io.pgofflinebackup.backup.BackupPlan;
 import io.pgofflinebackup.backup.BackupResult;
 import io.pgofflinebackup.backup.RealHostSupport;
-import io.pgofflinebackup.ssh.SshSession;
 import io.pgofflinebackup.testing.PgCluster;
 import io.pgofflinebackup.testing.TestUser;
-import io.pgofflinebackup.verify.BackupVerifier;
 import io.pgofflinebackup.verify.VerifyProblem;
 import io.pgofflinebackup.verify.VerifyReport;
 import java.io.RandomAccessFile;
@@ -20,7 +18,6 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -64,13 +61,6 @@ class ClusterLayoutTest {
 
     private static String oid(PgCluster cluster, String tablespace) {
         return cluster.query("SELECT oid FROM pg_tablespace WHERE spcname = '" + tablespace + "'");
-    }
-
-    private static VerifyReport verify(PgCluster cluster, Path backup) throws Exception {
-        try (SshSession ssh = host.request(cluster, host.dest()).build().connection().connector(w -> { }).connect()) {
-            return new BackupVerifier(ssh, Duration.ofMinutes(5)).verify(backup.toString(),
-                    BackupVerifier.Mode.CHECKSUMS, null, cluster.binDir().toString());
-        }
     }
 
     @Test
@@ -121,7 +111,7 @@ class ClusterLayoutTest {
         // pg_verifybackup's own manifest lists tablespace files where PostgreSQL sees them.
         assertThat(Files.readString(backup.resolve("backup_manifest"))).contains("\"pg_tblspc/" + one + "/PG_");
 
-        VerifyReport report = verify(cluster, backup);
+        VerifyReport report = host.verify(cluster, backup);
         assertThat(report.valid()).as(report.summary()).isTrue();
         assertThat(report.pgVerifybackup()).isEqualTo("passed");
         assertThat(report.areas()).extracting(a -> a.area()).containsExactlyInAnyOrder("tablespaces/" + one,
@@ -140,7 +130,7 @@ class ClusterLayoutTest {
             raf.seek(5000);
             raf.write(b ^ 0xff);
         }
-        VerifyReport damaged = verify(cluster, backup);
+        VerifyReport damaged = host.verify(cluster, backup);
         assertThat(damaged.valid()).isFalse();
         assertThat(damaged.problems()).extracting(VerifyProblem::kind, VerifyProblem::path).contains(
                 org.assertj.core.groups.Tuple.tuple("checksum",
@@ -318,7 +308,7 @@ class ClusterLayoutTest {
             assertThat(backup.resolve("data").resolve(gone)).doesNotExist();
         }
         assertThat(backup.resolve("data/pg_stat_tmp")).isDirectory();
-        assertThat(verify(cluster, backup).valid()).isTrue();
+        assertThat(host.verify(cluster, backup).valid()).isTrue();
         assertThat(host.startCopyOf(backup.resolve("data")).query("SELECT n FROM t")).isEqualTo("5");
     }
 

@@ -3,13 +3,10 @@ package io.pgofflinebackup.restore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgofflinebackup.ErrorCode;
-import io.pgofflinebackup.JobFailure;
 import io.pgofflinebackup.backup.BackupResult;
 import io.pgofflinebackup.backup.RealHostSupport;
-import io.pgofflinebackup.ssh.SshSession;
 import io.pgofflinebackup.testing.PgCluster;
 import io.pgofflinebackup.testing.ProcessResult;
-import io.pgofflinebackup.verify.BackupVerifier;
 import io.pgofflinebackup.verify.VerifyProblem;
 import io.pgofflinebackup.verify.VerifyReport;
 import java.io.RandomAccessFile;
@@ -59,14 +56,6 @@ class VerifyTest {
                 .orThrow();
     }
 
-    private VerifyReport verify(Path dir) throws JobFailure {
-        try (SshSession ssh = host.request(cluster, host.dest()).build().connection().connector(w -> { })
-                .connect()) {
-            return new BackupVerifier(ssh, Duration.ofMinutes(5)).verify(dir.toString(),
-                    BackupVerifier.Mode.CHECKSUMS, null, cluster.binDir().toString());
-        }
-    }
-
     private void assertRestoreRefused(ErrorCode expected) {
         long pid = cluster.postmasterPid();
         RestoreResult result = RealHostSupport.restore(host.restoreRequest(cluster, backup.toString()).build());
@@ -90,7 +79,7 @@ class VerifyTest {
 
     @Test
     void aFreshBackupIsValidForUsAndForPgVerifybackup() throws Exception {
-        VerifyReport report = verify(backup);
+        VerifyReport report = host.verify(cluster, backup);
         assertThat(report.valid()).as(report.summary()).isTrue();
         assertThat(report.pgVerifybackup()).isEqualTo("passed");
         assertThat(report.files()).isPositive();
@@ -109,7 +98,7 @@ class VerifyTest {
             raf.write(b ^ 0xff);
         }
         String relative = backup.resolve("data").relativize(file).toString();
-        VerifyReport report = verify(backup);
+        VerifyReport report = host.verify(cluster, backup);
         assertThat(report.valid()).isFalse();
         assertThat(report.problems()).contains(new VerifyProblem(relative, "checksum",
                 "SHA-256 differs from the manifest"));
@@ -120,7 +109,7 @@ class VerifyTest {
     @Test
     void aMissingFileIsFound() throws Exception {
         Files.delete(backup.resolve("data/PG_VERSION"));
-        VerifyReport report = verify(backup);
+        VerifyReport report = host.verify(cluster, backup);
         assertThat(report.problems()).extracting(VerifyProblem::kind, VerifyProblem::path)
                 .contains(org.assertj.core.groups.Tuple.tuple("missing", "PG_VERSION"));
         assertRestoreRefused(ErrorCode.BACKUP_INVALID);
@@ -131,7 +120,7 @@ class VerifyTest {
         Path extra = backup.resolve("data/base/stray-file");
         Files.writeString(extra, "not from the cluster");
         host.user.chownToUser(extra);
-        VerifyReport report = verify(backup);
+        VerifyReport report = host.verify(cluster, backup);
         assertThat(report.problems()).extracting(VerifyProblem::kind, VerifyProblem::path)
                 .contains(org.assertj.core.groups.Tuple.tuple("extra", "base/stray-file"));
         assertThat(pgVerifybackup(backup).stderr()).contains("present on disk but not in the manifest");
@@ -143,7 +132,7 @@ class VerifyTest {
         Path manifest = backup.resolve("manifest.json");
         String text = Files.readString(manifest, StandardCharsets.UTF_8);
         Files.writeString(manifest, text.replaceFirst("\"size\": (\\d+)", "\"size\": 1$1"), StandardCharsets.UTF_8);
-        VerifyReport report = verify(backup);
+        VerifyReport report = host.verify(cluster, backup);
         assertThat(report.status()).isEqualTo("failed");
         assertThat(report.problems()).extracting(VerifyProblem::kind).containsExactly("manifest");
         assertRestoreRefused(ErrorCode.BACKUP_INVALID);
@@ -154,7 +143,7 @@ class VerifyTest {
         Path partial = backup.resolveSibling("." + backup.getFileName() + ".partial");
         Files.move(backup, partial, StandardCopyOption.ATOMIC_MOVE);
         backup = partial;
-        VerifyReport report = verify(partial);
+        VerifyReport report = host.verify(cluster, partial);
         assertThat(report.status()).isEqualTo("incomplete");
         assertThat(report.valid()).isFalse();
         assertRestoreRefused(ErrorCode.BACKUP_INCOMPLETE);
