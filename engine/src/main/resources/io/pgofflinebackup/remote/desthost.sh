@@ -278,7 +278,7 @@ host_prune() {
 
 # The newest complete backup of this cluster in DEST on the backup host (complete_backups there).
 host_find_reference() {
-    host_sh 'complete_backups "$1" "$2" "$3" | tail -n 1' "$DEST" "$1" "$PGDATA" 2>> "$LOG"
+    host_sh 'newest_complete_backup "$1" "$2" "$3"' "$DEST" "$1" "$PGDATA" 2>> "$LOG"
 }
 
 # --- a restore from the backup host --------------------------------------------------------------

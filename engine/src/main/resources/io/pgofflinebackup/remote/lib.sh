@@ -474,15 +474,32 @@ is_backup_id() {
 # clone or anything without our manifest is never one.
 complete_backups() {
     for cb_dir in "$1"/*; do
-        cb_id=${cb_dir##*/}
-        is_backup_id "$cb_id" || continue
-        if [ ! -d "$cb_dir" ] || [ -L "$cb_dir" ] || [ ! -f "$cb_dir/manifest.json" ]; then continue; fi
-        sealed_manifest "$cb_dir/manifest.json" || continue
-        grep -q -F "  \"backupId\": $(js "$cb_id")," "$cb_dir/manifest.json" || continue
-        grep -q -F "\"systemIdentifier\": $(js "$2")," "$cb_dir/manifest.json" || continue
-        grep -q -F "\"pgdata\": $(js "$3")," "$cb_dir/manifest.json" || continue
-        printf '%s\n' "$cb_id"
+        complete_backup "$cb_dir" "$2" "$3" && printf '%s\n' "${cb_dir##*/}"
     done | LC_ALL=C sort -t - -k1,1 -k2,2n
+}
+
+# complete_backup DIR SYSTEM_ID PGDATA: whether DIR is one of complete_backups.
+complete_backup() {
+    cb_id=${1##*/}
+    is_backup_id "$cb_id" && [ -d "$1" ] && [ ! -L "$1" ] && [ -f "$1/manifest.json" ] &&
+        sealed_manifest "$1/manifest.json" &&
+        grep -q -F "  \"backupId\": $(js "$cb_id")," "$1/manifest.json" &&
+        grep -q -F "\"systemIdentifier\": $(js "$2")," "$1/manifest.json" &&
+        grep -q -F "\"pgdata\": $(js "$3")," "$1/manifest.json"
+}
+
+# newest_complete_backup DEST SYSTEM_ID PGDATA: the last of complete_backups, found by trying the
+# newest names first. Knowing a backup complete means hashing its manifest, and a destination may
+# keep hundreds of backups, each with a manifest of some hundred MB for a cluster of a million files.
+newest_complete_backup() {
+    for nb_dir in "$1"/*; do
+        is_backup_id "${nb_dir##*/}" && printf '%s\n' "${nb_dir##*/}"
+    done | LC_ALL=C sort -t - -k1,1r -k2,2nr | while read -r nb_id; do
+        if complete_backup "$1/$nb_id" "$2" "$3"; then
+            printf '%s\n' "$nb_id"
+            break
+        fi
+    done
 }
 
 # --- copy-on-write clones ------------------------------------------------------------------------

@@ -134,7 +134,7 @@ find_reference() {
     case $COPY_TO in
         host) REFERENCE_ID=$(host_find_reference "$SYSTEM_ID_FOUND") ||
             fail DEST_HOST_UNREACHABLE "cannot look for earlier backups in $DEST on the backup host $DEST_LOGIN (see the log)" ;;
-        *) REFERENCE_ID=$(complete_backups "$DEST" "$SYSTEM_ID_FOUND" "$PGDATA" | tail -n 1) ;;
+        *) REFERENCE_ID=$(newest_complete_backup "$DEST" "$SYSTEM_ID_FOUND" "$PGDATA") ;;
     esac
     if [ -n "$REFERENCE_ID" ]; then
         REFERENCE=$DEST/$REFERENCE_ID

@@ -148,6 +148,45 @@ class GenerationsTest {
         assertThat(Files.readString(Path.of(a3.logPath()))).contains("--keep 2: removing the backup " + a1.backupId());
     }
 
+    /**
+     * The previous backup a generation links to is the newest complete one of this cluster: names
+     * are tried newest first (a suffix counts as a number), and what is newer but not complete, or
+     * of another cluster, is passed over.
+     */
+    @Test
+    void theNewestCompleteBackupOfThisClusterIsTheOneLinkedTo() throws Exception {
+        PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(0));
+        Path dest = host.dest();
+        BackupResult first = RealHostSupport.backup(host.request(cluster, dest).build());
+        assertThat(first.ok()).as(String.valueOf(first.errorMessage())).isTrue();
+        String id = first.backupId();
+        for (String copy : List.of(id + "-2", id + "-10", id + "-11")) {
+            copyTree(Path.of(first.backupPath()), dest.resolve(copy));
+            editAndSeal(dest.resolve(copy), List.<String[]>of(new String[] {"\"" + id + "\"", "\"" + copy + "\""}));
+        }
+        // Newer, but its manifest no longer matches its seal.
+        Path unsealed = dest.resolve(id + "-11").resolve("manifest.json");
+        Files.writeString(unsealed, Files.readString(unsealed).replace("\"kind\": \"offline-full\"",
+                "\"kind\": \"offline-fulL\""));
+        // Newest of all, complete, but of another cluster.
+        Path other = dest.resolve("29991231T235959Z");
+        copyTree(Path.of(first.backupPath()), other);
+        String systemId = manifest(other).path("postgres").path("systemIdentifier").asText();
+        editAndSeal(other, List.of(new String[] {"\"" + id + "\"", "\"29991231T235959Z\""},
+                new String[] {"\"systemIdentifier\": \"" + systemId + "\"", "\"systemIdentifier\": \"1234\""}));
+        ProcessRunner.run(List.of("chown", "-R", host.user.name(), dest.toString()), Duration.ofSeconds(30));
+
+        BackupResult next = RealHostSupport.backup(host.request(cluster, dest).build());
+
+        assertThat(next.ok()).as(String.valueOf(next.errorMessage())).isTrue();
+        JsonNode method = manifest(Path.of(next.backupPath())).path("method");
+        assertThat(method.path("linkedFrom").asText()).isEqualTo(id + "-10");
+        assertThat(method.path("linkedFiles").asLong()).isPositive();
+        assertThat(inode(Path.of(next.backupPath(), "data/PG_VERSION")))
+                .isEqualTo(inode(dest.resolve(id + "-10").resolve("data/PG_VERSION")));
+        assertThat(host.verify(cluster, Path.of(next.backupPath())).problems()).isEmpty();
+    }
+
     private static JsonNode manifest(Path backup) throws Exception {
         return new ObjectMapper().readTree(backup.resolve("manifest.json").toFile());
     }
