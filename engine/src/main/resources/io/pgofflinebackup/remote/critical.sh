@@ -102,6 +102,23 @@ start_progress() {
     PROGRESS=$!
 }
 
+# start_writeback DIR: in the background, every second, the file system of DIR writes out what has
+# been written to it (sync -f), while a copy runs with PostgreSQL serving (a snapshot's copy, a
+# pre-copy). A host with much memory otherwise keeps gigabytes of the copy in its page cache until
+# the sync before the seal, which then waits for all of them after the copy: on the benchmark
+# machine 0.4-0.6 s for 2 GB, against nothing once the writing out runs beside the copy. A copy
+# while PostgreSQL is stopped gets none, so that it does not share the disk with it: after it, the
+# checksum pass hides the writing out. WRITEBACK is its pid, for stop_bg.
+WRITEBACK=
+start_writeback() {
+    (
+        while sleep 1 && kill -0 $$ 2>/dev/null; do
+            sync -f "$1" 2>/dev/null || exit 0
+        done
+    ) < /dev/null > /dev/null 2>&1 &
+    WRITEBACK=$!
+}
+
 # wait_bg PID: waits until a background job of ours has ended, also when a trapped signal
 # interrupts the wait.
 wait_bg() {
@@ -356,11 +373,13 @@ finish() {
     trap - EXIT
     stop_bg "$WATCHDOG"
     stop_bg "$PROGRESS"
+    stop_bg "$WRITEBACK"
     # The runner's checksums of a staging clone (start_clone_sums), which after_failure removes.
     stop_bg "${CLONE_SUMS:-}"
     stop_bg "${CLONE_PC:-}"
     WATCHDOG=
     PROGRESS=
+    WRITEBACK=
     if [ "$rc" != 0 ]; then
         after_failure || rc=3
         if [ "$DB_STATE" = unknown ]; then

@@ -149,6 +149,8 @@ copy_all() {
     # A copy on another host cannot be measured from here: no progress events then.
     PROGRESS=
     [ "$COPY_TO" != local ] || start_progress partial_bytes
+    # PostgreSQL serves during a pre-copy (tolerant) and the copy of a clone.
+    [ "$COPY_TO" != local ] || [ -z "$1${FROM_STAGING:-}" ] || start_writeback "$PARTIAL"
     : > "$RUN_DIR/omitted.tsv"
     copy_one data "$(source_of data)" data "$1" "$2"
     while IFS="$TAB" read -r ca_area ca_link _; do
@@ -156,7 +158,9 @@ copy_all() {
     done < "$RUN_DIR/areas.tsv"
     [ "${COPY_CONFIG:-true}" = false ] || copy_config
     stop_bg "$PROGRESS"
+    stop_bg "$WRITEBACK"
     PROGRESS=
+    WRITEBACK=
 }
 
 # What the copy holds so far, in bytes (start_progress).
