@@ -39,6 +39,18 @@ final class RemoteFileFollower {
         return command.append("true; }").toString();
     }
 
+    /**
+     * A shell command that returns once the (first) file has grown past what was read, or after
+     * about {@code checks} times 50 ms: put before {@link #readCommand}, the read then waits on the
+     * host for news instead of this side sleeping and asking again. Checking costs the host a
+     * {@code wc} and a {@code sleep} every 50 ms while it waits.
+     */
+    String awaitGrowthCommand(int checks) {
+        String path = ShellQuote.quote(paths[0]);
+        return "n=0; while [ \"$n\" -lt " + checks + " ]; do s=$(wc -c < " + path + " 2>/dev/null);"
+                + " [ \"${s:-0}\" -le " + offset + " ] || break; sleep 0.05; n=$((n + 1)); done";
+    }
+
     /** The whole lines among what {@link #readCommand} printed, a partial last line kept for later. */
     List<String> accept(byte[] data, int from, int to) {
         offset += to - from;

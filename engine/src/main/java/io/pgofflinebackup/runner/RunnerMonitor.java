@@ -21,13 +21,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * again itself if it finds the runner dead before its end.
  */
 public final class RunnerMonitor {
-    private static final Duration POLL = Duration.ofMillis(300);
     /**
-     * After a poll that brought news: a runner that just wrote is likely to write again soon (the phases
-     * of the stop, the start and the record come in bursts, and the end follows the last of them), so its
-     * end is seen sooner, for a few more execs while it is busy.
+     * How long one poll waits on the host for a new line of the state file before it reads anyway:
+     * the runner's news (a phase, the end) is seen within about 50 ms of its writing, for one exec
+     * every 300 ms while nothing happens. A poll that answers at once is followed by the next
+     * straight away; abort requests wait at most this long.
      */
-    private static final Duration POLL_AFTER_NEWS = Duration.ofMillis(100);
+    private static final int POLL_CHECKS = 6;
     private static final Duration ALIVE_CHECK = Duration.ofSeconds(2);
 
     private final SshSession ssh;
@@ -76,7 +76,7 @@ public final class RunnerMonitor {
                     lastAliveCheck = System.nanoTime();
                 }
                 long pidChecked = runnerPid;
-                Poll poll = poll(checkAlive);
+                Poll poll = poll(checkAlive, POLL_CHECKS);
                 RunnerOutcome outcome = readState(poll.state());
                 forwardLog(poll.log());
                 if (outcome != null) {
@@ -85,19 +85,20 @@ public final class RunnerMonitor {
                 // A runner that named a new pid in this very poll was checked under its old one.
                 if (checkAlive && pidChecked == runnerPid && !poll.alive()) {
                     // It may have written its last lines just before it exited: read once more.
-                    Poll late = poll(false);
+                    Poll late = poll(false, 0);
                     RunnerOutcome lateOutcome = readState(late.state());
                     forwardLog(late.log());
                     return lateOutcome != null ? lateOutcome : recover();
                 }
-                boolean news = !poll.state().isEmpty() || !poll.log().isEmpty();
-                Thread.sleep((news ? POLL_AFTER_NEWS : POLL).toMillis());
             } catch (IOException e) {
-                reattach(e);
-            } catch (InterruptedException e) {
-                // The caller's thread was interrupted (e.g. a Jenkins abort): ask the runner to abort and
-                // keep following, because walking away would leave the outcome unknown.
-                abortRequested.set(true);
+                if (Thread.interrupted()) {
+                    // The caller's thread was interrupted (e.g. a Jenkins abort) while a poll waited on
+                    // the host: ask the runner to abort and keep following, because walking away would
+                    // leave the outcome unknown.
+                    abortRequested.set(true);
+                } else {
+                    reattach(e);
+                }
             }
         }
     }
@@ -108,12 +109,14 @@ public final class RunnerMonitor {
 
     /**
      * Reads the state file and the log (and, with {@code checkAlive}, whether the runner lives) with
-     * one exec: each exec costs the host an sshd child, a shell and its commands, every 300 ms (100 ms
-     * after a poll that brought news). The parts are separated by NUL bytes, which the state file (our
+     * one exec, which first waits on the host up to {@code checks} times 50 ms for the state file to
+     * grow: each exec costs the host an sshd child, a shell and its commands, so one every 300 ms while
+     * the runner is quiet, and one per burst of news while it writes. The parts are separated by NUL bytes, which the state file (our
      * own text) never holds; the log may, so it is what lies between the first and the last.
      */
-    private Poll poll(boolean checkAlive) throws IOException {
-        String command = state.readCommand() + "; printf '\\0'; " + log.readCommand() + "; printf '\\0'";
+    private Poll poll(boolean checkAlive, int checks) throws IOException {
+        String command = state.awaitGrowthCommand(checks) + "; " + state.readCommand() + "; printf '\\0'; "
+                + log.readCommand() + "; printf '\\0'";
         if (checkAlive && runnerPid > 0) {
             String pid = Long.toString(runnerPid);
             command += "; kill -0 " + pid + " 2>/dev/null && tr '\\0' ' ' < /proc/" + pid + "/cmdline | grep -qF "
