@@ -28,6 +28,9 @@ final class BackupCommand implements Callable<Integer> {
             return e.report(options.json);
         }
         ProgressListener progress = new ConsoleProgress(System.err, System.console() != null, Clock.systemUTC());
+        if (options.json) {
+            progress = JsonOutput.preparedOnRunnerStart(progress);
+        }
         BackupJob job = new BackupJob(request, progress);
         BackupResult result = AbortOnExit.run(job::abort, job::run);
         if (options.json) {

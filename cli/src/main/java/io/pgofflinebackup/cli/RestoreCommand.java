@@ -1,5 +1,6 @@
 package io.pgofflinebackup.cli;
 
+import io.pgofflinebackup.backup.ProgressListener;
 import io.pgofflinebackup.restore.RestoreJob;
 import io.pgofflinebackup.restore.RestoreRequest;
 import io.pgofflinebackup.restore.RestoreResult;
@@ -113,7 +114,10 @@ final class RestoreCommand implements Callable<Integer> {
         } catch (UsageError e) {
             return e.report(json);
         }
-        ConsoleProgress progress = new ConsoleProgress(System.err, System.console() != null, Clock.systemUTC());
+        ProgressListener progress = new ConsoleProgress(System.err, System.console() != null, Clock.systemUTC());
+        if (json) {
+            progress = JsonOutput.preparedOnRunnerStart(progress);
+        }
         RestoreResult result;
         if (uploadFrom != null) {
             UploadedRestore upload = new UploadedRestore(request, uploadFrom, progress);
