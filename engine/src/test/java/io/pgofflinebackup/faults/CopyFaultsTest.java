@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.pgofflinebackup.ErrorCode;
+import io.pgofflinebackup.backup.BackupJob;
 import io.pgofflinebackup.backup.BackupResult;
+import io.pgofflinebackup.backup.ProgressListener;
 import io.pgofflinebackup.backup.RealHostSupport;
 import io.pgofflinebackup.backup.RunnerProbe;
 import io.pgofflinebackup.testing.LoopMount;
@@ -192,6 +194,54 @@ class CopyFaultsTest {
         assertThat(result.errorCode()).as(result.errorMessage()).isIn(ErrorCode.COPY_FAILED, ErrorCode.VERIFY_FAILED);
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.databaseRunning()).isTrue();
+        assertNoCompleteBackup(dest);
+    }
+
+    @Test
+    @FaultCase(id = "backup.aborted-mid-copy", area = AREA, phase = "copy",
+            injected = "the job's abort() (what the CLI's Ctrl-C and a Jenkins abort call) while the copy is frozen",
+            mustHold = {"ABORTED, databaseRunning true, the message says the copy was aborted",
+                    "PostgreSQL runs with the same rows", "no complete backup directory"})
+    void abortMidCopy() throws Exception {
+        Path dest = host.dest();
+        BackupJob job = new BackupJob(host.request(cluster, dest).build(), ProgressListener.NONE);
+        CompletableFuture<BackupResult> result = CompletableFuture.supplyAsync(job::run);
+        long copy = RunnerProbe.freezeCopy(dest, Duration.ofSeconds(90));
+        try {
+            job.abort();
+            // The copy stays frozen: the runner abandons it and starts PostgreSQL beside it.
+            assertAbortedMidCopy(result.get(120, TimeUnit.SECONDS), dest);
+        } finally {
+            RunnerProbe.thaw(copy);
+        }
+    }
+
+    @Test
+    @FaultCase(id = "backup.interrupted-mid-copy", area = AREA, phase = "copy",
+            injected = "the thread running the job interrupted while the copy is frozen (its poll waits on the host)",
+            mustHold = {"ABORTED, not a reconnect: databaseRunning true, the message says the copy was aborted",
+                    "PostgreSQL runs with the same rows", "no complete backup directory"})
+    void interruptMidCopy() throws Exception {
+        Path dest = host.dest();
+        BackupJob job = new BackupJob(host.request(cluster, dest).build(), ProgressListener.NONE);
+        CompletableFuture<BackupResult> result = new CompletableFuture<>();
+        Thread thread = new Thread(() -> result.complete(job.run()), "interrupted-backup");
+        thread.start();
+        long copy = RunnerProbe.freezeCopy(dest, Duration.ofSeconds(90));
+        try {
+            thread.interrupt();
+            assertAbortedMidCopy(result.get(120, TimeUnit.SECONDS), dest);
+        } finally {
+            RunnerProbe.thaw(copy);
+        }
+    }
+
+    private static void assertAbortedMidCopy(BackupResult result, Path dest) {
+        assertThat(result.errorCode()).as(result.errorMessage()).isEqualTo(ErrorCode.ABORTED);
+        assertThat(result.databaseRunning()).isTrue();
+        assertThat(result.errorMessage()).contains("aborted", "copy");
+        assertThat(result.warnings()).noneMatch(w -> w.contains("lost the connection"));
+        assertThat(cluster.isRunning()).isTrue();
         assertNoCompleteBackup(dest);
     }
 
