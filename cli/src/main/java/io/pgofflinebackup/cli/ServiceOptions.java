@@ -26,8 +26,8 @@ final class ServiceOptions {
     String startTimeout;
 
     @Option(names = "--active-sessions", defaultValue = "refuse", paramLabel = "refuse|wait:DURATION|proceed",
-            description = "Connected clients: refuse and list them (default; a backup looks once more half a second"
-                    + " later first, for clients just leaving), wait for them to leave, or proceed.")
+            description = "Connected clients: refuse and list them (default; after a second look half a second"
+                    + " later, for clients just leaving), wait for them to leave, or proceed.")
     String activeSessions;
 
     @Option(names = "--max-downtime", paramLabel = "DURATION",

@@ -204,11 +204,13 @@ public final class RestoreJob {
 
     private RestorePlan waitForSessions(SshSession ssh, VerifyReport backup, RestorePlan plan) throws JobFailure {
         ActiveSessionPolicy policy = request.service().activeSessions();
-        if (policy.kind() != ActiveSessionPolicy.Kind.WAIT
+        if (policy.kind() == ActiveSessionPolicy.Kind.PROCEED
                 || plan.problems().stream().noneMatch(p -> p.code() == ErrorCode.ACTIVE_SESSIONS)) {
             return plan;
         }
-        log.info("client sessions connected; waiting up to " + policy + " for them to end");
+        log.info("client sessions connected; " + (policy.kind() == ActiveSessionPolicy.Kind.REFUSE
+                ? "looking again in " + ActiveSessionPolicy.SECOND_LOOK.toMillis() + " ms before refusing"
+                : "waiting up to " + policy + " for them to end"));
         return policy.awaitNoSessions(plan,
                 p -> p.problems().stream().anyMatch(problem -> problem.code() == ErrorCode.ACTIVE_SESSIONS),
                 () -> RestorePreflight.evaluate(request, backup, inspect(ssh, backup)), abortRequested);

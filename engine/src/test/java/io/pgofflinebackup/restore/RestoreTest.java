@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgofflinebackup.ErrorCode;
 import io.pgofflinebackup.backup.BackupResult;
+import io.pgofflinebackup.backup.ProgressListener;
 import io.pgofflinebackup.backup.RealHostSupport;
 import io.pgofflinebackup.testing.PgCluster;
 import java.nio.file.Files;
@@ -72,6 +73,57 @@ class RestoreTest {
         PgCluster before = host.startCopyOf(aside);
         assertThat(before.query("SELECT marker FROM after_backup")).isEqualTo("1");
         assertThat(Files.readString(Path.of(result.logPath()))).contains("restore complete");
+    }
+
+    /**
+     * Clients connected to the cluster a restore would replace: by default it is refused, with the
+     * sessions listed and nothing touched. It looks once more before it refuses, as a backup does: a
+     * client that leaves as the job says it will look again does not stop the restore.
+     */
+    @Test
+    void connectedClientsRefuseTheRestoreUnlessTheyLeaveBeforeTheSecondLook() throws Exception {
+        PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(0));
+        cluster.query("CREATE TABLE t AS SELECT 'at backup' AS v");
+        BackupResult backup = backupOf(cluster);
+        cluster.query("UPDATE t SET v = 'after backup'");
+        long pid = cluster.postmasterPid();
+
+        Process stays = cluster.openSession("SELECT pg_sleep(600)");
+        RestoreResult refused;
+        try {
+            refused = RealHostSupport.restore(host.restoreRequest(cluster, backup.backupPath()).build());
+        } finally {
+            stays.destroyForcibly();
+        }
+        assertThat(refused.errorCode()).as(refused.errorMessage()).isEqualTo(ErrorCode.ACTIVE_SESSIONS);
+        assertThat(refused.errorMessage()).contains("1 client session(s) connected", "app 'pgob-session-", "Nothing was changed");
+        assertThat(cluster.postmasterPid()).isEqualTo(pid);
+        assertThat(cluster.query("SELECT v FROM t")).isEqualTo("after backup");
+
+        Process leaves = cluster.openSession("SELECT pg_sleep(600)");
+        try {
+            RestoreResult result = new RestoreJob(host.restoreRequest(cluster, backup.backupPath()).build(),
+                    new ProgressListener() {
+                        @Override
+                        public void info(String message) {
+                            if (message.contains("looking again")) {
+                                cluster.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                                        + " WHERE application_name LIKE 'pgob-session-%'");
+                                try {
+                                    leaves.waitFor();
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
+                            }
+                        }
+                    }).run();
+
+            assertThat(result.ok()).as(String.valueOf(result.errorMessage())).isTrue();
+            assertThat(leaves.isAlive()).isFalse();
+            assertThat(cluster.query("SELECT v FROM t")).isEqualTo("at backup");
+        } finally {
+            leaves.destroyForcibly();
+        }
     }
 
     @Test
