@@ -41,36 +41,15 @@ final class JsonOutput {
      * much as it gained.
      */
     static ProgressListener preparedOnRunnerStart(ProgressListener progress) {
-        return new ProgressListener() {
-            @Override
-            public void phase(String phase, String message) {
-                progress.phase(phase, message);
-            }
-
-            @Override
-            public void info(String message) {
-                progress.info(message);
-            }
-
-            @Override
-            public void warn(String message) {
-                progress.warn(message);
-            }
-
-            @Override
-            public void copyProgress(long bytesDone, long bytesTotal) {
-                progress.copyProgress(bytesDone, bytesTotal);
-            }
-
+        return ProgressListener.both(progress, new ProgressListener() {
             @Override
             public void runnerStarted(RunnerInfo info) {
-                progress.runnerStarted(info);
                 Thread thread = new Thread(() -> write(Mapper.INSTANCE.createObjectNode().put("status", "ok")),
                         "json-output");
                 thread.setDaemon(true);
                 thread.start();
             }
-        };
+        });
     }
 
     static String backup(BackupResult result) {

@@ -30,4 +30,39 @@ public interface ProgressListener {
      */
     default void runnerStarted(RunnerInfo info) {
     }
+
+    /** A listener that tells {@code first}, then {@code second}, everything. */
+    static ProgressListener both(ProgressListener first, ProgressListener second) {
+        return new ProgressListener() {
+            @Override
+            public void phase(String phase, String message) {
+                first.phase(phase, message);
+                second.phase(phase, message);
+            }
+
+            @Override
+            public void info(String message) {
+                first.info(message);
+                second.info(message);
+            }
+
+            @Override
+            public void warn(String message) {
+                first.warn(message);
+                second.warn(message);
+            }
+
+            @Override
+            public void copyProgress(long bytesDone, long bytesTotal) {
+                first.copyProgress(bytesDone, bytesTotal);
+                second.copyProgress(bytesDone, bytesTotal);
+            }
+
+            @Override
+            public void runnerStarted(RunnerInfo info) {
+                first.runnerStarted(info);
+                second.runnerStarted(info);
+            }
+        };
+    }
 }

@@ -121,20 +121,8 @@ class CriticalSectionTest {
         PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(0));
         Process client = cluster.openSession("SELECT pg_sleep(600)");
         try {
-            BackupResult result = new BackupJob(host.request(cluster, host.dest()).build(), new ProgressListener() {
-                @Override
-                public void info(String message) {
-                    if (message.contains("looking again")) {
-                        cluster.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                                + " WHERE application_name LIKE 'pgob-session-%'");
-                        try {
-                            client.waitFor();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }
-                }
-            }).run();
+            BackupResult result = new BackupJob(host.request(cluster, host.dest()).build(),
+                    RealHostSupport.endingSessionsAt("looking again", cluster, client)).run();
 
             assertThat(result.ok()).as(String.valueOf(result.errorMessage())).isTrue();
             assertThat(client.isAlive()).isFalse();

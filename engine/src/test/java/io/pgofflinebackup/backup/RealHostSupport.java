@@ -144,6 +144,28 @@ public final class RealHostSupport {
     }
 
     /** Keeps what a job said, for assertions on the log. */
+    /**
+     * A listener that, at a log line containing {@code text}, ends the sessions the cluster's
+     * {@link PgCluster#openSession} opened and waits for {@code client} to exit: a client that
+     * leaves at that very moment of a job.
+     */
+    public static ProgressListener endingSessionsAt(String text, PgCluster cluster, Process client) {
+        return new ProgressListener() {
+            @Override
+            public void info(String message) {
+                if (message.contains(text)) {
+                    cluster.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                            + " WHERE application_name LIKE 'pgob-session-%'");
+                    try {
+                        client.waitFor();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        };
+    }
+
     public static final class RecordingListener implements ProgressListener {
         public final List<String> lines = new CopyOnWriteArrayList<>();
         public final List<String> phases = new CopyOnWriteArrayList<>();

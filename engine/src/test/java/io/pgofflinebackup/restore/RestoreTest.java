@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgofflinebackup.ErrorCode;
 import io.pgofflinebackup.backup.BackupResult;
-import io.pgofflinebackup.backup.ProgressListener;
 import io.pgofflinebackup.backup.RealHostSupport;
 import io.pgofflinebackup.testing.PgCluster;
 import java.nio.file.Files;
@@ -103,20 +102,7 @@ class RestoreTest {
         Process leaves = cluster.openSession("SELECT pg_sleep(600)");
         try {
             RestoreResult result = new RestoreJob(host.restoreRequest(cluster, backup.backupPath()).build(),
-                    new ProgressListener() {
-                        @Override
-                        public void info(String message) {
-                            if (message.contains("looking again")) {
-                                cluster.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                                        + " WHERE application_name LIKE 'pgob-session-%'");
-                                try {
-                                    leaves.waitFor();
-                                } catch (InterruptedException e) {
-                                    Thread.currentThread().interrupt();
-                                }
-                            }
-                        }
-                    }).run();
+                    RealHostSupport.endingSessionsAt("looking again", cluster, leaves)).run();
 
             assertThat(result.ok()).as(String.valueOf(result.errorMessage())).isTrue();
             assertThat(leaves.isAlive()).isFalse();

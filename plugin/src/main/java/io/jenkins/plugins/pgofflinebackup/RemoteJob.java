@@ -4,7 +4,6 @@ import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.AbortException;
 import hudson.model.TaskListener;
 import io.pgofflinebackup.backup.ProgressListener;
-import io.pgofflinebackup.backup.RunnerInfo;
 import io.pgofflinebackup.ssh.HostKeyPolicy;
 import io.pgofflinebackup.ssh.SshCredentials;
 import java.io.IOException;
@@ -77,7 +76,7 @@ abstract class RemoteJob<O extends Serializable> extends MasterToSlaveCallable<R
             }
             ProgressListener log = new BuildLogProgress(listener.getLogger(), label, connection.host(),
                     login.usernameSecret() ? login.username() : null, Clock.systemUTC());
-            O outcome = run(engineLogin, new Both(log, entry.tracker), entry);
+            O outcome = run(engineLogin, ProgressListener.both(log, entry.tracker), entry);
             String trusted = trustFile == null ? null : Files.readString(trustFile, StandardCharsets.UTF_8);
             return new Returned<>(outcome, trusted);
         } finally {
@@ -99,46 +98,5 @@ abstract class RemoteJob<O extends Serializable> extends MasterToSlaveCallable<R
 
     Connection connection() {
         return connection;
-    }
-
-    /** Tells two listeners the same, in order. */
-    static final class Both implements ProgressListener {
-        private final ProgressListener first;
-        private final ProgressListener second;
-
-        Both(ProgressListener first, ProgressListener second) {
-            this.first = first;
-            this.second = second;
-        }
-
-        @Override
-        public void phase(String phase, String message) {
-            first.phase(phase, message);
-            second.phase(phase, message);
-        }
-
-        @Override
-        public void info(String message) {
-            first.info(message);
-            second.info(message);
-        }
-
-        @Override
-        public void warn(String message) {
-            first.warn(message);
-            second.warn(message);
-        }
-
-        @Override
-        public void copyProgress(long bytesDone, long bytesTotal) {
-            first.copyProgress(bytesDone, bytesTotal);
-            second.copyProgress(bytesDone, bytesTotal);
-        }
-
-        @Override
-        public void runnerStarted(RunnerInfo info) {
-            first.runnerStarted(info);
-            second.runnerStarted(info);
-        }
     }
 }
