@@ -308,16 +308,15 @@ remove_staging() {
 }
 
 # start_clone_sums: in the background, the SHA-256 of every file of the staging clones
-# (RUN_DIR/clone.sha256, "<area>/<path><TAB>hash") and, where the cluster has data checksums,
-# pg_checksums --check of them (RUN_DIR/pg_checksums.out and .rc), while the copy reads the same
-# clones (local copies only). The clone is what was stopped and stays still until it is removed, so
-# what these find is what the backup must hold; PostgreSQL serves again meanwhile, so they cost no
-# downtime; and beside the copy the three share one read of the clone (whichever comes first reads
-# it from disk, the others from the page cache), where after it they would read it all again. The
-# record then has only the files the copy did not take from the clone left to hash (see
-# record_lists). These are the SHA-256 of the source rather than of the copy: a copy that wrote
-# other bytes than it read is caught by the next verify, which reads the copy against them.
-# CLONE_SUMS and CLONE_PC are their pids; wait_clone_sums waits for them.
+# (RUN_DIR/clone.sha256, "<area>/<path><TAB>hash"), while the copy reads the same clones (local
+# copies only). The clone is what was stopped and stays still until it is removed, so what this
+# finds is what the backup must hold; PostgreSQL serves again meanwhile, so it costs no downtime;
+# and beside the copy the two share one read of the clone (whichever comes first reads it from
+# disk, the other from the page cache), where after it they would read it all again. The record
+# then has only the files the copy did not take from the clone left to hash (see record_lists).
+# These are the SHA-256 of the source rather than of the copy: a copy that wrote other bytes than
+# it read is caught by the next verify, which reads the copy against them. CLONE_SUMS is its pid;
+# wait_clone_sums waits for it.
 CLONE_SUMS=
 CLONE_PC=
 CLONE_SUMMED=
@@ -334,6 +333,14 @@ start_clone_sums() {
         echo "$csum_rc" > "$RUN_DIR/clone.sha256.rc"
     ) 2>> "$LOG" < /dev/null &
     CLONE_SUMS=$!
+}
+
+# start_clone_page_check: where the cluster has data checksums, pg_checksums --check of the staging
+# clones in the background (RUN_DIR/pg_checksums.out and .rc), beside the copy, as start_clone_sums
+# and for the same reasons. For every destination: a copy on a backup host or pulled to the client
+# lies where our PostgreSQL binaries are not, and the clone it was made from is what can be checked.
+# CLONE_PC is its pid; wait_clone_sums waits for it.
+start_clone_page_check() {
     [ "${CHECKSUMS:-0}" != 0 ] && [ -x "$PG_BIN/pg_checksums" ] || return 0
     clone_layout "$RUN_DIR/clone.layout" || fail RECORD_FAILED "cannot prepare the check of the clone's data page checksums"
     (
@@ -354,18 +361,27 @@ clone_layout() {
     done < "$RUN_DIR/staging.tsv"
 }
 
-# wait_clone_sums: waits for start_clone_sums' jobs (before the clone is removed) and fails the run
-# if the SHA-256 pass did not complete.
+# wait_clone_sums: waits for start_clone_sums' and start_clone_page_check's jobs (before the clone
+# is removed) and fails the run if the SHA-256 pass did not complete.
 wait_clone_sums() {
-    [ -n "$CLONE_SUMS" ] || return 0
+    [ -n "$CLONE_SUMS$CLONE_PC" ] || return 0
     wcs_start=$(now_ms)
     wait_bg "$CLONE_SUMS"
     wait_bg "$CLONE_PC"
+    if [ -n "$CLONE_SUMS" ]; then
+        [ "$(cat "$RUN_DIR/clone.sha256.rc" 2>/dev/null)" = 0 ] || fail RECORD_FAILED "cannot compute the checksums of the clone (see the log)"
+        CLONE_SUMMED=1
+    fi
     CLONE_SUMS=
     CLONE_PC=
-    [ "$(cat "$RUN_DIR/clone.sha256.rc" 2>/dev/null)" = 0 ] || fail RECORD_FAILED "cannot compute the checksums of the clone (see the log)"
-    CLONE_SUMMED=1
-    log "SHA-256$([ -f "$RUN_DIR/pg_checksums.rc" ] && printf ' and data page checksums') of the clone computed alongside the copy ($(($(now_ms) - wcs_start)) ms more after it)"
+    if [ -n "$CLONE_SUMMED" ] && [ -f "$RUN_DIR/pg_checksums.rc" ]; then
+        wcs_what='SHA-256 and data page checksums'
+    elif [ -n "$CLONE_SUMMED" ]; then
+        wcs_what=SHA-256
+    else
+        wcs_what='data page checksums'
+    fi
+    log "$wcs_what of the clone computed alongside the copy ($(($(now_ms) - wcs_start)) ms more after it)"
 }
 
 # Where an area is copied from: the live directory, or its staging clone once there is one.
@@ -722,7 +738,10 @@ else
     event "phase copy total=$TOTAL"
 fi
 COPY_START=$(now_ms)
-[ "$METHOD" != snapshot ] || [ "$COPY_TO" != local ] || start_clone_sums
+if [ "$METHOD" = snapshot ]; then
+    [ "$COPY_TO" != local ] || start_clone_sums
+    start_clone_page_check
+fi
 case $COPY_TO in
     pull)
         [ "${COPY_CONFIG:-true}" = false ] || copy_config
@@ -973,13 +992,15 @@ fi
 # The data page checksums of the still copy, when the cluster has them: a page damaged in the
 # cluster (or on the way) shows up now, not at the restore. The copy is still faithful to what was
 # stopped, so a failure is recorded and reported loudly rather than throwing the backup away.
+# A snapshot's are those of the clone the copy was made from (start_clone_page_check).
 PG_CHECKSUMS=disabled
+if [ "$METHOD" = snapshot ]; then PAGES_OF=clone; else PAGES_OF=copy; fi
 if [ "${CHECKSUMS:-0}" != 0 ]; then
-    if [ "$COPY_TO" != local ]; then
+    if [ "$COPY_TO" != local ] && [ "$METHOD" != snapshot ]; then
         PG_CHECKSUMS=skipped
-        log "pg_checksums skipped: the copy is not on this host, where the PostgreSQL binaries are"
+        log "pg_checksums skipped: the copy is not on this host, where the PostgreSQL binaries are (with a copy-on-write snapshot, the clone it is made from is checked here)"
     elif [ -x "$PG_BIN/pg_checksums" ]; then
-        log "the data page checksums of the $([ -n "$CLONE_SUMMED" ] && printf 'clone' || printf 'copy'), by pg_checksums --check (run alongside the $([ -n "$CLONE_SUMMED" ] && printf 'copy' || printf 'checksum pass')):"
+        log "the data page checksums of the $PAGES_OF, by pg_checksums --check (run alongside the $([ "$PAGES_OF" = clone ] && printf 'copy' || printf 'checksum pass')):"
         pc_rc=$(cat "$RUN_DIR/pg_checksums.rc" 2>/dev/null)
         [ -n "$pc_rc" ] || pc_rc=unknown
         cat "$RUN_DIR/pg_checksums.out" >> "$LOG"
@@ -987,15 +1008,15 @@ if [ "${CHECKSUMS:-0}" != 0 ]; then
             PG_CHECKSUMS=passed
         elif grep -q '^Bad checksums: *[1-9]' "$RUN_DIR/pg_checksums.out"; then
             PG_CHECKSUMS=failed
-            log "WARNING: pg_checksums found pages with bad checksums in the copy ($(sed -n 's/^Bad checksums: *//p' \
+            log "WARNING: pg_checksums found pages with bad checksums in the $PAGES_OF ($(sed -n 's/^Bad checksums: *//p' \
                 "$RUN_DIR/pg_checksums.out") blocks, listed above): the cluster has damaged pages; the backup holds them as they were"
         else
             PG_CHECKSUMS=error
-            log "WARNING: pg_checksums could not check the copy (status $pc_rc, see above)"
+            log "WARNING: pg_checksums could not check the $PAGES_OF (status $pc_rc, see above)"
         fi
     else
         PG_CHECKSUMS=skipped
-        log "WARNING: $PG_BIN/pg_checksums is missing; the data page checksums of the copy were not checked"
+        log "WARNING: $PG_BIN/pg_checksums is missing; the data page checksums of the $PAGES_OF were not checked"
     fi
 fi
 

@@ -112,6 +112,12 @@ class PullToTest {
             Path sealed = Path.of(backup.backupPath());
             JsonNode manifest = new ObjectMapper().readTree(sealed.resolve("manifest.json").toFile());
             assertThat(manifest.path("method").path("snapshot").asText()).isEqualTo("reflink");
+            // The pulled copy is not where the PostgreSQL binaries are: the clone it was made from is checked.
+            assertThat(manifest.path("verification").path("pgChecksums").asText()).isEqualTo("passed");
+            assertThat(backup.pgChecksums()).isEqualTo("passed");
+            assertThat(sealed.resolve("backup.log")).content()
+                    .contains("the data page checksums of the clone, by pg_checksums --check")
+                    .containsPattern("Files scanned: +[1-9]");
             assertThat(manifest.path("tablespaces")).hasSize(1);
             String area = manifest.path("tablespaces").get(0).path("area").asText();
             assertThat(sealed.resolve(area)).isDirectory();
