@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -203,17 +204,8 @@ class CopyFaultsTest {
             mustHold = {"ABORTED, databaseRunning true, the message says the copy was aborted",
                     "PostgreSQL runs with the same rows", "no complete backup directory"})
     void abortMidCopy() throws Exception {
-        Path dest = host.dest();
-        BackupJob job = new BackupJob(host.request(cluster, dest).build(), ProgressListener.NONE);
-        CompletableFuture<BackupResult> result = CompletableFuture.supplyAsync(job::run);
-        long copy = RunnerProbe.freezeCopy(dest, Duration.ofSeconds(90));
-        try {
-            job.abort();
-            // The copy stays frozen: the runner abandons it and starts PostgreSQL beside it.
-            assertAbortedMidCopy(result.get(120, TimeUnit.SECONDS), dest);
-        } finally {
-            RunnerProbe.thaw(copy);
-        }
+        // The copy stays frozen: the runner abandons it and starts PostgreSQL beside it.
+        assertAbortedWhenMidCopy((job, thread) -> job.abort());
     }
 
     @Test
@@ -222,27 +214,33 @@ class CopyFaultsTest {
             mustHold = {"ABORTED, not a reconnect: databaseRunning true, the message says the copy was aborted",
                     "PostgreSQL runs with the same rows", "no complete backup directory"})
     void interruptMidCopy() throws Exception {
+        assertAbortedWhenMidCopy((job, thread) -> thread.interrupt());
+    }
+
+    /**
+     * Runs a backup in a thread of its own, freezes its copy, does {@code what} to the job or the
+     * thread, and checks that the job ended ABORTED, cleanly, while the copy was still frozen.
+     */
+    private static void assertAbortedWhenMidCopy(BiConsumer<BackupJob, Thread> what) throws Exception {
         Path dest = host.dest();
         BackupJob job = new BackupJob(host.request(cluster, dest).build(), ProgressListener.NONE);
-        CompletableFuture<BackupResult> result = new CompletableFuture<>();
-        Thread thread = new Thread(() -> result.complete(job.run()), "interrupted-backup");
+        CompletableFuture<BackupResult> ended = new CompletableFuture<>();
+        Thread thread = new Thread(() -> ended.complete(job.run()), "backup-to-abort");
         thread.start();
         long copy = RunnerProbe.freezeCopy(dest, Duration.ofSeconds(90));
         try {
-            thread.interrupt();
-            assertAbortedMidCopy(result.get(120, TimeUnit.SECONDS), dest);
+            what.accept(job, thread);
+            BackupResult result = ended.get(120, TimeUnit.SECONDS);
+
+            assertThat(result.errorCode()).as(result.errorMessage()).isEqualTo(ErrorCode.ABORTED);
+            assertThat(result.databaseRunning()).isTrue();
+            assertThat(result.errorMessage()).contains("aborted", "copy");
+            assertThat(result.warnings()).noneMatch(w -> w.contains("lost the connection"));
+            assertThat(cluster.isRunning()).isTrue();
+            assertNoCompleteBackup(dest);
         } finally {
             RunnerProbe.thaw(copy);
         }
-    }
-
-    private static void assertAbortedMidCopy(BackupResult result, Path dest) {
-        assertThat(result.errorCode()).as(result.errorMessage()).isEqualTo(ErrorCode.ABORTED);
-        assertThat(result.databaseRunning()).isTrue();
-        assertThat(result.errorMessage()).contains("aborted", "copy");
-        assertThat(result.warnings()).noneMatch(w -> w.contains("lost the connection"));
-        assertThat(cluster.isRunning()).isTrue();
-        assertNoCompleteBackup(dest);
     }
 
     @Test
