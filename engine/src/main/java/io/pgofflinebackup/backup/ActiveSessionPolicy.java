@@ -49,7 +49,7 @@ public record ActiveSessionPolicy(Kind kind, Duration maxWait) {
      * monitoring query, a script's psql that ended a moment ago) is still listed while its server
      * process exits.
      */
-    public static final Duration SECOND_LOOK = Duration.ofMillis(500);
+    private static final Duration SECOND_LOOK = Duration.ofMillis(500);
 
     /**
      * While clients are connected ({@code connected}): for {@code wait:DURATION}, looks again every two
@@ -71,6 +71,18 @@ public record ActiveSessionPolicy(Kind kind, Duration maxWait) {
             plan = recheck.again();
         }
         return plan;
+    }
+
+    /**
+     * What {@link #awaitNoSessions} does while clients are connected, for the job's log: "looking again
+     * in 500 ms before refusing", "waiting up to 5m for them to end" or "going ahead".
+     */
+    public String intent() {
+        return switch (kind) {
+            case REFUSE -> "looking again in " + SECOND_LOOK.toMillis() + " ms before refusing";
+            case WAIT -> "waiting up to " + Durations.format(maxWait) + " for them to end";
+            case PROCEED -> "going ahead";
+        };
     }
 
     /** Sleeps; an interrupt ends it and counts as an abort. Whether it slept to the end. */

@@ -16,7 +16,6 @@ import io.pgofflinebackup.ssh.ExecResult;
 import io.pgofflinebackup.ssh.ShellQuote;
 import io.pgofflinebackup.ssh.SshSession;
 import io.pgofflinebackup.util.Bytes;
-import io.pgofflinebackup.util.Durations;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -77,6 +76,7 @@ public final class BackupJob {
      * backup host is reached from the database host, with its keys, not from here (a Jenkins agent
      * archives them with the build this way). Ignored for other destinations, whose records the caller
      * reads where the backup is. A failure to copy them is a warning: the backup is complete regardless.
+     * Null keeps none (the default).
      */
     public BackupJob keepRecordsIn(Path dir) {
         this.recordsDir = dir;
@@ -472,9 +472,7 @@ public final class BackupJob {
         if (policy.kind() == ActiveSessionPolicy.Kind.PROCEED || plan.sessions().isEmpty()) {
             return plan;
         }
-        log.info(plan.sessions().size() + " client session(s) connected; " + (policy.kind()
-                == ActiveSessionPolicy.Kind.REFUSE ? "looking again in " + ActiveSessionPolicy.SECOND_LOOK.toMillis()
-                + " ms before refusing" : "waiting up to " + Durations.format(policy.maxWait()) + " for them to end"));
+        log.info(plan.sessions().size() + " client session(s) connected; " + policy.intent());
         plan = policy.awaitNoSessions(plan, p -> !p.sessions().isEmpty(),
                 () -> Preflight.evaluate(request, runInspection(ssh)), abortRequested);
         if (policy.kind() == ActiveSessionPolicy.Kind.WAIT && plan.sessions().isEmpty()) {

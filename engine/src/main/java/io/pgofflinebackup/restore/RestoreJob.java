@@ -208,9 +208,7 @@ public final class RestoreJob {
                 || plan.problems().stream().noneMatch(p -> p.code() == ErrorCode.ACTIVE_SESSIONS)) {
             return plan;
         }
-        log.info("client sessions connected; " + (policy.kind() == ActiveSessionPolicy.Kind.REFUSE
-                ? "looking again in " + ActiveSessionPolicy.SECOND_LOOK.toMillis() + " ms before refusing"
-                : "waiting up to " + policy + " for them to end"));
+        log.info("client sessions connected; " + policy.intent());
         return policy.awaitNoSessions(plan,
                 p -> p.problems().stream().anyMatch(problem -> problem.code() == ErrorCode.ACTIVE_SESSIONS),
                 () -> RestorePreflight.evaluate(request, backup, inspect(ssh, backup)), abortRequested);

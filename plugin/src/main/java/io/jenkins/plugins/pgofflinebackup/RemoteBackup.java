@@ -84,17 +84,13 @@ final class RemoteBackup extends RemoteJob<BackupOutcome> {
                 throw new AbortException(e.getMessage());
             }
             BackupJob job = new BackupJob(request, listener);
-            if (kept != null) {
-                job.keepRecordsIn(kept);
-            }
+            job.keepRecordsIn(kept);
             entry.onAbort(job::abort);
             result = job.run();
         } else {
             BackupJob job = BackupJob.forReattach(
                     connection().settings(login.user(), login.credentials(), login.hostKeyPolicy()), listener);
-            if (kept != null) {
-                job.keepRecordsIn(kept);
-            }
+            job.keepRecordsIn(kept);
             entry.onAbort(job::abort);
             result = job.reattach(spec.dest(), reattachTo);
         }
