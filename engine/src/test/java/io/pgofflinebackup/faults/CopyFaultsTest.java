@@ -120,7 +120,7 @@ class CopyFaultsTest {
             assertThat(cluster.isRunning()).isTrue();
             assertNoCompleteBackup(mount);
         } finally {
-            ProcessRunner.run(List.of("umount", mount.toString()), Duration.ofSeconds(30));
+            LoopMount.unmount(mount);
         }
     }
 

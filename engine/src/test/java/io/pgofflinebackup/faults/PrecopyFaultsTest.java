@@ -257,7 +257,7 @@ class PrecopyFaultsTest {
             assertThat(cluster.query(ROWS)).isEqualTo(rows);
             assertThat(RealHostSupport.entries(mount)).noneMatch(name -> name.matches("\\d{8}T\\d{6}Z.*"));
         } finally {
-            ProcessRunner.run(List.of("umount", mount.toString()), Duration.ofSeconds(30));
+            LoopMount.unmount(mount);
         }
     }
 }

@@ -20,4 +20,15 @@ public final class LoopMount {
         TestUser.withMachineLock(() -> ProcessRunner.run(
                 List.of("mount", "-o", "loop", image.toString(), mountPoint.toString()), TIMEOUT).orThrow());
     }
+
+    /**
+     * {@code umount mountPoint}; while something still has a file open there (a runner that has
+     * reported its end may take a moment more to exit), it is detached at once instead, and the
+     * kernel frees it (and its loop device) when that ends. Fails when neither works.
+     */
+    public static void unmount(Path mountPoint) {
+        if (!ProcessRunner.run(List.of("umount", mountPoint.toString()), TIMEOUT).succeeded()) {
+            ProcessRunner.run(List.of("umount", "-l", mountPoint.toString()), TIMEOUT).orThrow();
+        }
+    }
 }

@@ -54,11 +54,7 @@ public final class XfsMount implements AutoCloseable {
         }
         closed = true;
         ShutdownCleanup.unregister(this);
-        ProcessResult umount = ProcessRunner.run(List.of("umount", mountPoint.toString()), TIMEOUT);
-        if (!umount.succeeded()) {
-            // Something still has a file open there; detach it now, the kernel frees it when that ends.
-            ProcessRunner.run(List.of("umount", "-l", mountPoint.toString()), TIMEOUT).orThrow();
-        }
+        LoopMount.unmount(mountPoint);
         try {
             Files.deleteIfExists(image);
             Files.deleteIfExists(mountPoint);
