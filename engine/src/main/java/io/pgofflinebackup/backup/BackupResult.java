@@ -13,7 +13,8 @@ import java.util.List;
  * @param pgVerifybackup what PostgreSQL's pg_verifybackup said of the copy: passed, skipped (no
  *        backup_manifest for this version), or unknown
  * @param pgChecksums what pg_checksums --check said of the copy: passed, failed (damaged pages, see the
- *        warnings), error, disabled (the cluster has no data checksums), skipped (no pg_checksums), or unknown
+ *        warnings), error, disabled (the cluster has no data checksums), skipped (no pg_checksums of the
+ *        cluster's version where the copy is, as for a full copy pulled to the client), or unknown
  * @param copyMethod how the files were taken while PostgreSQL was down: copy, precopy or snapshot (unknown
  *        when not reported)
  * @param removedBackups ids of older backups that --keep removed after this one completed

@@ -875,6 +875,23 @@ if [ "$COPY_TO" = local ] && [ -z "$CLONE_SUMMED" ] && [ "${CHECKSUMS:-0}" != 0 
         echo "$pc_rc" > "$RUN_DIR/pg_checksums.rc"
     ) &
     PC_PID=$!
+elif [ "$COPY_TO" = host ] && [ "$METHOD" != snapshot ] && [ "${CHECKSUMS:-0}" != 0 ]; then
+    # A full copy on a backup host is checked there, by that host's own pg_checksums of this major
+    # where it has one (a snapshot's clone was checked here): the first line says which, or "none".
+    (
+        pc_rc=0
+        # shellcheck disable=SC2016  # expands on the backup host
+        host_sh 'if pc_dir=$(pg_checksums_dir "$2"); then
+                printf "%s\n" "$pc_dir/pg_checksums"
+                pg_checksums_safely "$pc_dir" "$1" 2>&1
+            else
+                echo none
+            fi' "$PARTIAL" "$PG_VERSION" > "$RUN_DIR/pg_checksums.host" 2>> "$LOG" || pc_rc=$?
+        head -n 1 "$RUN_DIR/pg_checksums.host" > "$RUN_DIR/pg_checksums.bin"
+        tail -n +2 "$RUN_DIR/pg_checksums.host" > "$RUN_DIR/pg_checksums.out"
+        echo "$pc_rc" > "$RUN_DIR/pg_checksums.rc"
+    ) &
+    PC_PID=$!
 fi
 CHECKSUM_START=$(now_ms)
 rl_rc=0
@@ -995,12 +1012,21 @@ fi
 # A snapshot's are those of the clone the copy was made from (start_clone_page_check).
 PG_CHECKSUMS=disabled
 if [ "$METHOD" = snapshot ]; then PAGES_OF=clone; else PAGES_OF=copy; fi
+PAGES_CHECKER="$PG_BIN/pg_checksums"
+PAGES_WHERE=
+if [ "$COPY_TO" = host ] && [ "$METHOD" != snapshot ]; then
+    PAGES_CHECKER=$(cat "$RUN_DIR/pg_checksums.bin" 2>/dev/null)
+    PAGES_WHERE=" on the backup host $DEST_LOGIN"
+fi
 if [ "${CHECKSUMS:-0}" != 0 ]; then
-    if [ "$COPY_TO" != local ] && [ "$METHOD" != snapshot ]; then
+    if [ "$COPY_TO" = pull ] && [ "$METHOD" != snapshot ]; then
         PG_CHECKSUMS=skipped
-        log "pg_checksums skipped: the copy is not on this host, where the PostgreSQL binaries are (with a copy-on-write snapshot, the clone it is made from is checked here)"
-    elif [ -x "$PG_BIN/pg_checksums" ]; then
-        log "the data page checksums of the $PAGES_OF, by pg_checksums --check (run alongside the $([ "$PAGES_OF" = clone ] && printf 'copy' || printf 'checksum pass')):"
+        log "pg_checksums skipped: the copy is on the client, not on this host, where the PostgreSQL binaries are (with a copy-on-write snapshot, the clone it is made from is checked here)"
+    elif [ "$PAGES_CHECKER" = none ]; then
+        PG_CHECKSUMS=skipped
+        log "pg_checksums skipped: the backup host $DEST_LOGIN has no pg_checksums of PostgreSQL $PG_VERSION (looked in /usr/lib/postgresql/$PG_VERSION/bin, /usr/pgsql-$PG_VERSION/bin, pg_config's and the PATH): install PostgreSQL $PG_VERSION's server binaries there to have the data page checksums of such copies checked, or use --snapshot, whose clone is checked here"
+    elif [ -n "$PAGES_WHERE" ] || [ -x "$PG_BIN/pg_checksums" ]; then
+        log "the data page checksums of the $PAGES_OF$PAGES_WHERE, by ${PAGES_CHECKER:-pg_checksums} --check (run alongside the $([ "$PAGES_OF" = clone ] && printf 'copy' || printf 'checksum pass')):"
         pc_rc=$(cat "$RUN_DIR/pg_checksums.rc" 2>/dev/null)
         [ -n "$pc_rc" ] || pc_rc=unknown
         cat "$RUN_DIR/pg_checksums.out" >> "$LOG"
@@ -1008,11 +1034,11 @@ if [ "${CHECKSUMS:-0}" != 0 ]; then
             PG_CHECKSUMS=passed
         elif grep -q '^Bad checksums: *[1-9]' "$RUN_DIR/pg_checksums.out"; then
             PG_CHECKSUMS=failed
-            log "WARNING: pg_checksums found pages with bad checksums in the $PAGES_OF ($(sed -n 's/^Bad checksums: *//p' \
+            log "WARNING: pg_checksums found pages with bad checksums in the $PAGES_OF$PAGES_WHERE ($(sed -n 's/^Bad checksums: *//p' \
                 "$RUN_DIR/pg_checksums.out") blocks, listed above): the cluster has damaged pages; the backup holds them as they were"
         else
             PG_CHECKSUMS=error
-            log "WARNING: pg_checksums could not check the $PAGES_OF (status $pc_rc, see above)"
+            log "WARNING: pg_checksums could not check the $PAGES_OF$PAGES_WHERE (status $pc_rc, see above)"
         fi
     else
         PG_CHECKSUMS=skipped

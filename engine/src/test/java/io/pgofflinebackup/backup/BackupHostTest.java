@@ -12,6 +12,8 @@ import io.pgofflinebackup.testing.SshServer;
 import io.pgofflinebackup.testing.SshServer.ClientAccess;
 import io.pgofflinebackup.testing.TestUser;
 import io.pgofflinebackup.verify.VerifyReport;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -97,6 +99,12 @@ class BackupHostTest {
         JsonNode manifest = new ObjectMapper().readTree(b1.resolve("manifest.json").toFile());
         // Not run where the copy is not: said so, never "passed".
         assertThat(manifest.path("verification").path("pgVerifybackup").asText()).isEqualTo("skipped");
+        // The backup host has PostgreSQL's binaries of this major: it checks the pages of the copy it holds.
+        assertThat(manifest.path("verification").path("pgChecksums").asText()).isEqualTo("passed");
+        assertThat(r1.pgChecksums()).isEqualTo("passed");
+        assertThat(Files.readString(b1.resolve("backup.log")))
+                .contains("the data page checksums of the copy on the backup host " + host.user.name() + "@" + backupHost.host())
+                .contains("Bad checksums:  0");
         assertThat(r1.databaseRunning()).isTrue();
         // Nothing of the run is left on the database host once it succeeded.
         assertThat(host.user.home().resolve(".pg-offline-backup/runs/" + r1.backupId())).doesNotExist();
@@ -150,6 +158,35 @@ class BackupHostTest {
             assertThat(dir.resolve("pwned-dh")).doesNotExist();
             assertThat(dir.resolve("pwned-bq")).doesNotExist();
         }
+    }
+
+    /**
+     * A page damaged in the cluster reaches the copy on the backup host as it is; the backup host's own
+     * pg_checksums finds it there, and the backup says so without being thrown away.
+     */
+    @Test
+    void aDamagedPageIsFoundOnTheBackupHostAndRecorded() throws Exception {
+        PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(1));
+        Path relation = cluster.pgdata().resolve(cluster.query("SELECT pg_relation_filepath('pgbench_accounts')"));
+        cluster.stopFast();
+        try (RandomAccessFile file = new RandomAccessFile(relation.toFile(), "rw")) {
+            // The middle of the third page: its checksum no longer matches.
+            file.seek(2 * 8192 + 3000);
+            file.write("damaged by the test".getBytes(StandardCharsets.US_ASCII));
+        }
+        cluster.start();
+        Path dest = backupDir();
+
+        BackupResult result = RealHostSupport.backup(request(cluster, dest, access).build());
+
+        assertThat(result.ok()).as(String.valueOf(result.errorMessage())).isTrue();
+        assertThat(result.pgChecksums()).isEqualTo("failed");
+        assertThat(result.warnings()).anyMatch(w -> w.contains("bad checksums in the copy on the backup host"));
+        Path backup = dest.resolve(result.backupId());
+        JsonNode manifest = new ObjectMapper().readTree(backup.resolve("manifest.json").toFile());
+        assertThat(manifest.path("verification").path("pgChecksums").asText()).isEqualTo("failed");
+        assertThat(Files.readString(backup.resolve("backup.log"))).contains("Bad checksums:  1");
+        assertThat(result.databaseRunning()).isTrue();
     }
 
     /**

@@ -1,0 +1,53 @@
+package io.pgofflinebackup.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgofflinebackup.testing.PgBinaries;
+import io.pgofflinebackup.testing.ProcessResult;
+import io.pgofflinebackup.testing.ProcessRunner;
+import io.pgofflinebackup.util.RemoteScripts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * pg_checksums_dir (lib.sh), which finds the pg_checksums a backup host checks a full copy with:
+ * only one of the copy's own major version will do, wherever it is installed.
+ */
+class PgChecksumsDirTest {
+    @TempDir
+    Path work;
+
+    @Test
+    void onlyAPgChecksumsOfTheSameMajorIsTaken() throws Exception {
+        Path lib = work.resolve("lib.sh");
+        Files.write(lib, RemoteScripts.lib());
+        // A pg_checksums of a version no package has, found only through the PATH.
+        Path fake = Files.createDirectories(work.resolve("pg 42/bin"));
+        Path tool = fake.resolve("pg_checksums");
+        Files.writeString(tool, "#!/bin/sh\necho 'pg_checksums (PostgreSQL) 42beta1'\n");
+        Files.setPosixFilePermissions(tool, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String path = fake + ":" + System.getenv("PATH");
+
+        Path installed = PgBinaries.highest();
+        String major = installed.getParent().getFileName().toString();
+        assertThat(dirFor(lib, major, path).stdout()).isEqualTo(installed + "\n");
+        assertThat(dirFor(lib, "42", path).stdout()).isEqualTo(fake + "\n");
+
+        for (String other : List.of("4", "41", "420")) {
+            ProcessResult none = dirFor(lib, other, path);
+            assertThat(none.exitCode()).as(other).isEqualTo(1);
+            assertThat(none.stdout()).as(other).isEmpty();
+        }
+    }
+
+    private static ProcessResult dirFor(Path lib, String major, String path) {
+        return ProcessRunner.run(List.of("sh", "-c", "TAB=$(printf '\\t'); . \"$1\"; pg_checksums_dir \"$2\"", "sh",
+                lib.toString(), major), Map.of("PATH", path), null, Duration.ofSeconds(30));
+    }
+}
