@@ -638,20 +638,20 @@ pg_verifybackup_safely() {
     return "$vb_rc"
 }
 
-# pg_checksums_dir MAJOR: the directory of a pg_checksums of PostgreSQL MAJOR on this host, or
-# nothing (status 1). A backup host may have PostgreSQL's binaries or not, and where several
-# versions are installed only the copy's own major will do: a page's layout and checksum, and
-# pg_control, are those of its version. Debian's and the PGDG packages' places first, then
-# pg_config's and PATH's.
-pg_checksums_dir() {
-    pcd_config=$(pg_config --bindir 2>/dev/null) || pcd_config=
-    pcd_path=$(command -v pg_checksums 2>/dev/null) || pcd_path=
-    for pcd_dir in "/usr/lib/postgresql/$1/bin" "/usr/pgsql-$1/bin" "$pcd_config" "${pcd_path%/*}"; do
-        if [ -z "$pcd_dir" ] || [ ! -x "$pcd_dir/pg_checksums" ]; then continue; fi
+# pg_tool_dir MAJOR TOOL: the directory of PostgreSQL MAJOR's TOOL (pg_checksums, pg_verifybackup)
+# on this host, or nothing (status 1). A backup host may have PostgreSQL's binaries or not, and
+# where several versions are installed only the copy's own major will do: a page's layout and
+# checksum, pg_control and the WAL format are those of its version. Debian's and the PGDG packages'
+# places first, then pg_config's and PATH's.
+pg_tool_dir() {
+    ptd_config=$(pg_config --bindir 2>/dev/null) || ptd_config=
+    ptd_path=$(command -v "$2" 2>/dev/null) || ptd_path=
+    for ptd_dir in "/usr/lib/postgresql/$1/bin" "/usr/pgsql-$1/bin" "$ptd_config" "${ptd_path%/*}"; do
+        if [ -z "$ptd_dir" ] || [ ! -x "$ptd_dir/$2" ]; then continue; fi
         # "pg_checksums (PostgreSQL) 15.18", "... 17beta1": the digits the version starts with.
-        pcd_major=$("$pcd_dir/pg_checksums" --version 2>/dev/null | sed -n 's/^.* \([0-9][0-9]*\)[^ ]*$/\1/p')
-        if [ "$pcd_major" = "$1" ]; then
-            printf '%s\n' "$pcd_dir"
+        ptd_major=$("$ptd_dir/$2" --version 2>/dev/null | sed -n 's/^.* \([0-9][0-9]*\)[^ ]*$/\1/p')
+        if [ "$ptd_major" = "$1" ]; then
+            printf '%s\n' "$ptd_dir"
             return 0
         fi
     done

@@ -881,7 +881,7 @@ elif [ "$COPY_TO" = host ] && [ "$METHOD" != snapshot ] && [ "${CHECKSUMS:-0}" !
     (
         pc_rc=0
         # shellcheck disable=SC2016  # expands on the backup host
-        host_sh 'if pc_dir=$(pg_checksums_dir "$2"); then
+        host_sh 'if pc_dir=$(pg_tool_dir "$2" pg_checksums); then
                 printf "%s\n" "$pc_dir/pg_checksums"
                 pg_checksums_safely "$pc_dir" "$1" 2>&1
             else
@@ -990,8 +990,10 @@ write_pg_manifest() {
 PG_VERIFYBACKUP=skipped
 if [ "$PG_VERSION" -ge 13 ] && [ -x "$PG_BIN/pg_waldump" ]; then
     write_pg_manifest || fail RECORD_FAILED "cannot find the end of the shutdown checkpoint with pg_waldump"
-    if [ "$COPY_TO" != local ]; then
-        log "pg_verifybackup skipped: the copy is not on this host, where the PostgreSQL binaries are (its files were checked by list and size while still, and by SHA-256 where it lies)"
+    if [ "$COPY_TO" = host ]; then
+        host_verifybackup
+    elif [ "$COPY_TO" != local ]; then
+        log "pg_verifybackup skipped: the copy is on the client, not on this host, where the PostgreSQL binaries are (its files were checked by list and size while still, and by SHA-256 as the client wrote them)"
     elif [ -x "$PG_BIN/pg_verifybackup" ]; then
         # --skip-checksums: the SHA-256 in backup_manifest are those our pass above computed from
         # these very files moments ago; pg_verifybackup reading every byte again to recompute them

@@ -97,13 +97,15 @@ class BackupHostTest {
         assertThat(b1.resolve("config")).isDirectory();
         assertThat(RealHostSupport.entries(dest)).containsExactly(r1.backupId());
         JsonNode manifest = new ObjectMapper().readTree(b1.resolve("manifest.json").toFile());
-        // Not run where the copy is not: said so, never "passed".
-        assertThat(manifest.path("verification").path("pgVerifybackup").asText()).isEqualTo("skipped");
-        // The backup host has PostgreSQL's binaries of this major: it checks the pages of the copy it holds.
+        // The backup host has PostgreSQL's binaries of this major: it checks the copy it holds, WAL and pages.
+        String backupHostLogin = host.user.name() + "@" + backupHost.host();
+        assertThat(manifest.path("verification").path("pgVerifybackup").asText()).isEqualTo("passed");
         assertThat(manifest.path("verification").path("pgChecksums").asText()).isEqualTo("passed");
         assertThat(r1.pgChecksums()).isEqualTo("passed");
         assertThat(Files.readString(b1.resolve("backup.log")))
-                .contains("the data page checksums of the copy on the backup host " + host.user.name() + "@" + backupHost.host())
+                .contains("checking the copy on the backup host " + backupHostLogin + " with "
+                        + cluster.binDir().resolve("pg_verifybackup") + " --skip-checksums")
+                .contains("the data page checksums of the copy on the backup host " + backupHostLogin)
                 .contains("Bad checksums:  0");
         assertThat(r1.databaseRunning()).isTrue();
         // Nothing of the run is left on the database host once it succeeded.

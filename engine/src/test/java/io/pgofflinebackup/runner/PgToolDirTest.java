@@ -16,15 +16,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * pg_checksums_dir (lib.sh), which finds the pg_checksums a backup host checks a full copy with:
- * only one of the copy's own major version will do, wherever it is installed.
+ * pg_tool_dir (lib.sh), which finds the pg_checksums and pg_verifybackup a backup host checks a copy
+ * with: only the tool asked for, of the copy's own major version, will do, wherever it is installed.
  */
-class PgChecksumsDirTest {
+class PgToolDirTest {
     @TempDir
     Path work;
 
     @Test
-    void onlyAPgChecksumsOfTheSameMajorIsTaken() throws Exception {
+    void onlyTheToolOfTheSameMajorIsTaken() throws Exception {
         Path lib = work.resolve("lib.sh");
         Files.write(lib, RemoteScripts.lib());
         // A pg_checksums of a version no package has, found only through the PATH.
@@ -36,18 +36,21 @@ class PgChecksumsDirTest {
 
         Path installed = PgBinaries.highest();
         String major = installed.getParent().getFileName().toString();
-        assertThat(dirFor(lib, major, path).stdout()).isEqualTo(installed + "\n");
-        assertThat(dirFor(lib, "42", path).stdout()).isEqualTo(fake + "\n");
+        assertThat(dirFor(lib, major, "pg_checksums", path).stdout()).isEqualTo(installed + "\n");
+        assertThat(dirFor(lib, major, "pg_verifybackup", path).stdout()).isEqualTo(installed + "\n");
+        assertThat(dirFor(lib, "42", "pg_checksums", path).stdout()).isEqualTo(fake + "\n");
 
         for (String other : List.of("4", "41", "420")) {
-            ProcessResult none = dirFor(lib, other, path);
+            ProcessResult none = dirFor(lib, other, "pg_checksums", path);
             assertThat(none.exitCode()).as(other).isEqualTo(1);
             assertThat(none.stdout()).as(other).isEmpty();
         }
+        // That directory has no pg_verifybackup: a pg_checksums beside it does not count.
+        assertThat(dirFor(lib, "42", "pg_verifybackup", path).exitCode()).isEqualTo(1);
     }
 
-    private static ProcessResult dirFor(Path lib, String major, String path) {
-        return ProcessRunner.run(List.of("sh", "-c", "TAB=$(printf '\\t'); . \"$1\"; pg_checksums_dir \"$2\"", "sh",
-                lib.toString(), major), Map.of("PATH", path), null, Duration.ofSeconds(30));
+    private static ProcessResult dirFor(Path lib, String major, String tool, String path) {
+        return ProcessRunner.run(List.of("sh", "-c", "TAB=$(printf '\\t'); . \"$1\"; pg_tool_dir \"$2\" \"$3\"", "sh",
+                lib.toString(), major, tool), Map.of("PATH", path), null, Duration.ofSeconds(30));
     }
 }
