@@ -1014,7 +1014,7 @@ fi
 # A snapshot's are those of the clone the copy was made from (start_clone_page_check).
 PG_CHECKSUMS=disabled
 if [ "$METHOD" = snapshot ]; then PAGES_OF=clone; else PAGES_OF=copy; fi
-PAGES_CHECKER="$PG_BIN/pg_checksums"
+PAGES_CHECKER=pg_checksums
 PAGES_WHERE=
 if [ "$COPY_TO" = host ] && [ "$METHOD" != snapshot ]; then
     PAGES_CHECKER=$(cat "$RUN_DIR/pg_checksums.bin" 2>/dev/null)
