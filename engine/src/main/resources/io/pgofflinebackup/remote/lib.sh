@@ -340,11 +340,20 @@ make_dirs() {
 # GNU cp 9 clones (reflinks) by default where source and destination share a file system: the
 # backup would then share its blocks with the live cluster, and one damaged block would damage
 # both. --reflink=never keeps every backup a copy of its own, where this cp knows the option.
+#
+# POSIX ACLs (a log directory's default ACL for a log shipper, say) come along: cp's mode includes
+# a file's ACL, and tar gets --acls, where it knows it, for directories. A destination whose file
+# system cannot hold ACLs (NFSv4, some FUSE mounts) makes cp fail "preserving permissions" for each
+# file that has one, after it wrote the file and gave it its permission bits: that alone does not
+# fail the copy, the runbook's cp -a would fail there outright; the files and directories that lost
+# an ACL are counted in one warning instead.
 copy_entries() {
     ce_dest=$(cd -- "$2" && pwd) || return 1
     ce_never=
     if cp --reflink=never -- "$3" "$3.probe" 2>/dev/null; then ce_never=--reflink=never; fi
     rm -f -- "$3.probe"
+    ce_acls=
+    if tar --acls -cf /dev/null -T /dev/null 2>/dev/null; then ce_acls=--acls; fi
     sed -z -n "s/^f1$TAB//p" "$3" > "$3.plain" && split_by_bytes "$3.plain" "$3.plain1" "$3.plain2" &&
         sed -z "/^f1$TAB/d; s/^[^$TAB]*${TAB}[^$TAB]*$TAB//" "$3" > "$3.rest" || return 1
     if [ -n "${4:-}" ]; then
@@ -353,18 +362,17 @@ copy_entries() {
                 mv -- "$ce_list.kept" "$ce_list" || return 1
         done
     fi
-    # TOLERANT: cp's complaints go to a file read below and tar's nowhere; a cp may fail (xargs then
-    # says 123) and tar may end with 1 (a file changed or vanished as it read). Otherwise both speak
-    # where ours go, and both must end with 0.
+    # cp's complaints go to a file read below. TOLERANT: a cp may also fail for a file that vanished,
+    # tar's complaints go nowhere, and tar may end with 1 (a file changed or vanished as it read).
+    # Otherwise tar speaks where ours go, and must end with 0.
+    exec 3> "$3.errors" || return 1
     if [ -n "${5:-}" ]; then
-        exec 3> "$3.errors" 4> /dev/null || return 1
+        exec 4> /dev/null || return 1
         ce_lenient="--ignore-failed-read --warning=no-file-changed --warning=no-file-removed --warning=no-file-shrank"
-        ce_cp_may=123
         ce_tar_may=1
     else
-        exec 3>&2 4>&2
+        exec 4>&2
         ce_lenient=
-        ce_cp_may=0
         ce_tar_may=0
     fi
     # Both cp are children of this shell, where the runner's abort finds them (abandon_child).
@@ -375,22 +383,47 @@ copy_entries() {
     ce_rc1=0
     wait "$ce_first" || ce_rc1=$?
     exec 3>&-
-    { [ "$ce_rc" = 0 ] || [ "$ce_rc" = "$ce_cp_may" ]; } && { [ "$ce_rc1" = 0 ] || [ "$ce_rc1" = "$ce_cp_may" ]; } ||
+    # A cp that failed (xargs then says 123) must have said why, and only what is allowed.
+    for ce_status in "$ce_rc" "$ce_rc1"; do
+        if [ "$ce_status" = 0 ]; then continue; fi
+        if [ "$ce_status" != 123 ] || [ ! -s "$3.errors" ]; then
+            cat -- "$3.errors" >&2
+            return 1
+        fi
+    done
+    if grep -v -e "^cp: preserving permissions for .*: $CE_NO_ACLS\$" "$3.errors" |
+        { if [ -n "${5:-}" ]; then grep -v -F -e 'No such file or directory'; else cat; fi; } | grep . >&2; then
         return 1
-    # What the failed cp said decides whether that is allowed.
-    if [ -n "${5:-}" ] && grep -v -F -e 'No such file or directory' "$3.errors" >&2; then return 1; fi
+    fi
     # shellcheck disable=SC2086  # ce_lenient is words
-    (tar -C "$1" --null --no-recursion -T "$3.rest" --format=posix $ce_lenient -cf - 2>&4; echo "$?" > "$3.rc") |
-        tar -C "$2" -xpf -
+    (tar -C "$1" --null --no-recursion -T "$3.rest" --format=posix $ce_acls $ce_lenient -cf - 2>&4; echo "$?" > "$3.rc") |
+        tar -C "$2" $ce_acls -xpf - 2> "$3.xerrors"
     ce_rc=$?
     exec 4>&-
+    # tar --acls gives every directory it makes an ACL, whether it had one or not: on a file system
+    # without ACLs each of those fails. Only what had one in SOURCE is counted, and only then listed.
+    grep -v -e "Cannot [a-z ]* POSIX ACLs for file .*: $CE_NO_ACLS\$" "$3.xerrors" >&2
+    ce_lost=$(grep -c -e "^cp: preserving permissions for .*: $CE_NO_ACLS\$" "$3.errors")
+    if grep -q -e "Cannot [a-z ]* POSIX ACLs for file .*: $CE_NO_ACLS\$" "$3.xerrors"; then
+        # shellcheck disable=SC2086  # ce_lenient is words
+        ce_had=$(tar -C "$1" --null --no-recursion -T "$3.rest" --format=posix --acls $ce_lenient -cf - 2>/dev/null |
+            tar -tv --acls -f - | awk '$1 ~ /[+]$/' | wc -l)
+        ce_lost=$((ce_lost + ce_had))
+    fi
+    if [ "$ce_lost" -gt 0 ]; then
+        printf '%s WARNING: %s cannot hold POSIX ACLs (%s): %s files and directories that have one in %s were copied without it, with their permission bits\n' \
+            "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$2" "$CE_NO_ACLS" "$ce_lost" "$1"
+    fi
     [ "$ce_rc" = 0 ] && [ "$(cat "$3.rc")" -le "$ce_tar_may" ]
 }
+
+# What cp and tar say, in the C locale, of an ACL that a file system cannot hold (EOPNOTSUPP).
+CE_NO_ACLS='Operation not supported'
 
 # ce_cp SOURCE LIST: copy_entries' cp of the plain files LIST names into ce_dest, in place of the
 # subshell it runs in (so that it is a child of copy_entries' shell), its complaints to fd 3.
 ce_cp() {
-    cd -- "$1" && exec xargs -0 -r cp -d --preserve=mode,ownership,timestamps --parents -t "$ce_dest" \
+    cd -- "$1" && LC_ALL=C exec xargs -0 -r cp -d --preserve=mode,ownership,timestamps --parents -t "$ce_dest" \
         ${ce_never:+"$ce_never"} -- < "$2" 2>&3
 }
 

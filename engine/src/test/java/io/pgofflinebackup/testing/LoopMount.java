@@ -17,8 +17,13 @@ public final class LoopMount {
 
     /** {@code mount -o loop image mountPoint}, failing with mount's message when it fails. */
     public static void mount(Path image, Path mountPoint) {
+        mount(image, mountPoint, "loop");
+    }
+
+    /** {@code mount -o OPTIONS image mountPoint} (OPTIONS include "loop"), failing with mount's message. */
+    public static void mount(Path image, Path mountPoint, String options) {
         TestUser.withMachineLock(() -> ProcessRunner.run(
-                List.of("mount", "-o", "loop", image.toString(), mountPoint.toString()), TIMEOUT).orThrow());
+                List.of("mount", "-o", options, image.toString(), mountPoint.toString()), TIMEOUT).orThrow());
     }
 
     /**
