@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * POSIX ACLs in a cluster, as a log shipper's setup leaves them: a directory with an ACL and a default
  * ACL, and a file with an ACL of its own. A backup keeps them and a restore puts them back; a destination
  * whose file system cannot hold ACLs gets the copy without them and a warning that says so, where cp (and
- * the runbook's cp -a) would fail the copy after the stop.
+ * the runbook's cp -a) would fail the copy after the stop; so does a copy pulled to the client, which
+ * never sets them.
  */
 class AclTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -86,6 +87,21 @@ class AclTest {
         } finally {
             LoopMount.unmount(dest);
         }
+    }
+
+    @Test
+    void aCopyPulledToThisMachineSaysWhatLostItsAcls() throws Exception {
+        PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(0));
+        Path log = withAcls(cluster);
+        Path local = TestUser.newWorkDir("aclpull");
+
+        BackupResult backup = RealHostSupport.backup(host.request(cluster, local).dest(null).pullTo(local).build());
+
+        assertThat(backup.ok()).as(String.valueOf(backup.errorMessage())).isTrue();
+        assertThat(backup.warnings()).anyMatch(w -> w.startsWith("2 files and directories have POSIX ACLs on the"
+                + " database host; the copy pulled to this machine has their permission bits but not the ACLs"));
+        assertThat(Path.of(backup.backupPath(), "data", "log", "shipped.log"))
+                .hasSameTextualContentAs(log.resolve("shipped.log"));
     }
 
     /** PGDATA/log with an ACL and a default ACL, and log/shipped.log with an ACL; returns the directory. */
