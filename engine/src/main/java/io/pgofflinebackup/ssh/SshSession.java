@@ -11,12 +11,31 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * One SSH connection, used for short commands. A dropped connection surfaces as an
  * {@link IOException}; {@link #reconnect()} opens a new one to the same target.
  */
 public final class SshSession implements AutoCloseable {
+    /**
+     * Where {@link #exec} and {@link #download} talk to JSch. JSch swallows an interrupt in places: it
+     * waits for a channel to open, and for the reply to a request, in loops that catch
+     * InterruptedException and go on. An interrupt of the caller that landed there was lost, and with
+     * it the abort it meant (a Jenkins abort of a freestyle build interrupts the build's thread): the
+     * job reconnected, or simply went on. The caller now waits for a worker, where an interrupt always
+     * counts.
+     */
+    private static final ExecutorService WORKERS = Executors.newCachedThreadPool(task -> {
+        Thread worker = new Thread(task, "pg-offline-backup-ssh-command");
+        worker.setDaemon(true);
+        return worker;
+    });
+
     private final SshConnector connector;
     private Session session;
     private volatile String actingAs;
@@ -73,6 +92,44 @@ public final class SshSession implements AutoCloseable {
      * with {@link ShellQuote}; stdin, when given, is written and then closed.
      */
     public ExecResult exec(String commandLine, byte[] stdin, Duration timeout) throws IOException {
+        return onWorker(() -> execHere(commandLine, stdin, timeout), "waiting for a command on " + target().display());
+    }
+
+    /**
+     * Runs {@code work} on a worker thread and waits for it. Interrupted, the caller gets an
+     * IOException at once, with its interrupt flag set; the worker is left to finish its command
+     * (within its timeout) and close the channel: interrupted inside JSch's wait for the channel to
+     * open, it would drop a channel the server opens a moment later and never closes, and after ten
+     * of those (sshd's MaxSessions) the connection takes no more commands. The caller's interrupt
+     * flag set beforehand stops it before any command is sent.
+     */
+    private <T> T onWorker(Callable<T> work, String what) throws IOException {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new IOException("interrupted before " + what);
+        }
+        Future<T> running = WORKERS.submit(work);
+        try {
+            return running.get();
+        } catch (InterruptedException e) {
+            running.cancel(false);
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while " + what, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IOException(what + " failed: " + cause, cause);
+        }
+    }
+
+    private ExecResult execHere(String commandLine, byte[] stdin, Duration timeout) throws IOException {
         ChannelExec channel = openExecChannel();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         try {
@@ -106,6 +163,10 @@ public final class SshSession implements AutoCloseable {
      * bytes copied. Fails if the file cannot be read or grows beyond {@code maxBytes}.
      */
     public long download(String remotePath, OutputStream sink, long maxBytes, Duration timeout) throws IOException {
+        return onWorker(() -> downloadHere(remotePath, sink, maxBytes, timeout), "reading " + remotePath);
+    }
+
+    private long downloadHere(String remotePath, OutputStream sink, long maxBytes, Duration timeout) throws IOException {
         ChannelExec channel = openExecChannel();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         try {
