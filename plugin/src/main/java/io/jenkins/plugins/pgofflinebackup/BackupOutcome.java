@@ -43,6 +43,11 @@ final class BackupOutcome implements Serializable {
     private final Boolean databaseWasRunning;
     @CheckForNull
     private final String pgVerifybackup;
+    // Null in outcomes serialized before these were recorded.
+    @CheckForNull
+    private final String pgChecksums;
+    @CheckForNull
+    private final String copyMethod;
     @CheckForNull
     private final String recordsDir;
     private final ArrayList<String> recordNames;
@@ -67,6 +72,9 @@ final class BackupOutcome implements Serializable {
         this.warnings = new ArrayList<>(result.warnings() == null ? List.of() : result.warnings());
         this.databaseWasRunning = result.databaseWasRunning();
         this.pgVerifybackup = result.pgVerifybackup();
+        // A failed backup checked nothing and made nothing: no verdict to show.
+        this.pgChecksums = result.ok() ? result.pgChecksums() : null;
+        this.copyMethod = result.ok() ? result.copyMethod() : null;
         this.recordsDir = recordsDir;
         this.recordNames = new ArrayList<>(recordNames);
         this.recordsProblem = recordsProblem;
@@ -164,6 +172,21 @@ final class BackupOutcome implements Serializable {
         return pgVerifybackup;
     }
 
+    /**
+     * What pg_checksums --check said of the copy's data pages: passed, failed, error, disabled,
+     * skipped or unknown; null on failure.
+     */
+    @CheckForNull
+    String pgChecksums() {
+        return pgChecksums;
+    }
+
+    /** How the files were taken while PostgreSQL was down: copy, precopy or snapshot; null on failure. */
+    @CheckForNull
+    String copyMethod() {
+        return copyMethod;
+    }
+
     @CheckForNull
     String recordsDir() {
         return recordsDir;
@@ -187,7 +210,9 @@ final class BackupOutcome implements Serializable {
      * What {@code pgOfflineBackup} returns to the Pipeline script. {@code verified} is true for every
      * backup that completed: the engine compares file count, bytes and each file's size of the copy
      * with the source while PostgreSQL is still stopped, and fails the backup otherwise;
-     * {@code pgVerifybackup} says what PostgreSQL's own check of the copy found.
+     * {@code pgVerifybackup} says what PostgreSQL's own check of the copy found, {@code pgChecksums} what
+     * pg_checksums found of its data pages ("failed": damaged pages, which the copy holds as the cluster
+     * did; the warnings say how many), {@code method} how the files were taken (copy, precopy, snapshot).
      */
     Map<String, Object> toStepResult() {
         Map<String, Object> result = new LinkedHashMap<>();
@@ -201,6 +226,8 @@ final class BackupOutcome implements Serializable {
         result.put("logPath", logPath);
         result.put("host", host);
         result.put("pgVerifybackup", pgVerifybackup);
+        result.put("pgChecksums", pgChecksums);
+        result.put("method", copyMethod);
         return result;
     }
 

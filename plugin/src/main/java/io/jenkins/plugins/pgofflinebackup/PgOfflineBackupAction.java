@@ -50,6 +50,11 @@ public final class PgOfflineBackupAction implements RunAction2 {
     private final Boolean databaseWasRunning;
     @CheckForNull
     private final String pgVerifybackup;
+    // Null in records saved before they were recorded.
+    @CheckForNull
+    private final String pgChecksums;
+    @CheckForNull
+    private final String copyMethod;
     // Null in records saved before archiving existed.
     @CheckForNull
     private final ArrayList<String> archivedRecords;
@@ -85,6 +90,8 @@ public final class PgOfflineBackupAction implements RunAction2 {
         this.warnings = new ArrayList<>(outcome.warnings());
         this.databaseWasRunning = outcome.databaseWasRunning();
         this.pgVerifybackup = outcome.pgVerifybackup();
+        this.pgChecksums = outcome.pgChecksums();
+        this.copyMethod = outcome.copyMethod();
         this.archivedRecords = new ArrayList<>(archivedRecords);
     }
 
@@ -258,6 +265,26 @@ public final class PgOfflineBackupAction implements RunAction2 {
     @CheckForNull
     public String getPgVerifybackup() {
         return pgVerifybackup;
+    }
+
+    /**
+     * What pg_checksums --check said of the copy's data pages: passed, failed, error, disabled, skipped,
+     * unknown; null if not recorded.
+     */
+    @CheckForNull
+    public String getPgChecksums() {
+        return pgChecksums;
+    }
+
+    /** Whether pg_checksums found damaged pages (the copy holds them as the cluster did). */
+    public boolean isDamagedPages() {
+        return "failed".equals(pgChecksums);
+    }
+
+    /** How the files were taken while PostgreSQL was down: copy, precopy, snapshot; null if not recorded. */
+    @CheckForNull
+    public String getCopyMethod() {
+        return copyMethod;
     }
 
     /** The records archived with the build, relative to its artifacts (manifest.json, backup.log, ...). */

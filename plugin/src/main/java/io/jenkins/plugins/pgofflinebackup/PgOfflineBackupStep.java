@@ -25,7 +25,7 @@ import org.kohsuke.stapler.verb.POST;
  * {@code pgOfflineBackup}: stops PostgreSQL on a host over SSH, copies its files, starts it again,
  * and returns what it made: {@code id}, {@code path}, {@code files}, {@code bytes},
  * {@code downtimeMillis}, {@code verified}, {@code manifestPath}, {@code logPath}, {@code host},
- * {@code pgVerifybackup}. Its records (manifest.json, backup_manifest, backup.log) are archived
+ * {@code pgVerifybackup}, {@code pgChecksums}, {@code method}. Its records (manifest.json, backup_manifest, backup.log) are archived
  * with the build.
  * Inside {@code node} the SSH connection is made from that agent; outside it, from the controller.
  *

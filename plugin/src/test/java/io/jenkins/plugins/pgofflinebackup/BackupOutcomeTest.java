@@ -2,6 +2,7 @@ package io.jenkins.plugins.pgofflinebackup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgofflinebackup.ErrorCode;
@@ -15,7 +16,17 @@ class BackupOutcomeTest {
     static BackupResult success() {
         return new BackupResult(true, "db1", "20261125T020003Z", "/backup/db1/20261125T020003Z",
                 "/backup/db1/20261125T020003Z/manifest.json", "/backup/db1/20261125T020003Z/backup.log", 1234,
-                5L * 1024 * 1024 * 1024, 41_500, Boolean.TRUE, null, null, List.of("a warning"), Boolean.TRUE, "passed");
+                5L * 1024 * 1024 * 1024, 41_500, Boolean.TRUE, null, null, List.of("a warning"), Boolean.TRUE, "passed",
+                "passed", "snapshot", List.of());
+    }
+
+    /** A backup whose copy holds pages that pg_checksums found damaged. */
+    static BackupResult damagedPages() {
+        return new BackupResult(true, "db1", "20261125T020003Z", "/backup/db1/20261125T020003Z",
+                "/backup/db1/20261125T020003Z/manifest.json", "/backup/db1/20261125T020003Z/backup.log", 1234,
+                5L * 1024 * 1024 * 1024, 41_500, Boolean.TRUE, null, null,
+                List.of("pg_checksums found pages with bad checksums in the copy (1 blocks, listed above)"), Boolean.TRUE,
+                "passed", "failed", "copy", List.of());
     }
 
     static BackupResult failure(ErrorCode code, Boolean running) {
@@ -29,7 +40,7 @@ class BackupOutcomeTest {
         Map<String, Object> map = BackupOutcome.of(success()).toStepResult();
 
         assertEquals(List.of("id", "path", "files", "bytes", "downtimeMillis", "verified", "manifestPath", "logPath",
-                "host", "pgVerifybackup"), List.copyOf(map.keySet()));
+                "host", "pgVerifybackup", "pgChecksums", "method"), List.copyOf(map.keySet()));
         assertEquals("20261125T020003Z", map.get("id"));
         assertEquals("/backup/db1/20261125T020003Z", map.get("path"));
         assertEquals(1234L, map.get("files"));
@@ -39,6 +50,13 @@ class BackupOutcomeTest {
         assertEquals("/backup/db1/20261125T020003Z/manifest.json", map.get("manifestPath"));
         assertEquals("db1", map.get("host"));
         assertEquals("passed", map.get("pgVerifybackup"));
+        assertEquals("passed", map.get("pgChecksums"));
+        assertEquals("snapshot", map.get("method"));
+        assertEquals("failed", BackupOutcome.of(damagedPages()).toStepResult().get("pgChecksums"));
+        // A failed backup has no verdict and no method, not "unknown".
+        Map<String, Object> failed = BackupOutcome.of(failure(ErrorCode.COPY_FAILED, Boolean.TRUE)).toStepResult();
+        assertNull(failed.get("pgChecksums"));
+        assertNull(failed.get("method"));
     }
 
     @Test

@@ -49,8 +49,22 @@ class PgOfflineBackupActionTest {
         assertNull(action.getErrorCode());
         assertEquals(Boolean.TRUE, action.getDatabaseWasRunning());
         assertEquals("passed", action.getPgVerifybackup());
+        assertEquals("passed", action.getPgChecksums());
+        assertFalse(action.isDamagedPages());
+        assertEquals("snapshot", action.getCopyMethod());
         assertEquals(RECORDS, action.getArchivedRecords());
         assertEquals("backup.log", PgOfflineBackupAction.recordName(RECORDS.get(1)));
+    }
+
+    @Test
+    void damagedPagesAreCalledOutOnTheBuildPage() {
+        PgOfflineBackupAction action = new PgOfflineBackupAction(1, SPEC, HostKeySpec.knownHostsFile(null),
+                "on agent db-backup", BackupOutcome.of(BackupOutcomeTest.damagedPages()), RECORDS);
+
+        assertTrue(action.isOk());
+        assertEquals("failed", action.getPgChecksums());
+        assertTrue(action.isDamagedPages());
+        assertEquals("copy", action.getCopyMethod());
     }
 
     @Test
