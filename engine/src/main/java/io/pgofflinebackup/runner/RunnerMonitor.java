@@ -92,7 +92,7 @@ public final class RunnerMonitor {
                 }
             } catch (IOException e) {
                 if (Thread.interrupted()) {
-                    // The caller's thread was interrupted (e.g. a Jenkins abort) while a poll waited on
+                    // The caller's thread was interrupted (an embedder's way to abort) while a poll waited on
                     // the host: ask the runner to abort and keep following, because walking away would
                     // leave the outcome unknown.
                     abortRequested.set(true);

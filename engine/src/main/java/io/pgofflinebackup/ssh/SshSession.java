@@ -26,9 +26,9 @@ public final class SshSession implements AutoCloseable {
      * Where {@link #exec} and {@link #download} talk to JSch. JSch swallows an interrupt in places: it
      * waits for a channel to open, and for the reply to a request, in loops that catch
      * InterruptedException and go on. An interrupt of the caller that landed there was lost, and with
-     * it the abort it meant (a Jenkins abort of a freestyle build interrupts the build's thread): the
-     * job reconnected, or simply went on. The caller now waits for a worker, where an interrupt always
-     * counts.
+     * it the abort it meant (RunnerMonitor takes an interrupt of the thread following a run for an
+     * abort request, as it does abort()): the job reconnected, or simply went on. The caller now waits
+     * for a worker, where an interrupt always counts.
      */
     private static final ExecutorService WORKERS = Executors.newCachedThreadPool(task -> {
         Thread worker = new Thread(task, "pg-offline-backup-ssh-command");

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 /**
  * An interrupt of a thread inside {@link SshSession#exec} is never lost: the command ends with an
  * IOException and the flag set, or it had ended and the flag is still set. JSch waits for a channel
- * to open and for a request's reply in loops that swallow InterruptedException; an interrupt that
- * landed there (a Jenkins abort of a freestyle build interrupts its thread) used to vanish, and the
- * job went on or reconnected instead of aborting.
+ * to open and for a request's reply in loops that swallow InterruptedException; an interrupt of the
+ * thread following a run (which the run takes for an abort request) that landed there used to
+ * vanish, and the job went on or reconnected instead of aborting.
  */
 class SshSessionInterruptTest {
     @Test
