@@ -2,6 +2,7 @@ package io.pgofflinebackup.ssh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgofflinebackup.JobFailure;
 import io.pgofflinebackup.testing.SshServer;
 import io.pgofflinebackup.testing.TestUser;
 import java.io.IOException;
@@ -56,6 +57,40 @@ class SshSessionInterruptTest {
                 }
                 // The connection is still good for the next command.
                 assertThat(ssh.exec("echo still here", null, Duration.ofSeconds(30)).stdout()).isEqualTo("still here\n");
+            }
+        }
+    }
+
+    /** The same for an interrupt while the connection is made (a job's first connect, a reconnect). */
+    @Test
+    void anInterruptWhileConnectingIsKept() throws Exception {
+        TestUser user = TestUser.get();
+        try (SshServer sshd = SshServer.start(user)) {
+            SshConnector connector = new SshConnector(new SshTarget(sshd.host(), sshd.port(), user.name()),
+                    SshCredentials.keyFile(sshd.clientKey(), null), new HostKeyPolicy.KnownHostsFile(sshd.knownHostsFile()),
+                    Duration.ofSeconds(30), warning -> { });
+            Random random = new Random(1126);
+            for (int i = 0; i < 40; i++) {
+                AtomicReference<String> seen = new AtomicReference<>("not ended");
+                AtomicBoolean sent = new AtomicBoolean();
+                Thread caller = new Thread(() -> {
+                    String ended;
+                    try (SshSession ssh = connector.connect()) {
+                        ended = "connected, interrupt pending";
+                    } catch (JobFailure e) {
+                        ended = "failed: " + e.getMessage();
+                    }
+                    while (!sent.get()) {
+                        Thread.onSpinWait();
+                    }
+                    seen.set(Thread.currentThread().isInterrupted() ? ended : "lost (" + ended + ")");
+                }, "interrupted-connect-" + i);
+                caller.start();
+                LockSupport.parkNanos(random.nextInt(150_000_000));
+                caller.interrupt();
+                sent.set(true);
+                caller.join(60_000);
+                assertThat(seen.get()).as("interrupt %d", i).isEqualTo("connected, interrupt pending");
             }
         }
     }
