@@ -12,8 +12,6 @@ import io.pgofflinebackup.testing.SshServer;
 import io.pgofflinebackup.testing.SshServer.ClientAccess;
 import io.pgofflinebackup.testing.TestUser;
 import io.pgofflinebackup.verify.VerifyReport;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -169,13 +167,7 @@ class BackupHostTest {
     @Test
     void aDamagedPageIsFoundOnTheBackupHostAndRecorded() throws Exception {
         PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(1));
-        Path relation = cluster.pgdata().resolve(cluster.query("SELECT pg_relation_filepath('pgbench_accounts')"));
-        cluster.stopFast();
-        try (RandomAccessFile file = new RandomAccessFile(relation.toFile(), "rw")) {
-            // The middle of the third page: its checksum no longer matches.
-            file.seek(2 * 8192 + 3000);
-            file.write("damaged by the test".getBytes(StandardCharsets.US_ASCII));
-        }
+        RealHostSupport.damagePage(cluster, 2);
         cluster.start();
         Path dest = backupDir();
 

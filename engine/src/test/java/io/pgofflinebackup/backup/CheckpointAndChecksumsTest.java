@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgofflinebackup.testing.PgCluster;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -50,13 +48,7 @@ class CheckpointAndChecksumsTest {
     @Test
     void aDamagedPageIsFoundByPgChecksumsAndRecorded() throws Exception {
         PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(1));
-        Path relation = cluster.pgdata().resolve(cluster.query("SELECT pg_relation_filepath('pgbench_accounts')"));
-        cluster.stopFast();
-        try (RandomAccessFile file = new RandomAccessFile(relation.toFile(), "rw")) {
-            // The middle of the second page: its checksum no longer matches.
-            file.seek(8192 + 4000);
-            file.write("damaged by the test".getBytes(StandardCharsets.US_ASCII));
-        }
+        RealHostSupport.damagePage(cluster, 1);
 
         BackupResult result = RealHostSupport.backup(host.request(cluster, host.dest()).build());
 

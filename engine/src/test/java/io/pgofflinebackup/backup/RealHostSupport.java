@@ -15,7 +15,9 @@ import io.pgofflinebackup.testing.TestUser;
 import io.pgofflinebackup.verify.BackupVerifier;
 import io.pgofflinebackup.verify.VerifyReport;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -110,6 +112,19 @@ public final class RealHostSupport {
             return list.map(p -> p.getFileName().toString()).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Stops the cluster and writes into the middle of page {@code block} of pgbench_accounts, whose data
+     * page checksum then no longer matches (the cluster is left stopped).
+     */
+    public static void damagePage(PgCluster cluster, int block) throws IOException {
+        Path relation = cluster.pgdata().resolve(cluster.query("SELECT pg_relation_filepath('pgbench_accounts')"));
+        cluster.stopFast();
+        try (RandomAccessFile file = new RandomAccessFile(relation.toFile(), "rw")) {
+            file.seek(block * 8192L + 4000);
+            file.write("damaged by the test".getBytes(StandardCharsets.US_ASCII));
         }
     }
 

@@ -21,43 +21,27 @@ import org.junit.jupiter.api.Test;
  * vanish, and the job went on or reconnected instead of aborting.
  */
 class SshSessionInterruptTest {
+    /** What the interrupted thread does; returns how it ended, or throws if it was cut short. */
+    @FunctionalInterface
+    private interface Work {
+        String run() throws Exception;
+    }
+
     @Test
     void anInterruptAnywhereInACommandIsKept() throws Exception {
         TestUser user = TestUser.get();
-        try (SshServer sshd = SshServer.start(user)) {
-            SshConnector connector = new SshConnector(new SshTarget(sshd.host(), sshd.port(), user.name()),
-                    SshCredentials.keyFile(sshd.clientKey(), null), new HostKeyPolicy.KnownHostsFile(sshd.knownHostsFile()),
-                    Duration.ofSeconds(30), warning -> { });
-            try (SshSession ssh = connector.connect()) {
-                Random random = new Random(20261126);
-                for (int i = 0; i < 150; i++) {
-                    AtomicReference<String> seen = new AtomicReference<>("not ended");
-                    AtomicBoolean sent = new AtomicBoolean();
-                    Thread caller = new Thread(() -> {
-                        String ended;
-                        try {
-                            ssh.exec("sleep 0.01", null, Duration.ofSeconds(30));
-                            ended = "ended, interrupt pending";
-                        } catch (IOException e) {
-                            ended = "interrupted";
-                        }
-                        // Looked at once the interrupt was sent, so one that came after the command ended counts.
-                        while (!sent.get()) {
-                            Thread.onSpinWait();
-                        }
-                        seen.set(Thread.currentThread().isInterrupted() ? ended : "lost (" + ended + ")");
-                    }, "interrupted-caller-" + i);
-                    caller.start();
-                    // Anywhere from before the channel opens to after the command ended.
-                    LockSupport.parkNanos(random.nextInt(40_000_000));
-                    caller.interrupt();
-                    sent.set(true);
-                    caller.join(30_000);
-                    assertThat(seen.get()).as("interrupt %d", i).isIn("ended, interrupt pending", "interrupted");
-                }
-                // The connection is still good for the next command.
-                assertThat(ssh.exec("echo still here", null, Duration.ofSeconds(30)).stdout()).isEqualTo("still here\n");
+        try (SshServer sshd = SshServer.start(user); SshSession ssh = connector(sshd, user).connect()) {
+            Random random = new Random(20261126);
+            for (int i = 0; i < 150; i++) {
+                // Anywhere from before the channel opens to after the command ended.
+                String seen = interruptedAfter(random.nextInt(40_000_000), () -> {
+                    ssh.exec("sleep 0.01", null, Duration.ofSeconds(30));
+                    return "ended, interrupt pending";
+                });
+                assertThat(seen).as("interrupt %d", i).isIn("ended, interrupt pending", "cut short");
             }
+            // The connection is still good for the next command.
+            assertThat(ssh.exec("echo still here", null, Duration.ofSeconds(30)).stdout()).isEqualTo("still here\n");
         }
     }
 
@@ -66,32 +50,53 @@ class SshSessionInterruptTest {
     void anInterruptWhileConnectingIsKept() throws Exception {
         TestUser user = TestUser.get();
         try (SshServer sshd = SshServer.start(user)) {
-            SshConnector connector = new SshConnector(new SshTarget(sshd.host(), sshd.port(), user.name()),
-                    SshCredentials.keyFile(sshd.clientKey(), null), new HostKeyPolicy.KnownHostsFile(sshd.knownHostsFile()),
-                    Duration.ofSeconds(30), warning -> { });
+            SshConnector connector = connector(sshd, user);
             Random random = new Random(1126);
             for (int i = 0; i < 40; i++) {
-                AtomicReference<String> seen = new AtomicReference<>("not ended");
-                AtomicBoolean sent = new AtomicBoolean();
-                Thread caller = new Thread(() -> {
-                    String ended;
+                String seen = interruptedAfter(random.nextInt(150_000_000), () -> {
                     try (SshSession ssh = connector.connect()) {
-                        ended = "connected, interrupt pending";
-                    } catch (JobFailure e) {
-                        ended = "failed: " + e.getMessage();
+                        return "connected, interrupt pending";
                     }
-                    while (!sent.get()) {
-                        Thread.onSpinWait();
-                    }
-                    seen.set(Thread.currentThread().isInterrupted() ? ended : "lost (" + ended + ")");
-                }, "interrupted-connect-" + i);
-                caller.start();
-                LockSupport.parkNanos(random.nextInt(150_000_000));
-                caller.interrupt();
-                sent.set(true);
-                caller.join(60_000);
-                assertThat(seen.get()).as("interrupt %d", i).isEqualTo("connected, interrupt pending");
+                });
+                assertThat(seen).as("interrupt %d", i).isEqualTo("connected, interrupt pending");
             }
         }
+    }
+
+    private static SshConnector connector(SshServer sshd, TestUser user) throws IOException {
+        return new SshConnector(new SshTarget(sshd.host(), sshd.port(), user.name()),
+                SshCredentials.keyFile(sshd.clientKey(), null), new HostKeyPolicy.KnownHostsFile(sshd.knownHostsFile()),
+                Duration.ofSeconds(30), warning -> { });
+    }
+
+    /**
+     * Runs {@code work} in a thread of its own, interrupts that thread after {@code nanos}, and says how
+     * the work ended ("cut short" when it threw an IOException or a JobFailure), or "lost (...)" when the
+     * interrupt flag was no longer set once the interrupt had been sent.
+     */
+    private static String interruptedAfter(long nanos, Work work) throws InterruptedException {
+        AtomicReference<String> seen = new AtomicReference<>("not ended");
+        AtomicBoolean sent = new AtomicBoolean();
+        Thread caller = new Thread(() -> {
+            String ended;
+            try {
+                ended = work.run();
+            } catch (IOException | JobFailure e) {
+                ended = "cut short";
+            } catch (Exception e) {
+                ended = "failed: " + e;
+            }
+            // Looked at once the interrupt was sent, so one that came after the work ended counts.
+            while (!sent.get()) {
+                Thread.onSpinWait();
+            }
+            seen.set(Thread.currentThread().isInterrupted() ? ended : "lost (" + ended + ")");
+        }, "interrupted-caller");
+        caller.start();
+        LockSupport.parkNanos(nanos);
+        caller.interrupt();
+        sent.set(true);
+        caller.join(60_000);
+        return seen.get();
     }
 }
