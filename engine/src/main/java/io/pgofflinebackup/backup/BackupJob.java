@@ -191,7 +191,7 @@ public final class BackupJob {
         log.info("runner started on " + plan.host() + " (pid " + pid + "); it restarts PostgreSQL by itself"
                 + " if anything fails from here on, this side dying included");
         log.runnerStarted(new RunnerInfo("backup", run.id(), plan.host(), run.runDir(), localPartial.toString(), pid));
-        PullReceiver receiver = new PullReceiver(ssh, run.runDir(), localPartial, log::info, log::warn);
+        PullReceiver receiver = new PullReceiver(ssh, run.runDir(), localPartial, log::info);
         Thread puller = new Thread(receiver, "pg-offline-backup-pull-" + run.id());
         puller.setDaemon(true);
         puller.start();

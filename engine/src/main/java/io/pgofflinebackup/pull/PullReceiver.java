@@ -38,18 +38,15 @@ public final class PullReceiver implements Runnable {
     private final String runDir;
     private final Path localPartial;
     private final Consumer<String> info;
-    private final Consumer<String> warn;
     private volatile boolean stopped;
     private volatile IOException failure;
     private volatile boolean done;
 
-    /** {@code info} and {@code warn} receive what the job log shows of the pull. */
-    public PullReceiver(SshSession ssh, String runDir, Path localPartial, Consumer<String> info, Consumer<String> warn) {
+    public PullReceiver(SshSession ssh, String runDir, Path localPartial, Consumer<String> info) {
         this.ssh = ssh;
         this.runDir = runDir;
         this.localPartial = localPartial;
         this.info = info;
-        this.warn = warn;
     }
 
     /** Tells a receiver still waiting for the runner to give up (the runner ended without a pull). */
@@ -80,16 +77,10 @@ public final class PullReceiver implements Runnable {
             Path sums = Files.createTempFile("pg-offline-backup-pull", ".sha256");
             Path listing = Files.createTempFile("pg-offline-backup-pull", ".list");
             try {
-                long withAcls = 0;
                 try (BufferedWriter out = Files.newBufferedWriter(sums, StandardCharsets.UTF_8)) {
                     for (String[] area : areas) {
-                        withAcls += pullArea(area[0], out).withAcls();
+                        pullArea(area[0], out);
                     }
-                }
-                if (withAcls > 0) {
-                    warn.accept(withAcls + " files and directories have POSIX ACLs on the database host; the copy pulled"
-                            + " to this machine has their permission bits but not the ACLs, and neither will a restore"
-                            + " from it. A copy on the database host keeps them");
                 }
                 writeListing(areas, listing);
                 upload(sums, runDir + "/pulled.sha256");
@@ -146,7 +137,7 @@ public final class PullReceiver implements Runnable {
         return null;
     }
 
-    private TarExtractor.Summary pullArea(String area, BufferedWriter sums) throws IOException {
+    private void pullArea(String area, BufferedWriter sums) throws IOException {
         Path target = localPartial.resolve(area);
         Files.createDirectories(target);
         info.accept("pulling " + area + " into " + target);
@@ -162,7 +153,6 @@ public final class PullReceiver implements Runnable {
                     + "): " + result.firstErrorLine());
         }
         info.accept("pulled " + area + ": " + summary[0].files() + " files, " + Bytes.human(summary[0].bytes()));
-        return summary[0];
     }
 
     /** What is on this disk now, as the runner's listing prints it: "type<TAB>size<TAB>area/path<TAB>target". */

@@ -39,14 +39,9 @@ public final class TarExtractor {
         void file(String path, long size, String sha256) throws IOException;
     }
 
-    /**
-     * What one stream held; {@code withAcls} counts the entries that carry POSIX ACLs (GNU tar's
-     * SCHILY.acl records), which this side does not set.
-     */
-    public record Summary(long files, long bytes, long entries, long withAcls) {
+    /** What one stream held. */
+    public record Summary(long files, long bytes, long entries) {
     }
-
-    private static final List<String> ACL_RECORDS = List.of("SCHILY.acl.access", "SCHILY.acl.default");
 
     private record DirectoryAttributes(Path path, int mode, FileTime mtime) {
     }
@@ -68,16 +63,12 @@ public final class TarExtractor {
         long files = 0;
         long bytes = 0;
         long entries = 0;
-        long withAcls = 0;
         byte[] buffer = new byte[BUFFER];
         // Not closed here: the caller owns the stream (an SSH channel whose end it checks).
         TarArchiveInputStream in = new TarArchiveInputStream(tar);
         TarArchiveEntry entry;
         while ((entry = in.getNextEntry()) != null) {
             entries++;
-            if (ACL_RECORDS.stream().anyMatch(entry.getExtraPaxHeaders()::containsKey)) {
-                withAcls++;
-            }
             String name = relativeName(entry.getName());
             Path target = name.isEmpty() ? root : root.resolve(name);
             if (!name.isEmpty()) {
@@ -168,7 +159,7 @@ public final class TarExtractor {
                 Files.setPosixFilePermissions(directory.path(), permissions(directory.mode()));
             }
         }
-        return new Summary(files, bytes, entries, withAcls);
+        return new Summary(files, bytes, entries);
     }
 
     /** The entry's name below the root, "" for the root itself; refuses what would leave the root. */

@@ -42,9 +42,6 @@ kind=$(printf '%s\n' "$line" | cut -f 2)
 source=$(printf '%s\n' "$line" | cut -f 3-)
 list=$RUN_DIR/pull.$(printf '%s' "$AREA" | tr / -).names
 { printf '.\0'; area_find "$source" "$kind" '%P\0' ''; } > "$list" || exit 1
-# --acls, where tar knows it: the client does not set ACLs, but counts what has them and says so.
-acls=
-if tar --acls -cf /dev/null -T /dev/null 2>/dev/null; then acls=--acls; fi
 # The runner stops a stream that outlives the run (a failure, the maximum downtime).
 printf '%s\n' "$$" >> "$RUN_DIR/pull.pids"
-exec tar -C "$source" --null --no-recursion -T "$list" --format=posix ${acls:+"$acls"} -cf -
+exec tar -C "$source" --null --no-recursion -T "$list" --format=posix -cf -

@@ -142,6 +142,42 @@ find_reference() {
     fi
 }
 
+# POSIX ACLs in what the backup holds, counted before the stop: tar lists an entry that has one with
+# a "+" after its mode, and writing to /dev/null it reads no file's content. A copy on this host keeps
+# them where its file system can hold them, which is tried here on one of them (cp then fails
+# "preserving permissions", see copy_entries); a copy on a backup host or pulled to the client never
+# keeps them. Either way it is said while PostgreSQL still runs.
+check_acls() {
+    tar --acls -cf /dev/null -T /dev/null 2>/dev/null || return 0
+    : > "$RUN_DIR/acls.list"
+    { printf 'data\t%s\tdata\n' "$PGDATA"; awk -F '\t' -v p="$PGDATA" '{ print $1 "\t" p "/" $2 "\tarea" }' "$RUN_DIR/areas.tsv"; } |
+        while IFS="$TAB" read -r _ ac_source ac_kind; do
+            area_find "$ac_source" "$ac_kind" '%P\0' '' > "$RUN_DIR/acl.names" || continue
+            # "-rw-r-----+ owner/group size date time name": the type, and the path after five fields.
+            tar --acls -C "$ac_source" --null --no-recursion -T "$RUN_DIR/acl.names" -cvvf /dev/null 2>/dev/null |
+                awk -v src="$ac_source" '$1 ~ /[+]$/ { t = substr($1, 1, 1); for (i = 0; i < 5; i++) sub(/^[^ ]+ +/, ""); print t "\t" src "/" $0 }'
+        done > "$RUN_DIR/acls.list"
+    ac_count=$(wc -l < "$RUN_DIR/acls.list")
+    [ "$ac_count" -gt 0 ] || return 0
+    ac_some="$ac_count files and directories to back up carry POSIX ACLs (such as $(head -n 1 "$RUN_DIR/acls.list" | cut -f 2-))"
+    case $COPY_TO in
+        host) log "WARNING: $ac_some: a copy on the backup host does not keep them, only their permission bits" ;;
+        pull) log "WARNING: $ac_some: a copy pulled to the client does not keep them, only their permission bits" ;;
+        *)
+            ac_file=$(awk -F '\t' '$1 == "-" { print $2; exit }' "$RUN_DIR/acls.list")
+            ac_err=
+            if [ -n "$ac_file" ] && [ -f "$ac_file" ]; then
+                ac_err=$(LC_ALL=C cp --preserve=mode -- "$ac_file" "$PARTIAL/.acl-probe" 2>&1 >/dev/null)
+                rm -f -- "$PARTIAL/.acl-probe"
+            fi
+            case $ac_err in
+                *"$CE_NO_ACLS"*) log "WARNING: $ac_some: $DEST cannot hold them ($CE_NO_ACLS), so the copy will have only their permission bits. A destination whose file system keeps POSIX ACLs keeps them" ;;
+                *) log "$ac_some: the copy keeps them" ;;
+            esac
+            ;;
+    esac
+}
+
 # copy_all TOLERANT HORIZON: every area and the configuration into the partial directory, from the
 # live directories (or the staging clone, see source_of). TOLERANT (non-empty) for the pre-copy of
 # a running cluster, whose files change and vanish as they are read.
@@ -689,6 +725,7 @@ TOTAL=$(du -s -B1 --apparent-size "$PGDATA" | cut -f1)
 while IFS="$TAB" read -r area link _; do
     TOTAL=$((TOTAL + $(du -s -B1 --apparent-size "$PGDATA/$link/" | cut -f1)))
 done < "$RUN_DIR/areas.tsv"
+check_acls
 if [ "$WAS_RUNNING" = true ]; then
     [ "$METHOD" != precopy ] || precopy
     checkpoint_before_stop

@@ -191,31 +191,6 @@ class TarExtractorTest {
         assertThat(Files.readString(out.resolve("same"))).isEqualTo("first");
     }
 
-    /** GNU tar --acls records, which this side does not apply: counted, per entry, whichever kind. */
-    @Test
-    void countsTheEntriesThatCarryAcls() throws Exception {
-        byte[] tar = tar(out -> {
-            TarArchiveEntry log = new TarArchiveEntry("log/");
-            log.addPaxHeader("SCHILY.acl.access", "user::rwx,user:nobody:r-x,group::r-x,mask::r-x,other::r-x");
-            log.addPaxHeader("SCHILY.acl.default", "user::rwx,user:nobody:r--,group::r-x,mask::r-x,other::r-x");
-            out.putArchiveEntry(log);
-            out.closeArchiveEntry();
-            byte[] data = "line\n".getBytes(StandardCharsets.UTF_8);
-            TarArchiveEntry shipped = new TarArchiveEntry("log/shipped.log");
-            shipped.setSize(data.length);
-            shipped.addPaxHeader("SCHILY.acl.access", "user::rw-,user:nobody:r--,group::r--,mask::r--,other::r--");
-            out.putArchiveEntry(shipped);
-            out.write(data);
-            out.closeArchiveEntry();
-            file(out, "plain", "no ACL");
-        });
-        Path out = Files.createDirectory(tmp.resolve("out"));
-        TarExtractor.Summary summary = new TarExtractor(out).extract(new ByteArrayInputStream(tar), (p, s, h) -> { });
-        assertThat(summary.withAcls()).isEqualTo(2);
-        assertThat(summary.files()).isEqualTo(2);
-        assertThat(Files.readString(out.resolve("log/shipped.log"))).isEqualTo("line\n");
-    }
-
     @Test
     void aCutStreamIsAnError() throws Exception {
         byte[] tar = tar(out -> file(out, "whole", "x".repeat(5000)));
