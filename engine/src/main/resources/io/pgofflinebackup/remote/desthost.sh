@@ -215,30 +215,39 @@ host_record_lists() {
     LC_ALL=C sort -t "$TAB" -k1,1 "$RUN_DIR/sha256.unsorted" > "$RUN_DIR/sha256.tsv" && sort_files_list "$RUN_DIR"
 }
 
+# host_pg_tool NAME TOOL RUNNER ARG...: pg_tool_run on the backup host, for this cluster's major:
+# RUN_DIR/NAME.bin gets the tool's path there (or "none"), NAME.out what it printed, NAME.rc the
+# status.
+host_pg_tool() {
+    hpt_name=$1
+    shift
+    hpt_rc=0
+    # shellcheck disable=SC2016  # expands on the backup host
+    host_sh 'pg_tool_run "$@"' "$PG_VERSION" "$@" > "$RUN_DIR/$hpt_name.host" 2>> "$LOG" || hpt_rc=$?
+    head -n 1 "$RUN_DIR/$hpt_name.host" > "$RUN_DIR/$hpt_name.bin"
+    tail -n +2 "$RUN_DIR/$hpt_name.host" > "$RUN_DIR/$hpt_name.out"
+    echo "$hpt_rc" > "$RUN_DIR/$hpt_name.rc"
+}
+
 # pg_verifybackup of the copy on the backup host (--skip-checksums, as for a local copy: the SHA-256
 # in backup_manifest were computed there from these files moments ago), by that host's own binaries
-# of this major where it has them (pg_tool_dir; pg_waldump beside it, which pg_verifybackup runs to
-# parse the WAL). Sets PG_VERIFYBACKUP to passed or skipped, and fails the run when the copy does
-# not check out. backup_manifest goes ahead of the other records for it.
+# of this major where it has them (pg_tool_dir). Sets PG_VERIFYBACKUP to passed or skipped, and
+# fails the run when the copy does not check out. backup_manifest goes ahead of the other records
+# for it.
 host_verifybackup() {
     printf 'backup_manifest\0' > "$RUN_DIR/manifest.names"
     hv_rc=0
     host_rsync "$RECORD_OUT/" "$PARTIAL/" "$RUN_DIR/manifest.names" >> "$LOG" 2>&1 || hv_rc=$?
     [ "$hv_rc" = 0 ] || fail RECORD_FAILED "cannot write backup_manifest to $PARTIAL on the backup host $DEST_LOGIN (rsync status $hv_rc)"
-    hv_rc=0
-    host_sh 'if vb_dir=$(pg_tool_dir "$2" pg_verifybackup) && [ -x "$vb_dir/pg_waldump" ]; then
-            printf "%s\n" "$vb_dir/pg_verifybackup"
-            pg_verifybackup_safely "$vb_dir" "$1/backup_manifest" "$1" --skip-checksums 2>&1
-        else
-            echo none
-        fi' "$PARTIAL" "$PG_VERSION" > "$RUN_DIR/pg_verifybackup.host" 2>> "$LOG" || hv_rc=$?
-    hv_tool=$(head -n 1 "$RUN_DIR/pg_verifybackup.host")
+    host_pg_tool pg_verifybackup pg_verifybackup pg_verifybackup_safely "$PARTIAL/backup_manifest" "$PARTIAL" --skip-checksums
+    hv_tool=$(cat "$RUN_DIR/pg_verifybackup.bin")
+    hv_rc=$(cat "$RUN_DIR/pg_verifybackup.rc")
     case $hv_tool in
         none)
             log "pg_verifybackup skipped: the backup host $DEST_LOGIN has no pg_verifybackup and pg_waldump of PostgreSQL $PG_VERSION (looked in /usr/lib/postgresql/$PG_VERSION/bin, /usr/pgsql-$PG_VERSION/bin, pg_config's and the PATH); the copy's files were checked by list and size while still, and by SHA-256 there" ;;
         */pg_verifybackup)
             log "checking the copy on the backup host $DEST_LOGIN with $hv_tool --skip-checksums: the WAL and every file and its size (the SHA-256 of each file were computed there by the checksum pass above)"
-            tail -n +2 "$RUN_DIR/pg_verifybackup.host" >> "$LOG"
+            cat "$RUN_DIR/pg_verifybackup.out" >> "$LOG"
             [ "$hv_rc" = 0 ] || fail VERIFY_FAILED "pg_verifybackup on the backup host $DEST_LOGIN found the copy inconsistent with its manifest (see above)"
             # shellcheck disable=SC2034  # runner.sh records it
             PG_VERIFYBACKUP=passed ;;

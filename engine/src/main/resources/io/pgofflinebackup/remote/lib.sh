@@ -352,8 +352,7 @@ copy_entries() {
     ce_never=
     if cp --reflink=never -- "$3" "$3.probe" 2>/dev/null; then ce_never=--reflink=never; fi
     rm -f -- "$3.probe"
-    ce_acls=
-    if tar --acls -cf /dev/null -T /dev/null 2>/dev/null; then ce_acls=--acls; fi
+    ce_acls=$(tar_acls)
     sed -z -n "s/^f1$TAB//p" "$3" > "$3.plain" && split_by_bytes "$3.plain" "$3.plain1" "$3.plain2" &&
         sed -z "/^f1$TAB/d; s/^[^$TAB]*${TAB}[^$TAB]*$TAB//" "$3" > "$3.rest" || return 1
     if [ -n "${4:-}" ]; then
@@ -391,7 +390,7 @@ copy_entries() {
             return 1
         fi
     done
-    if grep -v -e "^cp: preserving permissions for .*: $CE_NO_ACLS\$" "$3.errors" |
+    if grep -v -e "$CE_CP_NO_ACL" "$3.errors" |
         { if [ -n "${5:-}" ]; then grep -v -F -e 'No such file or directory'; else cat; fi; } | grep . >&2; then
         return 1
     fi
@@ -402,9 +401,9 @@ copy_entries() {
     exec 4>&-
     # tar --acls gives every directory it makes an ACL, whether it had one or not: on a file system
     # without ACLs each of those fails. Only what had one in SOURCE is counted, and only then listed.
-    grep -v -e "Cannot [a-z ]* POSIX ACLs for file .*: $CE_NO_ACLS\$" "$3.xerrors" >&2
-    ce_lost=$(grep -c -e "^cp: preserving permissions for .*: $CE_NO_ACLS\$" "$3.errors")
-    if grep -q -e "Cannot [a-z ]* POSIX ACLs for file .*: $CE_NO_ACLS\$" "$3.xerrors"; then
+    grep -v -e "$CE_TAR_NO_ACL" "$3.xerrors" >&2
+    ce_lost=$(grep -c -e "$CE_CP_NO_ACL" "$3.errors")
+    if grep -q -e "$CE_TAR_NO_ACL" "$3.xerrors"; then
         # shellcheck disable=SC2086  # ce_lenient is words
         ce_had=$(tar -C "$1" --null --no-recursion -T "$3.rest" --format=posix --acls $ce_lenient -cf - 2>/dev/null |
             tar -tv --acls -f - | awk '$1 ~ /[+]$/' | wc -l)
@@ -417,8 +416,17 @@ copy_entries() {
     [ "$ce_rc" = 0 ] && [ "$(cat "$3.rc")" -le "$ce_tar_may" ]
 }
 
-# What cp and tar say, in the C locale, of an ACL that a file system cannot hold (EOPNOTSUPP).
+# What cp and tar say, in the C locale, of an ACL that a file system cannot hold (EOPNOTSUPP), and
+# the lines in which each says it.
 CE_NO_ACLS='Operation not supported'
+CE_CP_NO_ACL="^cp: preserving permissions for .*: $CE_NO_ACLS\$"
+CE_TAR_NO_ACL="Cannot [a-z ]* POSIX ACLs for file .*: $CE_NO_ACLS\$"
+
+# tar_acls: "--acls" where this host's tar knows the option (GNU tar built with ACL support), else
+# nothing.
+tar_acls() {
+    if tar --acls -cf /dev/null -T /dev/null 2>/dev/null; then echo --acls; fi
+}
 
 # ce_cp SOURCE LIST: copy_entries' cp of the plain files LIST names into ce_dest, in place of the
 # subshell it runs in (so that it is a child of copy_entries' shell), its complaints to fd 3.
@@ -675,12 +683,15 @@ pg_verifybackup_safely() {
 # on this host, or nothing (status 1). A backup host may have PostgreSQL's binaries or not, and
 # where several versions are installed only the copy's own major will do: a page's layout and
 # checksum, pg_control and the WAL format are those of its version. Debian's and the PGDG packages'
-# places first, then pg_config's and PATH's.
+# places first, then pg_config's and PATH's. pg_verifybackup runs pg_waldump from its own
+# directory, so it counts only with pg_waldump beside it.
 pg_tool_dir() {
     ptd_config=$(pg_config --bindir 2>/dev/null) || ptd_config=
     ptd_path=$(command -v "$2" 2>/dev/null) || ptd_path=
+    ptd_beside=$2
+    [ "$2" != pg_verifybackup ] || ptd_beside=pg_waldump
     for ptd_dir in "/usr/lib/postgresql/$1/bin" "/usr/pgsql-$1/bin" "$ptd_config" "${ptd_path%/*}"; do
-        if [ -z "$ptd_dir" ] || [ ! -x "$ptd_dir/$2" ]; then continue; fi
+        if [ -z "$ptd_dir" ] || [ ! -x "$ptd_dir/$2" ] || [ ! -x "$ptd_dir/$ptd_beside" ]; then continue; fi
         # "pg_checksums (PostgreSQL) 15.18", "... 17beta1": the digits the version starts with.
         ptd_major=$("$ptd_dir/$2" --version 2>/dev/null | sed -n 's/^.* \([0-9][0-9]*\)[^ ]*$/\1/p')
         if [ "$ptd_major" = "$1" ]; then
@@ -689,6 +700,21 @@ pg_tool_dir() {
         fi
     done
     return 1
+}
+
+# pg_tool_run MAJOR TOOL RUNNER ARG...: where this host has PostgreSQL MAJOR's TOOL (pg_tool_dir),
+# prints its path on a line of its own, then what "RUNNER DIR ARG..." prints, standard error
+# included, and ends with RUNNER's status; elsewhere prints "none".
+pg_tool_run() {
+    ptr_tool=$2
+    ptr_runner=$3
+    if ! ptr_dir=$(pg_tool_dir "$1" "$2"); then
+        echo none
+        return 0
+    fi
+    shift 3
+    printf '%s\n' "$ptr_dir/$ptr_tool"
+    "$ptr_runner" "$ptr_dir" "$@" 2>&1
 }
 
 # pg_checksums_safely BIN BACKUP: PostgreSQL's check of the data page checksums of a backup (a

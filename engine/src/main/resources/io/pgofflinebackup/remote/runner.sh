@@ -148,8 +148,7 @@ find_reference() {
 # "preserving permissions", see copy_entries); a copy on a backup host or pulled to the client never
 # keeps them. Either way it is said while PostgreSQL still runs.
 check_acls() {
-    tar --acls -cf /dev/null -T /dev/null 2>/dev/null || return 0
-    : > "$RUN_DIR/acls.list"
+    [ -n "$(tar_acls)" ] || return 0
     { printf 'data\t%s\tdata\n' "$PGDATA"; awk -F '\t' -v p="$PGDATA" '{ print $1 "\t" p "/" $2 "\tarea" }' "$RUN_DIR/areas.tsv"; } |
         while IFS="$TAB" read -r _ ac_source ac_kind; do
             area_find "$ac_source" "$ac_kind" '%P\0' '' > "$RUN_DIR/acl.names" || continue
@@ -914,20 +913,8 @@ if [ "$COPY_TO" = local ] && [ -z "$CLONE_SUMMED" ] && [ "${CHECKSUMS:-0}" != 0 
     PC_PID=$!
 elif [ "$COPY_TO" = host ] && [ "$METHOD" != snapshot ] && [ "${CHECKSUMS:-0}" != 0 ]; then
     # A full copy on a backup host is checked there, by that host's own pg_checksums of this major
-    # where it has one (a snapshot's clone was checked here): the first line says which, or "none".
-    (
-        pc_rc=0
-        # shellcheck disable=SC2016  # expands on the backup host
-        host_sh 'if pc_dir=$(pg_tool_dir "$2" pg_checksums); then
-                printf "%s\n" "$pc_dir/pg_checksums"
-                pg_checksums_safely "$pc_dir" "$1" 2>&1
-            else
-                echo none
-            fi' "$PARTIAL" "$PG_VERSION" > "$RUN_DIR/pg_checksums.host" 2>> "$LOG" || pc_rc=$?
-        head -n 1 "$RUN_DIR/pg_checksums.host" > "$RUN_DIR/pg_checksums.bin"
-        tail -n +2 "$RUN_DIR/pg_checksums.host" > "$RUN_DIR/pg_checksums.out"
-        echo "$pc_rc" > "$RUN_DIR/pg_checksums.rc"
-    ) &
+    # where it has one (a snapshot's clone was checked here): pg_checksums.bin says which, or "none".
+    (host_pg_tool pg_checksums pg_checksums pg_checksums_safely "$PARTIAL") &
     PC_PID=$!
 fi
 CHECKSUM_START=$(now_ms)

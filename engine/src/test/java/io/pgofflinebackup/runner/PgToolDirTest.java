@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * pg_tool_dir (lib.sh), which finds the pg_checksums and pg_verifybackup a backup host checks a copy
- * with: only the tool asked for, of the copy's own major version, will do, wherever it is installed.
+ * pg_tool_dir and pg_tool_run (lib.sh), which find and run the pg_checksums and pg_verifybackup a backup
+ * host checks a copy with: only the tool asked for, of the copy's own major version, will do, wherever it
+ * is installed.
  */
 class PgToolDirTest {
     @TempDir
@@ -30,8 +31,7 @@ class PgToolDirTest {
         // A pg_checksums of a version no package has, found only through the PATH.
         Path fake = Files.createDirectories(work.resolve("pg 42/bin"));
         Path tool = fake.resolve("pg_checksums");
-        Files.writeString(tool, "#!/bin/sh\necho 'pg_checksums (PostgreSQL) 42beta1'\n");
-        Files.setPosixFilePermissions(tool, PosixFilePermissions.fromString("rwxr-xr-x"));
+        executable(tool, "pg_checksums (PostgreSQL) 42beta1");
         String path = fake + ":" + System.getenv("PATH");
 
         Path installed = PgBinaries.highest();
@@ -47,10 +47,29 @@ class PgToolDirTest {
         }
         // That directory has no pg_verifybackup: a pg_checksums beside it does not count.
         assertThat(dirFor(lib, "42", "pg_verifybackup", path).exitCode()).isEqualTo(1);
+        // pg_verifybackup runs pg_waldump from its own directory: without it, it does not count either.
+        executable(fake.resolve("pg_verifybackup"), "pg_verifybackup (PostgreSQL) 42beta1");
+        assertThat(dirFor(lib, "42", "pg_verifybackup", path).exitCode()).isEqualTo(1);
+        executable(fake.resolve("pg_waldump"), "pg_waldump (PostgreSQL) 42beta1");
+        assertThat(dirFor(lib, "42", "pg_verifybackup", path).stdout()).isEqualTo(fake + "\n");
+
+        // pg_tool_run: the tool's path, then what the runner prints given its directory; or "none".
+        assertThat(run(lib, path, "pg_tool_run 42 pg_checksums echo with").stdout())
+                .isEqualTo(fake.resolve("pg_checksums") + "\n" + fake + " with\n");
+        assertThat(run(lib, path, "pg_tool_run 41 pg_checksums echo with").stdout()).isEqualTo("none\n");
+    }
+
+    private static void executable(Path tool, String version) throws Exception {
+        Files.writeString(tool, "#!/bin/sh\necho '" + version + "'\n");
+        Files.setPosixFilePermissions(tool, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    private static ProcessResult run(Path lib, String path, String command) {
+        return ProcessRunner.run(List.of("sh", "-c", "TAB=$(printf '\\t'); . \"$1\"; " + command, "sh",
+                lib.toString()), Map.of("PATH", path), null, Duration.ofSeconds(30));
     }
 
     private static ProcessResult dirFor(Path lib, String major, String tool, String path) {
-        return ProcessRunner.run(List.of("sh", "-c", "TAB=$(printf '\\t'); . \"$1\"; pg_tool_dir \"$2\" \"$3\"", "sh",
-                lib.toString(), major, tool), Map.of("PATH", path), null, Duration.ofSeconds(30));
+        return run(lib, path, "pg_tool_dir " + major + " " + tool);
     }
 }
