@@ -374,8 +374,9 @@ finish() {
     stop_bg "$WATCHDOG"
     stop_bg "$PROGRESS"
     stop_bg "$WRITEBACK"
-    # The runner's checksums of a staging clone (start_clone_sums), which after_failure removes.
-    stop_bg "${CLONE_SUMS:-}"
+    # The runner's hashing of the copy (start_copy_sums) and page check of a staging clone, which
+    # after_failure removes.
+    stop_bg "${COPY_SUMS:-}"
     stop_bg "${CLONE_PC:-}"
     WATCHDOG=
     PROGRESS=

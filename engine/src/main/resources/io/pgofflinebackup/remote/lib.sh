@@ -167,8 +167,19 @@ sha256_files() {
     fi
 }
 
+# What sha256sum and openssl print, as "<prefix><path><TAB>hash" (awk -v prefix=...; the "./" in
+# front of a path dropped). See checksum_files for the backslash.
+# shellcheck disable=SC2016  # awk, not shell
+SUMS_AWK='{
+    hash = $1; name = substr($0, length($1) + 3)
+    if (substr(hash, 1, 1) == "\\") { hash = substr(hash, 2); gsub(/\\\\/, "\\", name) }
+    sub(/^\.\//, "", name)
+    printf "%s%s\t%s\n", prefix, name, hash
+}'
+
 # checksum_files ROOT [FIND_TEST...]: the SHA-256 of every regular file below ROOT (that passes the
-# find tests FIND_TEST, if any), in parallel: "path<TAB>hash" lines, paths relative.
+# find tests FIND_TEST, if any), in parallel: "path<TAB>hash" lines, paths relative. With CF_SKIP, a
+# file of such paths (one per line), the files it names are left out: their SHA-256 are known.
 # sha256sum prefixes a line with a backslash when it had to escape the name (openssl never does);
 # only a backslash can need that here (line breaks in names are refused before any copy). Either
 # puts one character before the name: a space (sha256sum, text mode) or "*". The parallel
@@ -195,6 +206,13 @@ checksum_files() {
         cd "$cf_root" || exit 1
         find . -type f "$@" \( -size +67108864c -fprint0 "$cf_lists/big" -o -size +1048575c -fprint0 "$cf_lists/mid" \
             -o -fprint0 "$cf_lists/small" \) || exit 1
+        if [ -n "${CF_SKIP:-}" ]; then
+            for cf_list in big mid small; do
+                tr '\n\0' '\0\n' < "$cf_lists/$cf_list" |
+                    awk 'FILENAME == ARGV[1] { skip[$0]; next } !(substr($0, 3) in skip)' "$CF_SKIP" - |
+                    tr '\n\0' '\0\n' > "$cf_lists/$cf_list.kept" && mv -- "$cf_lists/$cf_list.kept" "$cf_lists/$cf_list" || exit 1
+            done
+        fi
         xargs -0 -r -P "${CHECKSUM_JOBS:-2}" -n 1 $cf_sum < "$cf_lists/big" &
         cf_big=$!
         xargs -0 -r -P "${CHECKSUM_JOBS:-2}" -n 64 $cf_sum < "$cf_lists/mid" &
@@ -205,12 +223,7 @@ checksum_files() {
         wait "$cf_mid" || cf_rc=$?
         exit "$cf_rc"
     ) |
-        awk '{
-            hash = $1; name = substr($0, length($1) + 3)
-            if (substr(hash, 1, 1) == "\\") { hash = substr(hash, 2); gsub(/\\\\/, "\\", name) }
-            sub(/^\.\//, "", name)
-            printf "%s\t%s\n", name, hash
-        }' | LC_ALL=C sort
+        awk "$SUMS_AWK" | LC_ALL=C sort
     cf_rc=$?
     rm -rf -- "$cf_lists"
     return "$cf_rc"
@@ -353,7 +366,14 @@ copy_entries() {
     if cp --reflink=never -- "$3" "$3.probe" 2>/dev/null; then ce_never=--reflink=never; fi
     rm -f -- "$3.probe"
     ce_acls=$(tar_acls)
-    sed -z -n "s/^f1$TAB//p" "$3" > "$3.plain" && split_by_bytes "$3.plain" "$3.plain1" "$3.plain2" &&
+    # The SHA-256 of the copy, taken as it is written (see sum_chunks): only for a copy of a still
+    # source, whole, under the name the runner gives it.
+    ce_sums=
+    if [ -n "${CE_SUMS_DIR:-}" ] && [ -n "${CE_SUMS_KEY:-}" ] && [ -z "${4:-}" ] && [ -z "${5:-}" ]; then
+        ce_sums=$(mktemp -d "$CE_SUMS_DIR/copy.XXXXXX") && printf '%s\n' "$ce_dest" > "$ce_sums/root" &&
+            printf '%s\n' "$CE_SUMS_KEY" > "$ce_sums/key" || return 1
+    fi
+    sed -z -n "s/^f1$TAB//p" "$3" > "$3.plain" && split_by_bytes "$3.plain" "$3.plain1" "$3.plain2" "$ce_sums" &&
         sed -z "/^f1$TAB/d; s/^[^$TAB]*${TAB}[^$TAB]*$TAB//" "$3" > "$3.rest" || return 1
     if [ -n "${4:-}" ]; then
         for ce_list in "$3.plain1" "$3.plain2" "$3.rest"; do
@@ -375,10 +395,10 @@ copy_entries() {
         ce_tar_may=0
     fi
     # Both cp are children of this shell, where the runner's abort finds them (abandon_child).
-    (ce_cp "$1" "$3.plain1") &
+    (ce_cp "$1" "$3.plain1" 1) &
     ce_first=$!
     ce_rc=0
-    (ce_cp "$1" "$3.plain2") || ce_rc=$?
+    (ce_cp "$1" "$3.plain2" 2) || ce_rc=$?
     ce_rc1=0
     wait "$ce_first" || ce_rc1=$?
     exec 3>&-
@@ -428,24 +448,111 @@ tar_acls() {
     if tar --acls -cf /dev/null -T /dev/null 2>/dev/null; then echo --acls; fi
 }
 
-# ce_cp SOURCE LIST: copy_entries' cp of the plain files LIST names into ce_dest, in place of the
-# subshell it runs in (so that it is a child of copy_entries' shell), its complaints to fd 3.
+# ce_cp SOURCE LIST STREAM: copy_entries' cp of the plain files LIST names into ce_dest, in place of
+# the subshell it runs in (so that it is a child of copy_entries' shell), its complaints to fd 3.
+# With ce_sums, it copies LIST's chunks (split_by_bytes) one after the other and hands each one, once
+# copied, to sum_chunks: ce_sums/STREAM.<n>.list appears, by a rename, only when cp is done with
+# every file in it. A chunk in which cp failed is handed over too: the failure is either a lost ACL,
+# which leaves the file whole, or one that fails the copy, and the sums with it.
 ce_cp() {
-    cd -- "$1" && LC_ALL=C exec xargs -0 -r cp -d --preserve=mode,ownership,timestamps --parents -t "$ce_dest" \
-        ${ce_never:+"$ce_never"} -- < "$2" 2>&3
+    cd -- "$1" || exit 1
+    if [ -z "$ce_sums" ]; then
+        LC_ALL=C exec xargs -0 -r cp -d --preserve=mode,ownership,timestamps --parents -t "$ce_dest" \
+            ${ce_never:+"$ce_never"} -- < "$2" 2>&3
+    fi
+    cc_chunks=$(cat "$2.chunks") || exit 1
+    cc_k=0
+    cc_rc=0
+    while [ "$cc_k" -lt "$cc_chunks" ]; do
+        cc_k=$((cc_k + 1))
+        cc_list=$2.c$cc_k
+        tr '\n\0' '\0\n' < "$cc_list" > "$cc_list.z" || exit 1
+        cc_status=0
+        LC_ALL=C xargs -0 -r cp -d --preserve=mode,ownership,timestamps --parents -t "$ce_dest" \
+            ${ce_never:+"$ce_never"} -- < "$cc_list.z" 2>&3 || cc_status=$?
+        case $cc_status in
+            0) ;;
+            123) cc_rc=123 ;;
+            *) exit "$cc_status" ;;
+        esac
+        mv -- "$cc_list.z" "$ce_sums/$3.$cc_k.list" || exit 1
+    done
+    exit "$cc_rc"
 }
 
-# split_by_bytes LIST FIRST SECOND: the NUL-terminated "<size><TAB><path>" records of LIST, as paths
-# into two NUL-terminated lists of about the same number of bytes: each file goes to the list that
-# holds fewer bytes so far, so the lists differ by at most one file's size (1 GiB, a segment).
-# Line breaks in names were refused before any copy, so the records pass one per line through awk.
+# split_by_bytes LIST FIRST SECOND [CHUNKED]: the NUL-terminated "<size><TAB><path>" records of LIST,
+# as paths into two NUL-terminated lists of about the same number of bytes: each file goes to the
+# list that holds fewer bytes so far, so the lists differ by at most one file's size (1 GiB, a
+# segment). With CHUNKED (non-empty), each list is also cut, in order, into chunks of at most
+# 8192 files or of the first file that brings it to 256 MiB (a segment is a chunk of its own):
+# FIRST.c1, FIRST.c2, ... and FIRST.chunks, their number; a chunk's paths one per line, a line
+# break in a name as a NUL (ce_cp turns them back). The SHA-256 of a chunk's files can be taken as
+# soon as cp is done with it, while the next chunk is copied. Each chunk costs a few processes while
+# PostgreSQL is stopped: 8192 small files a chunk keeps that to about 120 chunks for a million files.
+# The records pass one per line through awk with line breaks and NULs swapped, so a name keeps its
+# bytes (line breaks in names were refused before any copy anyway).
 split_by_bytes() {
-    tr '\n\0' '\0\n' < "$1" | awk -F '\t' -v first="$2.nl" -v second="$3.nl" '
+    tr '\n\0' '\0\n' < "$1" | awk -F '\t' -v first="$2" -v second="$3" -v chunked="${4:-}" '
+        function put(s, path, size) {
+            print path > (name[s] ".nl")
+            if (chunked == "") return
+            if (files[s] == 0) { chunks[s]++; chunk[s] = name[s] ".c" chunks[s]; printf "" > chunk[s] }
+            print path > chunk[s]
+            files[s]++
+            bytes[s] += size
+            if (files[s] >= 8192 || bytes[s] >= 268435456) { close(chunk[s]); files[s] = 0; bytes[s] = 0 }
+        }
+        BEGIN { name[1] = first; name[2] = second; chunks[1] = 0; chunks[2] = 0 }
         { path = substr($0, length($1) + 2) }
-        a <= b { a += $1; print path > first; next }
-        { b += $1; print path > second }
-        END { printf "" > first; printf "" > second }' || return 1
+        a <= b { a += $1; put(1, path, $1); next }
+        { b += $1; put(2, path, $1) }
+        END {
+            printf "" > (first ".nl"); printf "" > (second ".nl")
+            if (chunked != "") { print chunks[1] > (first ".chunks"); print chunks[2] > (second ".chunks") }
+        }' || return 1
     tr '\n\0' '\0\n' < "$2.nl" > "$2" && tr '\n\0' '\0\n' < "$3.nl" > "$3" && rm -f -- "$2.nl" "$3.nl"
+}
+
+# sum_chunks DIR WORKER: the SHA-256 of the files of a copy, taken while it is written. copy_entries
+# (with CE_SUMS_DIR=DIR) makes DIR/copy.<x>/ for each copy, with "root" (the destination directory)
+# and "key" (the area the runner copies); its cp hands over each chunk of files it is done with as
+# DIR/copy.<x>/<stream>.<n>.list (ce_cp). This takes the chunks there, one at a time, by renaming
+# each one to its own name (two workers never take the same one), and writes the chunk's
+# "<key>/<path><TAB>hash" lines to <chunk>.sums, whole or not at all. It ends once DIR/end exists
+# and no chunk is left, or when the runner ($$) is gone.
+#
+# What it reads is what cp has just written, still in the page cache: the hashing costs processor
+# time but no read of the disk, and runs while the copy waits for the disk, instead of all of it
+# after the copy. These are the SHA-256 of the copy, as a later verify reads them. A chunk left
+# without sums (a worker stopped or failed) is hashed by the runner afterwards, like any file the
+# sums do not name.
+sum_chunks() {
+    sc_tool=$(sha256_files)
+    while kill -0 "$$" 2>/dev/null; do
+        sc_end=
+        [ ! -e "$1/end" ] || sc_end=1
+        sc_took=
+        for sc_list in "$1"/copy.*/*.list; do
+            sc_chunk=${sc_list%.list}
+            mv -- "$sc_list" "$sc_chunk.w$2" 2>/dev/null || continue
+            sc_took=1
+            sum_chunk "$sc_chunk" "$sc_chunk.w$2" "$sc_tool" || rm -f -- "$sc_chunk.part"
+        done
+        [ -z "$sc_took" ] || continue
+        [ -z "$sc_end" ] || return 0
+        sleep 0.05
+    done
+}
+
+# sum_chunk CHUNK LIST TOOL: see sum_chunks. Each path gets "./" in front: a name may begin with "-".
+# Shell builtins read the small files, a million-file copy has about 120 chunks to hash.
+sum_chunk() {
+    sk_dir=${1%/*}
+    IFS= read -r sk_root < "$sk_dir/root" && IFS= read -r sk_key < "$sk_dir/key" || return 1
+    # shellcheck disable=SC2086  # TOOL is words
+    (cd -- "$sk_root" && sed -z 's|^|./|' "$2" | xargs -0 -r $3; echo "$?" > "$1.rc") |
+        awk -v prefix="$sk_key/" "$SUMS_AWK" > "$1.part" && IFS= read -r sk_rc < "$1.rc" &&
+        [ "$sk_rc" = 0 ] && mv -- "$1.part" "$1.sums"
 }
 
 # --- copying with links to an earlier backup, and again after a pre-copy ------------------------

@@ -342,37 +342,49 @@ remove_staging() {
     done < "$1/staging.tsv"
 }
 
-# start_clone_sums: in the background, the SHA-256 of every file of the staging clones
-# (RUN_DIR/clone.sha256, "<area>/<path><TAB>hash"), while the copy reads the same clones (local
-# copies only). The clone is what was stopped and stays still until it is removed, so what this
-# finds is what the backup must hold; PostgreSQL serves again meanwhile, so it costs no downtime;
-# and beside the copy the two share one read of the clone (whichever comes first reads it from
-# disk, the other from the page cache), where after it they would read it all again. The record
-# then has only the files the copy did not take from the clone left to hash (see record_lists).
-# These are the SHA-256 of the source rather than of the copy: a copy that wrote other bytes than
-# it read is caught by the next verify, which reads the copy against them. CLONE_SUMS is its pid;
-# wait_clone_sums waits for it.
-CLONE_SUMS=
+# start_copy_sums: in the background, two workers (sum_chunks) that take the SHA-256 of the files of
+# the copy as cp writes them (copy_entries, with CE_SUMS_DIR), local copies only. The copy is what
+# was stopped (or cloned) and stays still, so what they find is what the backup holds. They read
+# what cp has just written, from the page cache, and run at the lowest priority: while PostgreSQL is
+# stopped they take the processors only when the copy waits for the disk, which it mostly does, and
+# after the start they go on with what is left. The record then hashes only what they have not (see
+# record_lists). COPY_SUMS is their pid; end_copy_sums tells them that no more chunks will come.
+COPY_SUMS=
+SUMS_DIR=
 CLONE_PC=
-CLONE_SUMMED=
-start_clone_sums() {
+start_copy_sums() {
+    SUMS_DIR=$RUN_DIR/copy-sums
+    rm -rf -- "$SUMS_DIR"
+    mkdir "$SUMS_DIR" || { SUMS_DIR=; return 0; }
     (
-        csum_rc=0
-        while IFS="$TAB" read -r csum_area csum_staging; do
-            if ! checksum_files "$csum_staging" > "$RUN_DIR/clone.sha256.part" ||
-                ! prefixed "$csum_area" 1 < "$RUN_DIR/clone.sha256.part"; then
-                csum_rc=1
-                break
-            fi
-        done < "$RUN_DIR/staging.tsv" > "$RUN_DIR/clone.sha256"
-        echo "$csum_rc" > "$RUN_DIR/clone.sha256.rc"
-    ) 2>> "$LOG" < /dev/null &
-    CLONE_SUMS=$!
+        # renice needs this subshell's own pid, which $$ is not.
+        renice -n 19 -p "$(exec sh -c 'echo "$PPID"')" > /dev/null 2>&1
+        sum_chunks "$SUMS_DIR" 1 &
+        sum_chunks "$SUMS_DIR" 2
+        wait
+    ) 2>> "$LOG" < /dev/null > /dev/null &
+    COPY_SUMS=$!
+    CE_SUMS_DIR=$SUMS_DIR
+}
+
+end_copy_sums() {
+    CE_SUMS_DIR=
+    [ -z "$SUMS_DIR" ] || : > "$SUMS_DIR/end"
+}
+
+# copy_sums: waits for start_copy_sums' workers, then prints the "<area>/<path><TAB>hash" lines they
+# wrote (none without them).
+copy_sums() {
+    [ -n "$SUMS_DIR" ] || return 0
+    wait_bg "$COPY_SUMS"
+    COPY_SUMS=
+    find "$SUMS_DIR" -name '*.sums' -type f -exec cat -- {} +
 }
 
 # start_clone_page_check: where the cluster has data checksums, pg_checksums --check of the staging
-# clones in the background (RUN_DIR/pg_checksums.out and .rc), beside the copy, as start_clone_sums
-# and for the same reasons. For every destination: a copy on a backup host or pulled to the client
+# clones in the background (RUN_DIR/pg_checksums.out and .rc), beside the copy: the clone is what was
+# stopped and stays still until it is removed, PostgreSQL serves again meanwhile, and beside the copy
+# the two share one read of the clone. For every destination: a copy on a backup host or pulled to the client
 # lies where our PostgreSQL binaries are not, and the clone it was made from is what can be checked.
 # CLONE_PC is its pid; wait_clone_sums waits for it.
 start_clone_page_check() {
@@ -396,27 +408,13 @@ clone_layout() {
     done < "$RUN_DIR/staging.tsv"
 }
 
-# wait_clone_sums: waits for start_clone_sums' and start_clone_page_check's jobs (before the clone
-# is removed) and fails the run if the SHA-256 pass did not complete.
+# wait_clone_sums: waits for start_clone_page_check's job, before the clone is removed.
 wait_clone_sums() {
-    [ -n "$CLONE_SUMS$CLONE_PC" ] || return 0
+    [ -n "$CLONE_PC" ] || return 0
     wcs_start=$(now_ms)
-    wait_bg "$CLONE_SUMS"
     wait_bg "$CLONE_PC"
-    if [ -n "$CLONE_SUMS" ]; then
-        [ "$(cat "$RUN_DIR/clone.sha256.rc" 2>/dev/null)" = 0 ] || fail RECORD_FAILED "cannot compute the checksums of the clone (see the log)"
-        CLONE_SUMMED=1
-    fi
-    CLONE_SUMS=
     CLONE_PC=
-    if [ -n "$CLONE_SUMMED" ] && [ -f "$RUN_DIR/pg_checksums.rc" ]; then
-        wcs_what='SHA-256 and data page checksums'
-    elif [ -n "$CLONE_SUMMED" ]; then
-        wcs_what=SHA-256
-    else
-        wcs_what='data page checksums'
-    fi
-    log "$wcs_what of the clone computed alongside the copy ($(($(now_ms) - wcs_start)) ms more after it)"
+    log "data page checksums of the clone computed alongside the copy ($(($(now_ms) - wcs_start)) ms more after it)"
 }
 
 # Where an area is copied from: the live directory, or its staging clone once there is one.
@@ -446,12 +444,15 @@ copy_one() {
     co_ref=
     [ -z "$REFERENCE" ] || [ ! -d "$REFERENCE/$1" ] || co_ref=$REFERENCE/$1
     copy_rc=0
+    # The files it copies are hashed as they are written (start_copy_sums), under the area's name.
+    CE_SUMS_KEY=$1
     if [ -z "$co_ref" ] && [ -z "$4$5" ]; then
         # Nothing to reuse and nothing copied before: a plain copy, with no planning ahead of it.
         run_child copy_area "$2" "$PARTIAL/$1" "$3" "$RUN_DIR/copy.names" || copy_rc=$?
     else
         run_child sync_area "$2" "$PARTIAL/$1" "$3" "$co_ref" "$5" "$4" || copy_rc=$?
     fi
+    CE_SUMS_KEY=
     check_abort
     if [ "$copy_rc" != 0 ] && destination_full "$PARTIAL"; then
         # The state and the log live on that file system too: our own incomplete copy goes, so that
@@ -774,10 +775,8 @@ else
     event "phase copy total=$TOTAL"
 fi
 COPY_START=$(now_ms)
-if [ "$METHOD" = snapshot ]; then
-    [ "$COPY_TO" != local ] || start_clone_sums
-    start_clone_page_check
-fi
+[ "$COPY_TO" != local ] || start_copy_sums
+[ "$METHOD" != snapshot ] || start_clone_page_check
 case $COPY_TO in
     pull)
         [ "${COPY_CONFIG:-true}" = false ] || copy_config
@@ -786,6 +785,7 @@ case $COPY_TO in
         ;;
     *) copy_all "" "$HORIZON" ;;
 esac
+end_copy_sums
 COPY_END=$(now_ms)
 
 # --- verify (against what was stopped: PGDATA while still stopped, or the still clone) ---
@@ -873,25 +873,22 @@ log "computing SHA-256 checksums of the copy"
 # record_lists: RUN_DIR/sha256.tsv "key<TAB>hash" and RUN_DIR/files.tsv "type<TAB>size<TAB>mtime<TAB>
 # mode<TAB>area<TAB>path<TAB>target<TAB>date" for every area, sorted by key.
 record_lists() {
-    : > "$RUN_DIR/sha256.unsorted"
     : > "$RUN_DIR/files.unsorted"
+    : > "$RUN_DIR/sha256.rest"
+    # What the copy's own hashing found as it was written (start_copy_sums); the rest is hashed now:
+    # what it did not get to, links into the previous backup, and the configuration files.
+    copy_sums > "$RUN_DIR/sha256.unsorted" || return 1
+    RL_SUMMED=$(wc -l < "$RUN_DIR/sha256.unsorted")
     for area in data $(cut -f 1 "$RUN_DIR/areas.tsv") $([ -d "$PARTIAL/config" ] && echo config); do
-        set --
-        if [ -n "$CLONE_SUMMED" ] && [ "$area" != config ]; then
-            # A file of the copy with one link was copied from the clone, whose SHA-256 are known
-            # (start_clone_sums); one with more is a link into the previous backup (or a hard link of
-            # the cluster's own), whose content is that backup's, and is hashed where it is.
-            set -- -links +1
-            find "$PARTIAL/$area" -type f -links 1 -printf "$area/%P\n" > "$RUN_DIR/single.keys" || return 1
-            awk 'FILENAME == ARGV[1] { want[$0] = 1; next } substr($0, 1, length($0) - 65) in want' \
-                "$RUN_DIR/single.keys" "$RUN_DIR/clone.sha256" >> "$RUN_DIR/sha256.unsorted" || return 1
-        fi
-        checksum_files "$PARTIAL/$area" "$@" > "$RUN_DIR/sha256.part" &&
-            prefixed "$area" 1 < "$RUN_DIR/sha256.part" >> "$RUN_DIR/sha256.unsorted" || return 1
+        awk -F '\t' -v area="$area/" 'index($1, area) == 1 { print substr($1, length(area) + 1) }' \
+            "$RUN_DIR/sha256.unsorted" > "$RUN_DIR/summed.paths" || return 1
+        CF_SKIP=$RUN_DIR/summed.paths checksum_files "$PARTIAL/$area" > "$RUN_DIR/sha256.part" &&
+            prefixed "$area" 1 < "$RUN_DIR/sha256.part" >> "$RUN_DIR/sha256.rest" || return 1
         TZ=UTC find "$PARTIAL/$area" -mindepth 1 -printf "$(record_format "$area")" >> "$RUN_DIR/files.unsorted" ||
             return 1
     done
-    LC_ALL=C sort -t "$TAB" -k1,1 "$RUN_DIR/sha256.unsorted" > "$RUN_DIR/sha256.tsv" && sort_files_list "$RUN_DIR" || return 1
+    LC_ALL=C sort -t "$TAB" -k1,1 "$RUN_DIR/sha256.unsorted" "$RUN_DIR/sha256.rest" > "$RUN_DIR/sha256.tsv" &&
+        sort_files_list "$RUN_DIR" || return 1
     # Exactly one well-formed SHA-256 for every file listed, and nothing else: pg_verifybackup below
     # trusts these (--skip-checksums), so a line lost or garbled on the way must stop the run here.
     rl_missing=$(awk -F '\t' 'FNR == NR { if ($NF ~ /^[0-9a-f]+$/ && length($NF) == 64) sha[$1] = 1; n++; next }
@@ -904,7 +901,7 @@ record_lists() {
 # other) instead of reading it twice one after the other. It runs niced (pg_checksums_safely), so
 # the SHA-256 pass keeps both processors of a small host. Waited for here, before anything can fail.
 PC_PID=
-if [ "$COPY_TO" = local ] && [ -z "$CLONE_SUMMED" ] && [ "${CHECKSUMS:-0}" != 0 ] && [ -x "$PG_BIN/pg_checksums" ]; then
+if [ "$COPY_TO" = local ] && [ "$METHOD" != snapshot ] && [ "${CHECKSUMS:-0}" != 0 ] && [ -x "$PG_BIN/pg_checksums" ]; then
     (
         pc_rc=0
         pg_checksums_safely "$PG_BIN" "$PARTIAL" > "$RUN_DIR/pg_checksums.out" 2>&1 || pc_rc=$?
@@ -932,7 +929,11 @@ if [ "$rl_rc" != 0 ]; then
     [ "$COPY_TO" = local ] || fail RECORD_FAILED "cannot compute the checksums of the copy on the backup host $DEST_LOGIN (see the log)"
     fail RECORD_FAILED "cannot compute the checksums"
 fi
-log "checksum pass: SHA-256 of $FILES files, $BYTES bytes in $CHECKSUM_MS ms"
+if [ "${RL_SUMMED:-0}" -gt 0 ]; then
+    log "checksum pass: SHA-256 of $FILES files, $BYTES bytes in $CHECKSUM_MS ms ($RL_SUMMED of the files hashed as the copy wrote them, the rest now)"
+else
+    log "checksum pass: SHA-256 of $FILES files, $BYTES bytes in $CHECKSUM_MS ms"
+fi
 
 # The files this backup shares with the previous one (the same inode under the same path), and a
 # check that each still has the SHA-256 that backup recorded: a reference damaged since would

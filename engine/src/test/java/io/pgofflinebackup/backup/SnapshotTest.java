@@ -84,7 +84,7 @@ class SnapshotTest {
                 .containsSubsequence("checkpoint", "stop", "clone", "start", "copy", "verify", "checksums");
         assertThat(manifest.path("verification").path("pgVerifybackup").asText()).isEqualTo("passed");
         assertThat(manifest.path("verification").path("pgChecksums").asText()).isEqualTo("passed");
-        // The SHA-256 were taken from the clone beside the copy: every byte of the copy matches them.
+        // The SHA-256 were taken from the copy as it was written: verify, reading every byte of it, agrees.
         assertThat(host.verify(cluster, Path.of(result.backupPath())).problems()).isEmpty();
         // The downtime ended at the restart, before the copy that was held for seconds.
         long copyStart = manifest.path("phases").findValues("name").stream().filter(n -> n.asText().equals("copy"))
@@ -113,8 +113,8 @@ class SnapshotTest {
     }
 
     /**
-     * The SHA-256 of a snapshot backup are computed from the clone while the copy reads it, except for the files
-     * a generation links to the previous backup: those are hashed where they are, so that a previous backup
+     * The SHA-256 of a snapshot backup are taken from the copy as it is written, except for the files a
+     * generation links to the previous backup: those are hashed where they are, so that a previous backup
      * damaged since is caught instead of passed on. verify, which reads every byte of the copy, proves both.
      */
     @Test
@@ -131,7 +131,8 @@ class SnapshotTest {
 
         Path older = Path.of(first.backupPath());
         Path newer = Path.of(second.backupPath());
-        assertThat(Files.readString(Path.of(second.logPath()))).contains("of the clone computed alongside the copy");
+        assertThat(Files.readString(Path.of(second.logPath()))).contains("data page checksums of the clone computed alongside the copy")
+                .containsPattern("of the files hashed as the copy wrote them");
         JsonNode method = new ObjectMapper().readTree(newer.resolve("manifest.json").toFile()).path("method");
         assertThat(method.path("linkedFrom").asText()).isEqualTo(first.backupId());
         assertThat(method.path("linkedFiles").asLong()).isPositive();
