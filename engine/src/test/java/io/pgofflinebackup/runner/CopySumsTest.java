@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,20 +31,28 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CopySumsTest {
     @TempDir
+    static Path shared;
+
+    @TempDir
     Path work;
 
-    private Path lib;
-    private Path source;
+    private static Path lib;
+    private static Path source;
     private Path dest;
     private Path sums;
 
     @BeforeEach
-    void tree() throws Exception {
-        lib = work.resolve("lib.sh");
-        Files.write(lib, RemoteScripts.lib());
-        source = Files.createDirectories(work.resolve("source"));
+    void dirs() throws Exception {
         dest = Files.createDirectories(work.resolve("dest"));
         sums = Files.createDirectories(work.resolve("sums"));
+    }
+
+    /** One source tree for every case: a copy only reads it. */
+    @BeforeAll
+    static void tree() throws Exception {
+        lib = shared.resolve("lib.sh");
+        Files.write(lib, RemoteScripts.lib());
+        source = Files.createDirectories(shared.resolve("source"));
         Files.createDirectories(source.resolve("base/1"));
         Random random = new Random(5);
         // More files than one chunk of small files holds (8192), so a cp hands over more than one.
