@@ -11,15 +11,20 @@ import io.pgofflinebackup.backup.RealHostSupport;
 import io.pgofflinebackup.backup.RunnerProbe;
 import io.pgofflinebackup.testing.LoopMount;
 import io.pgofflinebackup.testing.PgCluster;
+import io.pgofflinebackup.testing.Procs;
 import io.pgofflinebackup.testing.ProcessRunner;
 import io.pgofflinebackup.testing.TestUser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -240,6 +245,45 @@ class CopyFaultsTest {
             assertNoCompleteBackup(dest);
         } finally {
             RunnerProbe.thaw(copy);
+        }
+    }
+
+    @Test
+    @FaultCase(id = "backup.hashers-killed-mid-copy", area = AREA, phase = "copy",
+            injected = "both workers that hash the copy as it is written killed (SIGKILL) while the copy is frozen",
+            mustHold = {"the backup completes, PostgreSQL runs with the same rows",
+                    "every file still gets its copy's SHA-256: verify reads every byte and finds nothing",
+                    "fewer files hashed as the copy wrote them than the backup holds"})
+    void hashersKilledMidCopy() throws Exception {
+        Path dest = host.dest();
+        CompletableFuture<BackupResult> ended = CompletableFuture.supplyAsync(
+                () -> new BackupJob(host.request(cluster, dest).build(), ProgressListener.NONE).run());
+        long copy = RunnerProbe.freezeCopy(dest, Duration.ofSeconds(90));
+        try {
+            // A worker waiting for the next chunk sleeps 0.05 s at a time: the parent of such a sleep.
+            Set<Long> workers = new HashSet<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (workers.size() < 2 && System.nanoTime() < deadline) {
+                long runner = RunnerProbe.runnerPid(dest).orElseThrow();
+                ProcessHandle.of(runner).stream().flatMap(ProcessHandle::descendants)
+                        .filter(p -> Procs.cmdline(p.pid()).equals("sleep 0.05"))
+                        .forEach(p -> p.parent().ifPresent(worker -> workers.add(worker.pid())));
+                Thread.sleep(10);
+            }
+            assertThat(workers).as("the two hashing workers").hasSize(2);
+            workers.forEach(pid -> Procs.signal(pid, "KILL"));
+        } finally {
+            RunnerProbe.thaw(copy);
+        }
+        BackupResult result = ended.get(180, TimeUnit.SECONDS);
+
+        assertThat(result.ok()).as(String.valueOf(result.errorMessage())).isTrue();
+        assertThat(cluster.query(BackupFaultsTest.ROWS)).isEqualTo(rows);
+        assertThat(host.verify(cluster, Path.of(result.backupPath())).problems()).isEmpty();
+        Matcher hashed = Pattern.compile("\\((\\d+) of the files hashed as the copy wrote them")
+                .matcher(Files.readString(Path.of(result.logPath())));
+        if (hashed.find()) {
+            assertThat(Long.parseLong(hashed.group(1))).isLessThan(result.files());
         }
     }
 
