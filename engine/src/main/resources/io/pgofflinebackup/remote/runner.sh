@@ -386,7 +386,7 @@ copy_sums() {
 # stopped and stays still until it is removed, PostgreSQL serves again meanwhile, and beside the copy
 # the two share one read of the clone. For every destination: a copy on a backup host or pulled to the client
 # lies where our PostgreSQL binaries are not, and the clone it was made from is what can be checked.
-# CLONE_PC is its pid; wait_clone_sums waits for it.
+# CLONE_PC is its pid; wait_clone_page_check waits for it.
 start_clone_page_check() {
     [ "${CHECKSUMS:-0}" != 0 ] && [ -x "$PG_BIN/pg_checksums" ] || return 0
     clone_layout "$RUN_DIR/clone.layout" || fail RECORD_FAILED "cannot prepare the check of the clone's data page checksums"
@@ -408,8 +408,8 @@ clone_layout() {
     done < "$RUN_DIR/staging.tsv"
 }
 
-# wait_clone_sums: waits for start_clone_page_check's job, before the clone is removed.
-wait_clone_sums() {
+# wait_clone_page_check: waits for start_clone_page_check's job, before the clone is removed.
+wait_clone_page_check() {
     [ -n "$CLONE_PC" ] || return 0
     wcs_start=$(now_ms)
     wait_bg "$CLONE_PC"
@@ -843,7 +843,7 @@ if [ "$COPY_TO" != local ]; then
     fi
 fi
 if [ "$METHOD" = snapshot ]; then
-    wait_clone_sums
+    wait_clone_page_check
     remove_staging "$RUN_DIR" "$(param id)"
 fi
 
