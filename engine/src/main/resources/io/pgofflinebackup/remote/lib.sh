@@ -425,8 +425,7 @@ copy_entries() {
     ce_lost=$(grep -c -e "$CE_CP_NO_ACL" "$3.errors")
     if grep -q -e "$CE_TAR_NO_ACL" "$3.xerrors"; then
         # shellcheck disable=SC2086  # ce_lenient is words
-        ce_had=$(tar -C "$1" --null --no-recursion -T "$3.rest" --format=posix --acls $ce_lenient -cf - 2>/dev/null |
-            tar -tv --acls -f - | awk '$1 ~ /[+]$/' | wc -l)
+        ce_had=$(acl_entries "$1" "$3.rest" $ce_lenient | wc -l)
         ce_lost=$((ce_lost + ce_had))
     fi
     if [ "$ce_lost" -gt 0 ]; then
@@ -446,6 +445,18 @@ CE_TAR_NO_ACL="Cannot [a-z ]* POSIX ACLs for file .*: $CE_NO_ACLS\$"
 # nothing.
 tar_acls() {
     if tar --acls -cf /dev/null -T /dev/null 2>/dev/null; then echo --acls; fi
+}
+
+# acl_entries ROOT LIST [TAR_OPTION...]: the entries LIST names (NUL-terminated, relative to ROOT)
+# that carry a POSIX ACL, as "<type><TAB><path>", the type as ls gives it (d, -, l). tar lists such an
+# entry with a "+" after its mode ("-rw-r-----+ owner/group size date time name"), and writing to
+# /dev/null it reads no file's content. Needs a tar that knows --acls (tar_acls).
+acl_entries() {
+    ae_root=$1
+    ae_list=$2
+    shift 2
+    tar --acls -C "$ae_root" --null --no-recursion -T "$ae_list" --format=posix "$@" -cvvf /dev/null 2>/dev/null |
+        awk '$1 ~ /[+]$/ { t = substr($1, 1, 1); for (i = 0; i < 5; i++) sub(/^[^ ]+ +/, ""); print t "\t" $0 }'
 }
 
 # ce_cp SOURCE LIST STREAM: copy_entries' cp of the plain files LIST names into ce_dest, in place of
@@ -483,7 +494,7 @@ ce_cp() {
 # split_by_bytes LIST FIRST SECOND [CHUNKED]: the NUL-terminated "<size><TAB><path>" records of LIST,
 # as paths into two NUL-terminated lists of about the same number of bytes: each file goes to the
 # list that holds fewer bytes so far, so the lists differ by at most one file's size (1 GiB, a
-# segment). With CHUNKED (non-empty), each list is also cut, in order, into chunks of at most
+# segment). With CHUNKED (non-empty), each list is instead cut, in order, into chunks of at most
 # 8192 files or of the first file that brings it to 256 MiB (a segment is a chunk of its own):
 # FIRST.c1, FIRST.c2, ... and FIRST.chunks, their number; a chunk's paths one per line, a line
 # break in a name as a NUL (ce_cp turns them back). The SHA-256 of a chunk's files can be taken as
@@ -494,8 +505,7 @@ ce_cp() {
 split_by_bytes() {
     tr '\n\0' '\0\n' < "$1" | awk -F '\t' -v first="$2" -v second="$3" -v chunked="${4:-}" '
         function put(s, path, size) {
-            print path > (name[s] ".nl")
-            if (chunked == "") return
+            if (chunked == "") { print path > (name[s] ".nl"); return }
             if (files[s] == 0) { chunks[s]++; chunk[s] = name[s] ".c" chunks[s]; printf "" > chunk[s] }
             print path > chunk[s]
             files[s]++
@@ -507,9 +517,10 @@ split_by_bytes() {
         a <= b { a += $1; put(1, path, $1); next }
         { b += $1; put(2, path, $1) }
         END {
-            printf "" > (first ".nl"); printf "" > (second ".nl")
-            if (chunked != "") { print chunks[1] > (first ".chunks"); print chunks[2] > (second ".chunks") }
+            if (chunked == "") { printf "" > (first ".nl"); printf "" > (second ".nl") }
+            else { print chunks[1] > (first ".chunks"); print chunks[2] > (second ".chunks") }
         }' || return 1
+    [ -z "${4:-}" ] || return 0
     tr '\n\0' '\0\n' < "$2.nl" > "$2" && tr '\n\0' '\0\n' < "$3.nl" > "$3" && rm -f -- "$2.nl" "$3.nl"
 }
 

@@ -142,8 +142,7 @@ find_reference() {
     fi
 }
 
-# POSIX ACLs in what the backup holds, counted before the stop: tar lists an entry that has one with
-# a "+" after its mode, and writing to /dev/null it reads no file's content. A copy on this host keeps
+# POSIX ACLs in what the backup holds, counted before the stop (acl_entries). A copy on this host keeps
 # them where its file system can hold them, which is tried here on one of them (cp then fails
 # "preserving permissions", see copy_entries); a copy on a backup host or pulled to the client never
 # keeps them. Either way it is said while PostgreSQL still runs.
@@ -152,9 +151,7 @@ check_acls() {
     { printf 'data\t%s\tdata\n' "$PGDATA"; awk -F '\t' -v p="$PGDATA" '{ print $1 "\t" p "/" $2 "\tarea" }' "$RUN_DIR/areas.tsv"; } |
         while IFS="$TAB" read -r _ ac_source ac_kind; do
             area_find "$ac_source" "$ac_kind" '%P\0' '' > "$RUN_DIR/acl.names" || continue
-            # "-rw-r-----+ owner/group size date time name": the type, and the path after five fields.
-            tar --acls -C "$ac_source" --null --no-recursion -T "$RUN_DIR/acl.names" -cvvf /dev/null 2>/dev/null |
-                awk -v src="$ac_source" '$1 ~ /[+]$/ { t = substr($1, 1, 1); for (i = 0; i < 5; i++) sub(/^[^ ]+ +/, ""); print t "\t" src "/" $0 }'
+            acl_entries "$ac_source" "$RUN_DIR/acl.names" | prefixed "$ac_source" 2
         done > "$RUN_DIR/acls.list"
     ac_count=$(wc -l < "$RUN_DIR/acls.list")
     [ "$ac_count" -gt 0 ] || return 0
