@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Reads what was appended to a file on the host since the last call, a whole line at a time. The
@@ -41,14 +42,23 @@ final class RemoteFileFollower {
 
     /**
      * A shell command that returns once the (first) file has grown past what was read, or after
-     * about {@code checks} times 50 ms: put before {@link #readCommand}, the read then waits on the
-     * host for news instead of this side sleeping and asking again. Checking costs the host a
-     * {@code wc} and a {@code sleep} every 50 ms while it waits.
+     * {@code waitMillis}: put before {@link #readCommand}, the read then waits on the host for news
+     * instead of this side sleeping and asking again. GNU tail's follow mode waits on the kernel's
+     * file events (inotify; where there are none, it looks every 50 ms) and ends with the pipe once
+     * head has its first new byte, so a wait costs the host three processes however long it lasts,
+     * where checking every 50 ms cost a {@code wc} and a {@code sleep} each time. Without the file
+     * or without timeout(1) it sleeps the whole time: returning at once would make the caller ask
+     * again straight away, an exec after an exec.
      */
-    String awaitGrowthCommand(int checks) {
+    String awaitGrowthCommand(long waitMillis) {
+        if (waitMillis <= 0) {
+            return "true";
+        }
         String path = ShellQuote.quote(paths[0]);
-        return "n=0; while [ \"$n\" -lt " + checks + " ]; do s=$(wc -c < " + path + " 2>/dev/null);"
-                + " [ \"${s:-0}\" -le " + offset + " ] || break; sleep 0.05; n=$((n + 1)); done";
+        String seconds = String.format(Locale.ROOT, "%d.%03d", waitMillis / 1000, waitMillis % 1000);
+        return "if [ -e " + path + " ] && command -v timeout >/dev/null 2>&1; then timeout " + seconds
+                + " tail -c +" + (offset + 1) + " -s 0.05 -f -- " + path + " 2>/dev/null | head -c 1 >/dev/null;"
+                + " else sleep " + seconds + "; fi";
     }
 
     /** The whole lines among what {@link #readCommand} printed, a partial last line kept for later. */

@@ -23,11 +23,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class RunnerMonitor {
     /**
      * How long one poll waits on the host for a new line of the state file before it reads anyway:
-     * the runner's news (a phase, the end) is seen within about 50 ms of its writing, for one exec
-     * every 300 ms while nothing happens. A poll that answers at once is followed by the next
-     * straight away; abort requests wait at most this long.
+     * the runner's news (a phase, the end) is seen as soon as it is written, for one exec every
+     * 300 ms while nothing happens. A poll that answers at once is followed by the next straight
+     * away; abort requests wait at most this long.
      */
-    private static final int POLL_CHECKS = 6;
+    private static final long POLL_WAIT_MILLIS = 300;
     private static final Duration ALIVE_CHECK = Duration.ofSeconds(2);
 
     private final SshSession ssh;
@@ -76,7 +76,7 @@ public final class RunnerMonitor {
                     lastAliveCheck = System.nanoTime();
                 }
                 long pidChecked = runnerPid;
-                Poll poll = poll(checkAlive, POLL_CHECKS);
+                Poll poll = poll(checkAlive, POLL_WAIT_MILLIS);
                 RunnerOutcome outcome = readState(poll.state());
                 forwardLog(poll.log());
                 if (outcome != null) {
@@ -109,14 +109,13 @@ public final class RunnerMonitor {
 
     /**
      * Reads the state file and the log (and, with {@code checkAlive}, whether the runner lives) with
-     * one exec, which first waits on the host up to {@code checks} times 50 ms for the state file to
-     * grow: each exec costs the host an sshd child, a shell and its commands, so one every 300 ms
+     * one exec, which first waits on the host up to {@code waitMillis} for the state file to grow: each exec costs the host an sshd child, a shell and its commands, so one every 300 ms
      * while the runner is quiet, and one per burst of news while it writes. The parts are separated
      * by NUL bytes, which the state file (our own text) never holds; the log may, so it is what lies
      * between the first and the last.
      */
-    private Poll poll(boolean checkAlive, int checks) throws IOException {
-        String command = state.awaitGrowthCommand(checks) + "; " + state.readCommand() + "; printf '\\0'; "
+    private Poll poll(boolean checkAlive, long waitMillis) throws IOException {
+        String command = state.awaitGrowthCommand(waitMillis) + "; " + state.readCommand() + "; printf '\\0'; "
                 + log.readCommand() + "; printf '\\0'";
         if (checkAlive && runnerPid > 0) {
             String pid = Long.toString(runnerPid);

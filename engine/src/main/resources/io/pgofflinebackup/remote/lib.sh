@@ -487,6 +487,7 @@ ce_cp() {
             *) exit "$cc_status" ;;
         esac
         mv -- "$cc_list.z" "$ce_sums/$3.$cc_k.list" || exit 1
+        echo >> "${ce_sums%/*}/ready" || exit 1
     done
     exit "$cc_rc"
 }
@@ -527,10 +528,13 @@ split_by_bytes() {
 # sum_chunks DIR WORKER: the SHA-256 of the files of a copy, taken while it is written. copy_entries
 # (with CE_SUMS_DIR=DIR) makes DIR/copy.<x>/ for each copy, with "root" (the destination directory)
 # and "key" (the area the runner copies); its cp hands over each chunk of files it is done with as
-# DIR/copy.<x>/<stream>.<n>.list (ce_cp). This takes the chunks there, one at a time, by renaming
+# DIR/copy.<x>/<stream>.<n>.list (ce_cp), and then adds a line to DIR/ready (which must exist), as
+# the runner does once it made DIR/end. This takes the chunks there, one at a time, by renaming
 # each one to its own name (two workers never take the same one), and writes the chunk's
 # "<key>/<path><TAB>hash" lines to <chunk>.sums, whole or not at all. It ends once DIR/end exists
-# and no chunk is left, or when the runner ($$) is gone.
+# and no chunk is left, or when the runner ($$) is gone. With nothing to take, it waits for DIR/ready
+# to grow past the size it had before it looked (wait_growth), so a chunk handed over meanwhile
+# wakes it at once; waiting costs no process every 50 ms while cp is busy with a chunk.
 #
 # What it reads is what cp has just written, still in the page cache: the hashing costs processor
 # time but no read of the disk, and runs while the copy waits for the disk, instead of all of it
@@ -542,6 +546,7 @@ sum_chunks() {
     while kill -0 "$$" 2>/dev/null; do
         sc_end=
         [ ! -e "$1/end" ] || sc_end=1
+        sc_seen=$(wc -c < "$1/ready") || return 1
         sc_took=
         for sc_list in "$1"/copy.*/*.list; do
             sc_chunk=${sc_list%.list}
@@ -551,8 +556,21 @@ sum_chunks() {
         done
         [ -z "$sc_took" ] || continue
         [ -z "$sc_end" ] || return 0
-        sleep 0.05
+        wait_growth "$1/ready" "$sc_seen" 1
     done
+}
+
+# wait_growth FILE SIZE SECONDS: returns once FILE holds more than SIZE bytes, or after SECONDS
+# (a decimal fraction is fine). GNU tail's follow mode waits on the kernel's file events (inotify;
+# where there are none, it looks every 50 ms) and ends with the pipe once head has the first new
+# byte: three processes however long the wait. Without FILE or without timeout(1) it sleeps the
+# whole time instead, so that a caller's loop never turns without waiting.
+wait_growth() {
+    if [ -e "$1" ] && command -v timeout > /dev/null 2>&1; then
+        timeout "$3" tail -c +"$(($2 + 1))" -s 0.05 -f -- "$1" 2> /dev/null | head -c 1 > /dev/null
+    else
+        sleep "$3"
+    fi
 }
 
 # sum_chunk CHUNK LIST TOOL: see sum_chunks. Each path gets "./" in front: a name may begin with "-".

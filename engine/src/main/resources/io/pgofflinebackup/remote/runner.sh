@@ -352,7 +352,10 @@ CLONE_PC=
 start_copy_sums() {
     SUMS_DIR=$RUN_DIR/copy-sums
     rm -rf -- "$SUMS_DIR"
-    mkdir "$SUMS_DIR" || { SUMS_DIR=; return 0; }
+    if ! mkdir "$SUMS_DIR" || ! : > "$SUMS_DIR/ready"; then
+        SUMS_DIR=
+        return 0
+    fi
     (
         # renice needs this subshell's own pid, which $$ is not.
         renice -n 19 -p "$(exec sh -c 'echo "$PPID"')" > /dev/null 2>&1
@@ -366,7 +369,7 @@ start_copy_sums() {
 
 end_copy_sums() {
     CE_SUMS_DIR=
-    [ -z "$SUMS_DIR" ] || : > "$SUMS_DIR/end"
+    [ -z "$SUMS_DIR" ] || { : > "$SUMS_DIR/end" && echo >> "$SUMS_DIR/ready"; }
 }
 
 # copy_sums: waits for start_copy_sums' workers, then prints the "<area>/<path><TAB>hash" lines they

@@ -260,13 +260,15 @@ class CopyFaultsTest {
                 () -> new BackupJob(host.request(cluster, dest).build(), ProgressListener.NONE).run());
         long copy = RunnerProbe.freezeCopy(dest, Duration.ofSeconds(90));
         try {
-            // A worker waiting for the next chunk sleeps 0.05 s at a time: the parent of such a sleep.
+            // A worker waiting for the next chunk waits on copy-sums/ready with timeout(1) and tail: the
+            // parent of such a timeout.
             Set<Long> workers = new HashSet<>();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (workers.size() < 2 && System.nanoTime() < deadline) {
                 long runner = RunnerProbe.runnerPid(dest).orElseThrow();
                 ProcessHandle.of(runner).stream().flatMap(ProcessHandle::descendants)
-                        .filter(p -> Procs.cmdline(p.pid()).equals("sleep 0.05"))
+                        .filter(p -> Procs.cmdline(p.pid()).startsWith("timeout 1 tail ")
+                                && Procs.cmdline(p.pid()).endsWith("/copy-sums/ready"))
                         .forEach(p -> p.parent().ifPresent(worker -> workers.add(worker.pid())));
                 Thread.sleep(10);
             }

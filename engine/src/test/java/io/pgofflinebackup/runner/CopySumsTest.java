@@ -45,6 +45,7 @@ class CopySumsTest {
     void dirs() throws Exception {
         dest = Files.createDirectories(work.resolve("dest"));
         sums = Files.createDirectories(work.resolve("sums"));
+        Files.createFile(sums.resolve("ready"));
     }
 
     /** One source tree for every case: a copy only reads it. */
@@ -80,7 +81,7 @@ class CopySumsTest {
                 (sum_chunks "$SUMS" 1 & sum_chunks "$SUMS" 2; wait) &
                 workers=$!
                 CE_SUMS_DIR=$SUMS CE_SUMS_KEY=tablespaces/16384 copy_area "$SOURCE" "$DEST" area "$WORK/copy.names"
-                : > "$SUMS/end"
+                : > "$SUMS/end"; echo >> "$SUMS/ready"
                 wait "$workers"
                 """);
 
@@ -96,7 +97,7 @@ class CopySumsTest {
     void chunksLeftWhenTheCopyEndsAreStillTaken() throws Exception {
         run("""
                 CE_SUMS_DIR=$SUMS CE_SUMS_KEY=data copy_area "$SOURCE" "$DEST" area "$WORK/copy.names"
-                : > "$SUMS/end"
+                : > "$SUMS/end"; echo >> "$SUMS/ready"
                 sum_chunks "$SUMS" 1
                 """);
 
@@ -113,7 +114,7 @@ class CopySumsTest {
         run("""
                 CE_SUMS_DIR=$SUMS CE_SUMS_KEY=data copy_area "$SOURCE" "$DEST" area "$WORK/copy.names"
                 rm -- "$DEST/base/1/17000"
-                : > "$SUMS/end"
+                : > "$SUMS/end"; echo >> "$SUMS/ready"
                 sum_chunks "$SUMS" 1
                 """);
 
