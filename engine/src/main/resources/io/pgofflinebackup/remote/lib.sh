@@ -1047,7 +1047,7 @@ config_files() {
             [ -f "$cf_file" ] || continue
             conf_includes "$cf_file" >> "$cf_work/config.next"
         done < "$cf_work/config.todo"
-        awk -F '\t' 'FNR == NR { seen[$2] = 1; next } !($2 in seen) { seen[$2] = 1; print }' \
+        awk -F '\t' 'FILENAME == ARGV[1] { seen[$2] = 1; next } !($2 in seen) { seen[$2] = 1; print }' \
             "$cf_work/config.found" "$cf_work/config.next" > "$cf_work/config.todo"
         cat "$cf_work/config.todo" >> "$cf_work/config.found"
     done

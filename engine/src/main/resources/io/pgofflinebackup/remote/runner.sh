@@ -76,7 +76,7 @@ discover_layout() {
         esac
     done < "$RUN_DIR/linked.tsv"
     awk -F '\t' 'BEGIN { OFS = "\t" }
-        FNR == NR { name[$1] = $2; next }
+        FILENAME == ARGV[1] { name[$1] = $2; next }
         { oid = $1; sub(/^tablespaces\//, "", oid); print $1, $2, $3, ($1 ~ /^tablespaces\//) ? name[oid] : "" }' \
         "$RUN_DIR/names.tsv" "$RUN_DIR/linked.tsv" > "$RUN_DIR/areas.tsv"
 }
@@ -891,7 +891,7 @@ record_lists() {
         sort_files_list "$RUN_DIR" || return 1
     # Exactly one well-formed SHA-256 for every file listed, and nothing else: pg_verifybackup below
     # trusts these (--skip-checksums), so a line lost or garbled on the way must stop the run here.
-    rl_missing=$(awk -F '\t' 'FNR == NR { if ($NF ~ /^[0-9a-f]+$/ && length($NF) == 64) sha[$1] = 1; n++; next }
+    rl_missing=$(awk -F '\t' 'FILENAME == ARGV[1] { if ($NF ~ /^[0-9a-f]+$/ && length($NF) == 64) sha[$1] = 1; n++; next }
         $1 == "f" { f++; if (!(($5 "/" $6) in sha)) { print $5 "/" $6; bad = 1; exit } }
         END { if (!bad && n != f) print "(" n " checksums for " f " files)" }' "$RUN_DIR/sha256.tsv" "$RUN_DIR/files.tsv")
     [ -z "$rl_missing" ] || { log "the checksum pass has no SHA-256 for $rl_missing"; return 1; }
@@ -986,7 +986,7 @@ write_pg_manifest() {
         [ "$manifest_version" = 2 ] && printf '"System-Identifier": %s,\n' "$SYSTEM_ID"
         printf '"Files": [\n'
         awk -F '\t' "$JSON_AWK"'
-            FNR == NR { sha[$1] = $2; next }
+            FILENAME == ARGV[1] { sha[$1] = $2; next }
             {
                 if ($1 != "f") next
                 if ($5 == "data") { if ($6 ~ /^pg_wal\//) next; path = $6 }
@@ -1155,7 +1155,7 @@ fi
     printf '  "verification": {"method": "file list, total bytes and each file size of the copy against PGDATA and the directories it links to, while PostgreSQL was stopped", "passed": true, "files": %s, "bytes": %s, "checksums": "sha256", "pgVerifybackup": "%s", "pgVerifybackupChecked": "%s", "pgChecksums": "%s"},\n' "$FILES" "$BYTES" "$PG_VERIFYBACKUP" "$([ "$PG_VERIFYBACKUP" = skipped ] || echo 'WAL, file list and sizes (--skip-checksums: the sha256 were computed from the same files just before)')" "$PG_CHECKSUMS"
     printf '  "files": [\n'
     awk -F '\t' "$JSON_AWK"'
-        FNR == NR { sha[$1] = $2; next }
+        FILENAME == ARGV[1] { sha[$1] = $2; next }
         {
             type = ($1 == "f") ? "file" : ($1 == "d") ? "directory" : ($1 == "l") ? "symlink" : "other"
             line = sprintf("    {\"path\": \"%s\"", esc($6))

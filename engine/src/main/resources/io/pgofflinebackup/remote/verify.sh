@@ -156,7 +156,7 @@ done < "$WORK/compare.tsv" > "$WORK/missing_areas"
 cat "$WORK/missing_areas"
 # Entries of areas that are not compared (a restore's configuration) are not expected on disk.
 awk -F '\t' "$AREA_OF_AWK"'
-    FNR == NR { compared[$1] = 1; next }
+    FILENAME == ARGV[1] { compared[$1] = 1; next }
     area_of($4) in compared' "$WORK/compare.tsv" "$WORK/manifest.tsv" > "$WORK/expected.tsv"
 
 awk -F '\t' -v us="$US" -v mode="$MODE" '

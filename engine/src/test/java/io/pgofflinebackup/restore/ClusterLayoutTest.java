@@ -139,6 +139,41 @@ class ClusterLayoutTest {
                 && p.detail().contains("pg_tblspc/" + one));
     }
 
+    /**
+     * A cluster found stopped has no catalog to name its tablespaces: its areas still come from the
+     * links in PGDATA. (The awk that joined the names with the links once took the links for names
+     * when there were none, and such a backup left its tablespaces and WAL directory out.)
+     */
+    @Test
+    void aClusterFoundStoppedIsCopiedWithItsTablespacesAndWalDirectoryAndRestores() throws Exception {
+        PgCluster cluster = layoutCluster();
+        String one = oid(cluster, "ts_one");
+        String two = oid(cluster, "ts_two");
+        String atBackup = cluster.query(DATA);
+        cluster.stopFast();
+
+        BackupResult backup = backupOf(cluster);
+
+        Path dir = Path.of(backup.backupPath());
+        assertThat(RealHostSupport.entries(dir)).contains("tablespaces", "wal");
+        assertThat(RealHostSupport.entries(dir.resolve("tablespaces"))).containsExactlyInAnyOrder(one, two);
+        assertThat(RealHostSupport.entries(dir.resolve("wal"))).contains("archive_status");
+        JsonNode manifest = new ObjectMapper().readTree(dir.resolve("manifest.json").toFile());
+        assertThat(manifest.path("postgres").path("wasRunning").asBoolean()).isFalse();
+        assertThat(manifest.path("tablespaces").findValuesAsText("oid")).containsExactlyInAnyOrder(one, two);
+        assertThat(manifest.path("walDirectory").path("location").asText()).isEqualTo(cluster.walDirectory().toString());
+        assertThat(manifest.path("verification").path("pgVerifybackup").asText()).isEqualTo("passed");
+        assertThat(Files.readString(dir.resolve("backup_manifest"))).contains("\"pg_tblspc/" + one + "/PG_");
+
+        cluster.start();
+        cluster.query("DROP TABLE in_ts_one");
+        RestoreResult result = new RestoreJob(host.restoreRequest(cluster, backup.backupPath()).build(),
+                new RealHostSupport.RecordingListener()).run();
+
+        assertThat(result.ok()).as(String.valueOf(result.errorMessage())).isTrue();
+        assertThat(cluster.query(DATA)).isEqualTo(atBackup);
+    }
+
     @Test
     void restoreAfterTheOriginalsAreWreckedPutsTablespacesWalAndConfigurationBackWhereTheyWere() throws Exception {
         PgCluster cluster = layoutCluster();
