@@ -899,12 +899,14 @@ record_lists() {
 # pg_checksums --check (see below) reads the same files: it runs alongside the SHA-256 pass, so
 # that the two share one read of the copy (a file read by one is still in the page cache for the
 # other) instead of reading it twice one after the other. It runs niced (pg_checksums_safely), so
-# the SHA-256 pass keeps both processors of a small host. Waited for here, before anything can fail.
+# the SHA-256 pass keeps both processors of a small host, and as two processes over halves of the
+# copy (pg_checksums_split), so that it does not stay alone on one processor once the pass is done.
+# Waited for here, before anything can fail.
 PC_PID=
 if [ "$COPY_TO" = local ] && [ "$METHOD" != snapshot ] && [ "${CHECKSUMS:-0}" != 0 ] && [ -x "$PG_BIN/pg_checksums" ]; then
     (
         pc_rc=0
-        pg_checksums_safely "$PG_BIN" "$PARTIAL" > "$RUN_DIR/pg_checksums.out" 2>&1 || pc_rc=$?
+        pg_checksums_split "$PG_BIN" "$PARTIAL" > "$RUN_DIR/pg_checksums.out" 2>&1 || pc_rc=$?
         echo "$pc_rc" > "$RUN_DIR/pg_checksums.rc"
     ) &
     PC_PID=$!

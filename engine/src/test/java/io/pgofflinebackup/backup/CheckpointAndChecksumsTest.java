@@ -5,8 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgofflinebackup.testing.PgCluster;
+import io.pgofflinebackup.testing.ProcessResult;
+import io.pgofflinebackup.testing.TestUser;
+import io.pgofflinebackup.util.RemoteScripts;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,18 +55,50 @@ class CheckpointAndChecksumsTest {
         assertThat(copy.query("SELECT n FROM t")).isEqualTo("5");
     }
 
+    /**
+     * pg_checksums runs as two processes, each over a directory of hard links to half of the copy's
+     * files (pg_checksums_split): a damaged page must be found in whichever half its file went to,
+     * tablespaces included, the counts must be those of one pg_checksums over the whole copy, and
+     * the hard links must be gone from the backup.
+     */
     @Test
-    void aDamagedPageIsFoundByPgChecksumsAndRecorded() throws Exception {
-        PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(1));
+    void damagedPagesAreFoundByPgChecksumsAndRecorded() throws Exception {
+        PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(1).withTablespaces("ts1"));
+        cluster.query("CREATE TABLE in_ts TABLESPACE ts1 AS SELECT i, repeat('x', 500) AS pad"
+                + " FROM generate_series(1, 20000) AS i; CHECKPOINT");
+        Path inTablespace = cluster.pgdata().resolve(cluster.query("SELECT pg_relation_filepath('in_ts')"));
         RealHostSupport.damagePage(cluster, 1);
+        try (RandomAccessFile file = new RandomAccessFile(inTablespace.toFile(), "rw")) {
+            file.seek(3 * 8192L + 4000);
+            file.write("damaged by the test".getBytes(StandardCharsets.US_ASCII));
+        }
 
         BackupResult result = RealHostSupport.backup(host.request(cluster, host.dest()).build());
 
         assertThat(result.ok()).as(String.valueOf(result.errorMessage())).isTrue();
         assertThat(result.pgChecksums()).isEqualTo("failed");
-        assertThat(result.warnings()).anyMatch(w -> w.contains("bad checksums"));
+        assertThat(result.warnings()).anyMatch(w -> w.contains("bad checksums") && w.contains("(2 blocks"));
         JsonNode manifest = new ObjectMapper().readTree(Path.of(result.manifestPath()).toFile());
         assertThat(manifest.path("verification").path("pgChecksums").asText()).isEqualTo("failed");
+        String log = Files.readString(Path.of(result.logPath()));
+        assertThat(log).contains("two pg_checksums --check at once")
+                .containsPattern("checksum verification failed in file \"base/\\d+/\\d+\", block 1:")
+                .containsPattern("checksum verification failed in file \"pg_tblspc/\\d+/PG_[^/]+/\\d+/\\d+\", block 3:");
+        try (Stream<Path> top = Files.list(Path.of(result.backupPath()))) {
+            assertThat(top.map(p -> p.getFileName().toString())).noneMatch(name -> name.startsWith(".pg_checksums"));
+        }
+        // The same counts as one pg_checksums over the whole copy (through the runner's own view of it).
+        Matcher counted = Pattern.compile("Files scanned: +(\\d+)\nBlocks scanned: +(\\d+)\nBad checksums: +2\n")
+                .matcher(log);
+        assertThat(counted.find()).as(log).isTrue();
+        Path lib = TestUser.newWorkDir("lib").resolve("lib.sh");
+        Files.write(lib, RemoteScripts.lib());
+        host.user.chownToUser(lib.getParent());
+        host.user.chownToUser(lib);
+        ProcessResult single = host.user.runAs(List.of("sh", "-c", ". \"$0\" && pg_checksums_safely \"$1\" \"$2\"",
+                lib.toString(), cluster.binDir().toString(), result.backupPath()), Duration.ofMinutes(2));
+        assertThat(single.stdout()).contains("Files scanned:   " + counted.group(1) + "\n")
+                .contains("Blocks scanned:  " + counted.group(2) + "\n").contains("Bad checksums:  2\n");
     }
 
     @Test
