@@ -220,15 +220,18 @@ public final class BackupJob {
             throw new JobFailure(ErrorCode.RUNNER_ERROR, "the runner ended well but this side never completed the pull",
                     null, null);
         }
-        Path sealed = PulledBackup.seal(ssh, run, localPartial);
+        Boolean running = "running".equals(outcome.dbState()) ? Boolean.TRUE : wasRunning ? null : Boolean.FALSE;
+        PulledBackup.fetchRecord(ssh, run, localPartial);
+        ManifestVerdicts.Verdicts verdicts = new PulledCopyChecks(localPartial, plan.pgVersion(), log, clock, running)
+                .run(outcome.done().getOrDefault("pg_verifybackup", "unknown"),
+                        outcome.done().getOrDefault("pg_checksums", "unknown"));
+        Path sealed = PulledBackup.seal(run, localPartial);
         log.info("pulled backup complete and sealed: " + sealed);
         launcher.cleanUp(run.handle());
-        Boolean running = "running".equals(outcome.dbState()) ? Boolean.TRUE : wasRunning ? null : Boolean.FALSE;
         return new BackupResult(true, plan.host(), run.id(), sealed.toString(), sealed.resolve("manifest.json").toString(),
                 sealed.resolve("backup.log").toString(), outcome.doneNumber("files"), outcome.doneNumber("bytes"),
                 outcome.doneNumber("downtime"), running, null, null, log.warnings(), wasRunning,
-                outcome.done().getOrDefault("pg_verifybackup", "unknown"),
-                outcome.done().getOrDefault("pg_checksums", "unknown"), outcome.done().getOrDefault("method", "unknown"),
+                verdicts.pgVerifybackup(), verdicts.pgChecksums(), outcome.done().getOrDefault("method", "unknown"),
                 List.of());
     }
 

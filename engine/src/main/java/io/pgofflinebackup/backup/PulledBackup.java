@@ -84,12 +84,10 @@ final class PulledBackup {
 
     /**
      * Fetches manifest.json, backup_manifest (when there is one) and backup.log the runner wrote in
-     * its run directory on the host, writes them to disk, and renames the partial directory
-     * to its final name. Returns the final directory.
+     * its run directory on the host into the partial directory.
      */
-    static Path seal(SshSession ssh, Run run, Path partial) throws JobFailure, IOException {
+    static void fetchRecord(SshSession ssh, Run run, Path partial) throws IOException {
         String remoteRecord = run.recordDir();
-        String id = run.id();
         fetch(ssh, remoteRecord + "/manifest.json", partial.resolve("manifest.json"));
         ExecResult pgManifest = ssh.exec("test -f " + ShellQuote.quote(remoteRecord + "/backup_manifest"), null,
                 Duration.ofSeconds(60));
@@ -97,6 +95,14 @@ final class PulledBackup {
             fetch(ssh, remoteRecord + "/backup_manifest", partial.resolve("backup_manifest"));
         }
         fetch(ssh, run.log(), partial.resolve("backup.log"));
+    }
+
+    /**
+     * Renames the partial directory, its record fetched (fetchRecord) and checked here, to its
+     * final name once all of it is on disk. Returns the final directory.
+     */
+    static Path seal(Run run, Path partial) throws JobFailure, IOException {
+        String id = run.id();
         Path sealed = partial.resolveSibling(id);
         if (Files.exists(sealed)) {
             throw new JobFailure(ErrorCode.RECORD_FAILED, sealed + " already exists; the complete copy stays at " + partial);

@@ -1020,7 +1020,7 @@ if [ "$PG_VERSION" -ge 13 ] && [ -x "$PG_BIN/pg_waldump" ]; then
     if [ "$COPY_TO" = host ]; then
         host_verifybackup
     elif [ "$COPY_TO" != local ]; then
-        log "pg_verifybackup skipped: the copy is on the client, not on this host, where the PostgreSQL binaries are (its files were checked by list and size while still, and by SHA-256 as the client wrote them)"
+        log "pg_verifybackup is not run here: the copy is on the client, which runs it where it has PostgreSQL $PG_VERSION's binaries (its files were checked by list and size while still, and by SHA-256 as the client wrote them)"
     elif [ -x "$PG_BIN/pg_verifybackup" ]; then
         # --skip-checksums: the SHA-256 in backup_manifest are those our pass above computed from
         # these very files moments ago; pg_verifybackup reading every byte again to recompute them
@@ -1050,7 +1050,7 @@ fi
 if [ "${CHECKSUMS:-0}" != 0 ]; then
     if [ "$COPY_TO" = pull ] && [ "$METHOD" != snapshot ]; then
         PG_CHECKSUMS=skipped
-        log "pg_checksums skipped: the copy is on the client, not on this host, where the PostgreSQL binaries are (with a copy-on-write snapshot, the clone it is made from is checked here)"
+        log "pg_checksums is not run here: the copy is on the client, which runs it where it has PostgreSQL $PG_VERSION's binaries (with a copy-on-write snapshot, the clone it is made from is checked here)"
     elif [ "$PAGES_CHECKER" = none ]; then
         PG_CHECKSUMS=skipped
         log "pg_checksums skipped: the backup host $DEST_LOGIN has no pg_checksums of PostgreSQL $PG_VERSION (looked in /usr/lib/postgresql/$PG_VERSION/bin, /usr/pgsql-$PG_VERSION/bin, pg_config's and the PATH): install PostgreSQL $PG_VERSION's server binaries there to have the data page checksums of such copies checked, or use --snapshot, whose clone is checked here"

@@ -8,12 +8,16 @@ import io.pgofflinebackup.restore.RestoreRequest;
 import io.pgofflinebackup.restore.RestoreResult;
 import io.pgofflinebackup.restore.UploadedRestore;
 import io.pgofflinebackup.testing.PgCluster;
+import io.pgofflinebackup.testing.ProcessRunner;
 import io.pgofflinebackup.testing.Procs;
 import io.pgofflinebackup.testing.TestUser;
 import io.pgofflinebackup.testing.XfsMount;
+import io.pgofflinebackup.util.RemoteScripts;
 import java.util.stream.Stream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import org.junit.jupiter.api.AfterAll;
@@ -68,7 +72,19 @@ class PullToTest {
         JsonNode manifest = new ObjectMapper().readTree(sealed.resolve("manifest.json").toFile());
         assertThat(manifest.path("backupId").asText()).isEqualTo(backup.backupId());
         assertThat(manifest.path("totals").path("files").asLong()).isEqualTo(backup.files()).isPositive();
-        assertThat(manifest.path("verification").path("pgVerifybackup").asText()).isEqualTo("skipped");
+        // This machine has PostgreSQL's binaries of the cluster's version: the copy is checked here.
+        assertThat(manifest.path("verification").path("pgVerifybackup").asText()).isEqualTo("passed");
+        assertThat(manifest.path("verification").path("pgChecksums").asText()).isEqualTo("passed");
+        assertThat(backup.pgVerifybackup()).isEqualTo("passed");
+        assertThat(backup.pgChecksums()).isEqualTo("passed");
+        assertThat(sealed.resolve("backup.log")).content()
+                .contains("checking the pulled copy on this machine with " + cluster.binDir() + "/pg_verifybackup")
+                .contains("the data page checksums of the pulled copy, on this machine")
+                .contains("Bad checksums:  0");
+        assertThat(RealHostSupport.entries(sealed)).noneMatch(n -> n.startsWith(".pg_checksums"));
+        // The manifest, edited here, still carries its own checksum.
+        assertThat(ProcessRunner.run(List.of("sh", "-c", ". \"$0\" && sealed_manifest \"$1\"", lib().toString(),
+                sealed.resolve("manifest.json").toString()), Duration.ofSeconds(30)).succeeded()).isTrue();
         assertThat(sealed.resolve("backup_manifest")).isRegularFile();
         // The SHA-256 the client computed as the files arrived is what the manifest records.
         String control = null;
@@ -92,6 +108,25 @@ class PullToTest {
         assertThat(RealHostSupport.entries(cluster.pgdata().getParent())).noneMatch(n -> n.contains(".upload-"));
         // The local backup was only read.
         assertThat(sha256(sealed.resolve("data/global/pg_control"))).isEqualTo(control);
+    }
+
+    @Test
+    void aDamagedPageInAPulledCopyIsFoundOnThisMachine() throws Exception {
+        PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(1));
+        RealHostSupport.damagePage(cluster, 2);
+        Path local = TestUser.newWorkDir("pulled");
+
+        BackupResult backup = new BackupJob(host.request(cluster, local).dest(null).pullTo(local).build(),
+                new RealHostSupport.RecordingListener()).run();
+
+        assertThat(backup.ok()).as(String.valueOf(backup.errorMessage())).isTrue();
+        assertThat(backup.pgChecksums()).isEqualTo("failed");
+        assertThat(backup.warnings()).anyMatch(w -> w.contains("bad checksums in the pulled copy (1 blocks"));
+        Path sealed = Path.of(backup.backupPath());
+        JsonNode manifest = new ObjectMapper().readTree(sealed.resolve("manifest.json").toFile());
+        assertThat(manifest.path("verification").path("pgChecksums").asText()).isEqualTo("failed");
+        assertThat(sealed.resolve("backup.log")).content().containsPattern(
+                "checksum verification failed in file \"base/\\d+/\\d+\", block 2:");
     }
 
     @Test
@@ -180,5 +215,11 @@ class PullToTest {
 
     private static String sha256(Path file) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+
+    private static Path lib() throws Exception {
+        Path lib = Files.createTempFile("lib", ".sh");
+        Files.write(lib, RemoteScripts.lib());
+        return lib;
     }
 }
