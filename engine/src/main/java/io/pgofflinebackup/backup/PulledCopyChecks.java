@@ -86,16 +86,8 @@ final class PulledCopyChecks {
     private String verifybackup(Path lib) throws JobFailure, IOException {
         Tool tool = run(lib, "pg_verifybackup", "pg_verifybackup_safely", partial.resolve("backup_manifest").toString(),
                 partial.toString(), "--skip-checksums");
-        if (tool.unavailable() != null) {
-            info("pg_verifybackup skipped on this machine: " + tool.unavailable());
-            return SKIPPED;
-        }
         if (tool.path() == null) {
-            info("pg_verifybackup skipped on this machine too: it has no pg_verifybackup of PostgreSQL " + major
-                    + " (looked in /usr/lib/postgresql/" + major + "/bin, /usr/pgsql-" + major
-                    + "/bin, pg_config's and the PATH); install PostgreSQL " + major + "'s binaries here to have"
-                    + " pulled copies checked by it");
-            return SKIPPED;
+            return skipped("pg_verifybackup", tool, "pulled copies checked by it");
         }
         info("checking the pulled copy on this machine with " + tool.path()
                 + " --skip-checksums: the WAL and every file and its size (the SHA-256 of each file were computed"
@@ -111,17 +103,9 @@ final class PulledCopyChecks {
 
     private String checksums(Path lib) throws IOException {
         Tool tool = run(lib, "pg_checksums", "pg_checksums_split", partial.toString());
-        if (tool.unavailable() != null) {
-            info("pg_checksums skipped on this machine: " + tool.unavailable());
-            return SKIPPED;
-        }
         if (tool.path() == null) {
-            info("pg_checksums skipped on this machine too: it has no pg_checksums of PostgreSQL " + major
-                    + " (looked in /usr/lib/postgresql/" + major + "/bin, /usr/pgsql-" + major
-                    + "/bin, pg_config's and the PATH); install PostgreSQL " + major + "'s binaries here to have the"
-                    + " data page checksums of pulled copies checked, or use --snapshot, whose clone is checked on the"
-                    + " database host");
-            return SKIPPED;
+            return skipped("pg_checksums", tool, "the data page checksums of pulled copies checked, or use --snapshot,"
+                    + " whose clone is checked on the database host");
         }
         info("the data page checksums of the pulled copy, on this machine, by " + tool.path() + " --check:");
         raw(tool.output());
@@ -136,6 +120,19 @@ final class PulledCopyChecks {
         }
         warn("pg_checksums could not check the pulled copy (status " + tool.status() + ", see the log)");
         return "error";
+    }
+
+    /** Says why NAME did not run here; {@code toHave} ends the advice to install PostgreSQL here. */
+    private String skipped(String name, Tool tool, String toHave) {
+        if (tool.unavailable() != null) {
+            info(name + " skipped on this machine: " + tool.unavailable());
+        } else {
+            info(name + " skipped on this machine too: it has no " + name + " of PostgreSQL " + major
+                    + " (looked in /usr/lib/postgresql/" + major + "/bin, /usr/pgsql-" + major
+                    + "/bin, pg_config's and the PATH); install PostgreSQL " + major + "'s binaries here to have "
+                    + toHave);
+        }
+        return SKIPPED;
     }
 
     /** What pg_tool_run printed: the tool's path on the first line ("none" without it), then its output. */

@@ -3,12 +3,14 @@ package io.pgofflinebackup.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pgofflinebackup.runner.JobLog;
 import io.pgofflinebackup.testing.ProcessRunner;
 import io.pgofflinebackup.util.RemoteScripts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * runner wrote: only those three fields change, byte for byte everything else stays (a name need
  * not be UTF-8), and the manifest's own checksum is the one lib.sh's sealed_manifest (what verify,
  * restore and --keep trust) computes over the new text. A manifest that does not check out as
- * written is not touched.
+ * written is not touched, nor is one whose checks could not run here (PulledCopyChecks without the
+ * binaries).
  */
 class ManifestVerdictsTest {
     @TempDir
@@ -72,6 +75,28 @@ class ManifestVerdictsTest {
                 new ManifestVerdicts.Verdicts("passed", "", "passed"))).isInstanceOf(IOException.class)
                 .hasMessageContaining("does not end with the checksum of what it holds");
         assertThat(Files.readString(manifest, StandardCharsets.ISO_8859_1)).isEqualTo(edited);
+    }
+
+    /**
+     * A pulled copy on a machine without the cluster's major version: both checks say so in the log,
+     * the verdicts stay skipped, and the manifest is not touched.
+     */
+    @Test
+    void withoutTheBinariesHereAPulledCopyStaysSkipped() throws Exception {
+        Files.writeString(work.resolve("backup_manifest"), "{}\n");
+        Files.writeString(work.resolve("backup.log"), "the runner's log\n");
+        JobLog log = new JobLog(ProgressListener.NONE, Clock.systemUTC());
+
+        ManifestVerdicts.Verdicts verdicts = new PulledCopyChecks(work, "99", log, Clock.systemUTC(), Boolean.TRUE)
+                .run("skipped", "skipped");
+
+        assertThat(verdicts).isEqualTo(new ManifestVerdicts.Verdicts("skipped", "", "skipped"));
+        assertThat(Files.readAllBytes(manifest)).isEqualTo(before);
+        assertThat(Files.readString(work.resolve("backup.log"))).startsWith("the runner's log\n")
+                .contains("pg_verifybackup skipped on this machine too: it has no pg_verifybackup of PostgreSQL 99"
+                        + " (looked in /usr/lib/postgresql/99/bin")
+                .contains("pg_checksums skipped on this machine too: it has no pg_checksums of PostgreSQL 99");
+        assertThat(log.warnings()).isEmpty();
     }
 
     private boolean sealed() {
