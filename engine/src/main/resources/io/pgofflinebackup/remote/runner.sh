@@ -79,6 +79,11 @@ discover_layout() {
         FILENAME == ARGV[1] { name[$1] = $2; next }
         { oid = $1; sub(/^tablespaces\//, "", oid); print $1, $2, $3, ($1 ~ /^tablespaces\//) ? name[oid] : "" }' \
         "$RUN_DIR/names.tsv" "$RUN_DIR/linked.tsv" > "$RUN_DIR/areas.tsv"
+    # Every link is an area, named or not: one dropped here would leave a tablespace (or the WAL)
+    # out of the backup while its link in data/ still leads to the live directory, and the
+    # verification, which compares the same areas, would not see it.
+    [ "$(wc -l < "$RUN_DIR/areas.tsv")" = "$(wc -l < "$RUN_DIR/linked.tsv")" ] ||
+        fail INTERNAL "the tablespaces and WAL directory found in $PGDATA ($(cut -f 2 "$RUN_DIR/linked.tsv" | tr '\n' ' ')) did not all become areas to copy"
 }
 
 # A CHECKPOINT while PostgreSQL still serves writes out what is dirty, so that the shutdown

@@ -112,6 +112,18 @@ if [ -s "$WORK/unsafe" ]; then
     head -n 20 "$WORK/unsafe"
     finish failed
 fi
+# Every link in data/ to a tablespace or to the WAL directory must come with its area. A backup
+# without it (a cluster found stopped was once backed up so) would restore links that lead to
+# whatever is at those places then, not to a copy.
+awk -F '\t' 'FILENAME == ARGV[1] { held[$2] = 1; next }
+    $1 == "l" && ($4 ~ /^data\/pg_tblspc\/[^\/]+$/ || $4 == "data/pg_wal") && !(substr($4, 6) in held) {
+        print substr($4, 6) "\t" $5 }' "$WORK/areas.tsv" "$WORK/manifest.tsv" > "$WORK/unheld"
+while IFS="$TAB" read -r link target; do
+    problem missing "data/$link" "a link to $target, which the backup holds no copy of: it is incomplete and cannot be restored"
+done < "$WORK/unheld"
+if [ -s "$WORK/unheld" ]; then
+    finish failed
+fi
 # What each area holds, for the restore's pre-flight: where it goes and how much room it needs.
 awk -F '\t' -v us="$US" "$AREA_OF_AWK"'
     FILENAME == ARGV[1] { if ($1 == "f") bytes[area_of($4)] += $2; next }

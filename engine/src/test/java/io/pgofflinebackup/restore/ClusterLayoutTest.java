@@ -174,6 +174,35 @@ class ClusterLayoutTest {
         assertThat(cluster.query(DATA)).isEqualTo(atBackup);
     }
 
+    /**
+     * A backup whose data directory links to a tablespace it holds no copy of (as one of a cluster
+     * found stopped was before the areas were fixed) fails verify, whether or not pg_verifybackup is
+     * there to notice, and a restore refuses it before it touches anything.
+     */
+    @Test
+    void aBackupThatLinksToATablespaceItDoesNotHoldFailsVerifyAndIsNotRestored() throws Exception {
+        PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(0).withTablespaces("ts_one"));
+        cluster.query("CREATE TABLE in_ts_one TABLESPACE ts_one AS SELECT g AS id, g * 3 AS v"
+                + " FROM generate_series(1, 100) g");
+        String one = oid(cluster, "ts_one");
+        BackupResult backup = backupOf(cluster);
+        Path dir = Path.of(backup.backupPath());
+        ManifestEditor.edit(dir, "{\"oid\": \"" + one + "\"", "{\"was\": \"" + one + "\"");
+        Files.deleteIfExists(dir.resolve("backup_manifest"));
+
+        VerifyReport report = host.verify(cluster, dir);
+
+        assertThat(report.valid()).isFalse();
+        assertThat(report.problems()).extracting(VerifyProblem::kind, VerifyProblem::path)
+                .contains(org.assertj.core.groups.Tuple.tuple("missing", "data/pg_tblspc/" + one));
+        RestoreResult restore = new RestoreJob(host.restoreRequest(cluster, backup.backupPath()).build(),
+                new RealHostSupport.RecordingListener()).run();
+        assertThat(restore.ok()).isFalse();
+        assertThat(restore.errorMessage()).contains("pg_tblspc/" + one);
+        assertThat(cluster.isRunning()).isTrue();
+        assertThat(cluster.query("SELECT count(*) FROM in_ts_one")).isEqualTo("100");
+    }
+
     @Test
     void restoreAfterTheOriginalsAreWreckedPutsTablespacesWalAndConfigurationBackWhereTheyWere() throws Exception {
         PgCluster cluster = layoutCluster();
