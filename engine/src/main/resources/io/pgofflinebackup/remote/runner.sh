@@ -918,7 +918,8 @@ if [ "$COPY_TO" = local ] && [ "$METHOD" != snapshot ] && [ "${CHECKSUMS:-0}" !=
 elif [ "$COPY_TO" = host ] && [ "$METHOD" != snapshot ] && [ "${CHECKSUMS:-0}" != 0 ]; then
     # A full copy on a backup host is checked there, by that host's own pg_checksums of this major
     # where it has one (a snapshot's clone was checked here): pg_checksums.bin says which, or "none".
-    (host_pg_tool pg_checksums pg_checksums pg_checksums_safely "$PARTIAL") &
+    # Split in two there too, where that host has two processors (its links beside its copy).
+    (host_pg_tool pg_checksums pg_checksums pg_checksums_split "$PARTIAL") &
     PC_PID=$!
 fi
 CHECKSUM_START=$(now_ms)

@@ -179,7 +179,10 @@ class BackupHostTest {
         Path backup = dest.resolve(result.backupId());
         JsonNode manifest = new ObjectMapper().readTree(backup.resolve("manifest.json").toFile());
         assertThat(manifest.path("verification").path("pgChecksums").asText()).isEqualTo("failed");
-        assertThat(Files.readString(backup.resolve("backup.log"))).contains("Bad checksums:  1");
+        assertThat(Files.readString(backup.resolve("backup.log"))).contains("Bad checksums:  1")
+                .contains("two pg_checksums --check at once")
+                .containsPattern("checksum verification failed in file \"base/\\d+/\\d+\", block 2:");
+        assertThat(RealHostSupport.entries(backup)).noneMatch(n -> n.startsWith(".pg_checksums"));
         assertThat(result.databaseRunning()).isTrue();
     }
 
