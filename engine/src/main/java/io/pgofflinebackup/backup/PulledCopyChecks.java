@@ -77,7 +77,7 @@ final class PulledCopyChecks {
         }
         Files.writeString(partial.resolve("backup.log"), record, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         ManifestVerdicts.Verdicts verdicts = new ManifestVerdicts.Verdicts(verifybackup, checked, checksums);
-        if (!verdicts.pgVerifybackup().equals(runnerVerifybackup) || !checksums.equals(runnerChecksums)) {
+        if (!verifybackup.equals(runnerVerifybackup) || !checksums.equals(runnerChecksums)) {
             ManifestVerdicts.record(partial.resolve("manifest.json"), verdicts);
         }
         return verdicts;

@@ -48,7 +48,8 @@ final class RemoteFileFollower {
      * head has its first new byte, so a wait costs the host three processes however long it lasts,
      * where checking every 50 ms cost a {@code wc} and a {@code sleep} each time. Without the file
      * or without timeout(1) it sleeps the whole time: returning at once would make the caller ask
-     * again straight away, an exec after an exec.
+     * again straight away, an exec after an exec. It is lib.sh's wait_growth, written out: sourcing
+     * lib.sh on every poll would cost the host about 3 ms and a few processes each time.
      */
     String awaitGrowthCommand(long waitMillis) {
         if (waitMillis <= 0) {

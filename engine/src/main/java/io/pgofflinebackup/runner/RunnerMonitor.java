@@ -109,8 +109,9 @@ public final class RunnerMonitor {
 
     /**
      * Reads the state file and the log (and, with {@code checkAlive}, whether the runner lives) with
-     * one exec, which first waits on the host up to {@code waitMillis} for the state file to grow: each exec costs the host an sshd child, a shell and its commands, so one every 300 ms
-     * while the runner is quiet, and one per burst of news while it writes. The parts are separated
+     * one exec, which first waits on the host up to {@code waitMillis} for the state file to grow:
+     * each exec costs the host an sshd child, a shell and its commands, so one every 300 ms while
+     * the runner is quiet, and one per burst of news while it writes. The parts are separated
      * by NUL bytes, which the state file (our own text) never holds; the log may, so it is what lies
      * between the first and the last.
      */

@@ -564,7 +564,8 @@ sum_chunks() {
 # (a decimal fraction is fine). GNU tail's follow mode waits on the kernel's file events (inotify;
 # where there are none, it looks every 50 ms) and ends with the pipe once head has the first new
 # byte: three processes however long the wait. Without FILE or without timeout(1) it sleeps the
-# whole time instead, so that a caller's loop never turns without waiting.
+# whole time instead, so that a caller's loop never turns without waiting. RemoteFileFollower's
+# awaitGrowthCommand is the same wait, for the monitor's polls, which do not source this file.
 wait_growth() {
     if [ -e "$1" ] && command -v timeout > /dev/null 2>&1; then
         timeout "$3" tail -c +"$(($2 + 1))" -s 0.05 -f -- "$1" 2> /dev/null | head -c 1 > /dev/null
@@ -895,9 +896,11 @@ pg_checksums_split() {
         return
     fi
     ps_rc=0
+    ps_farm1=
+    ps_farm2=
     for ps_half in 1 2; do
         ps_farm=$(mktemp -d "$2/.pg_checksums.XXXXXX") || { ps_rc=1; break; }
-        printf '%s\n' "$ps_farm" >> "$ps_view/farms"
+        if [ "$ps_half" = 1 ]; then ps_farm1=$ps_farm; else ps_farm2=$ps_farm; fi
         if ! mkdir "$ps_farm/global" "$ps_farm/base" "$ps_farm/pg_tblspc" ||
             ! (cd "$ps_view/data" && cp -l --parents -t "$ps_farm" -- global/pg_control &&
                 xargs -0 -r cp -l --parents -t "$ps_farm" -- < "$ps_view/half$ps_half") 2> /dev/null; then
@@ -907,18 +910,16 @@ pg_checksums_split() {
     done
     if [ "$ps_rc" = 0 ]; then
         # Niced as in pg_checksums_safely, for the same reason.
-        (nice -n 19 "$1/pg_checksums" --check -D "$(sed -n 1p "$ps_view/farms")" > "$ps_view/out1" 2>&1
+        (nice -n 19 "$1/pg_checksums" --check -D "$ps_farm1" > "$ps_view/out1" 2>&1
             echo "$?" > "$ps_view/rc1") &
         ps_first=$!
-        nice -n 19 "$1/pg_checksums" --check -D "$(sed -n 2p "$ps_view/farms")" > "$ps_view/out2" 2>&1
+        nice -n 19 "$1/pg_checksums" --check -D "$ps_farm2" > "$ps_view/out2" 2>&1
         echo "$?" > "$ps_view/rc2"
         wait "$ps_first"
     fi
     # Only names of ours: the farms hold real directories and hard links, which rm removes, never
     # the files they name.
-    while IFS= read -r ps_farm; do
-        rm -rf -- "$ps_farm"
-    done < "$ps_view/farms" 2> /dev/null
+    rm -rf -- ${ps_farm1:+"$ps_farm1"} ${ps_farm2:+"$ps_farm2"}
     if [ "$ps_rc" != 0 ]; then
         rm -rf -- "$ps_view"
         pg_checksums_safely "$@"
@@ -928,8 +929,8 @@ pg_checksums_split() {
     [ "$ps_rc" != 0 ] || ps_rc=$(cat "$ps_view/rc2")
     echo "two pg_checksums --check at once, each over about half of the bytes (their counts added up):"
     # A bad block is named by its path in the data directory, not in a farm about to go.
-    awk -F ':' -v farm1="$(sed -n 1p "$ps_view/farms")/" -v farm2="$(sed -n 2p "$ps_view/farms")/" '
-        function count(name) { sub(/^ +/, "", $2); total[name] += $2; seen[FILENAME, name] = 1 }
+    awk -F ':' -v farm1="$ps_farm1/" -v farm2="$ps_farm2/" '
+        function count(name) { sub(/^ +/, "", $2); total[name] += $2 }
         /^Checksum operation completed$/ { done[FILENAME] = 1; next }
         /^Files scanned:/ { count("Files scanned"); next }
         /^Blocks scanned:/ { count("Blocks scanned"); next }
