@@ -525,7 +525,7 @@ split_by_bytes() {
     tr '\n\0' '\0\n' < "$2.nl" > "$2" && tr '\n\0' '\0\n' < "$3.nl" > "$3" && rm -f -- "$2.nl" "$3.nl"
 }
 
-# sum_chunks DIR WORKER: the SHA-256 of the files of a copy, taken while it is written. copy_entries
+# sum_chunks DIR WORKER [SECONDS]: the SHA-256 of the files of a copy, taken while it is written. copy_entries
 # (with CE_SUMS_DIR=DIR) makes DIR/copy.<x>/ for each copy, with "root" (the destination directory)
 # and "key" (the area the runner copies); its cp hands over each chunk of files it is done with as
 # DIR/copy.<x>/<stream>.<n>.list (ce_cp), and then adds a line to DIR/ready (which must exist), as
@@ -534,7 +534,11 @@ split_by_bytes() {
 # "<key>/<path><TAB>hash" lines to <chunk>.sums, whole or not at all. It ends once DIR/end exists
 # and no chunk is left, or when the runner ($$) is gone. With nothing to take, it waits for DIR/ready
 # to grow past the size it had before it looked (wait_growth), so a chunk handed over meanwhile
-# wakes it at once; waiting costs no process every 50 ms while cp is busy with a chunk.
+# wakes it at once; waiting costs no process every 50 ms while cp is busy with a chunk. It reads
+# that size before it looks for DIR/end and for chunks: whoever adds either adds to DIR/ready after
+# it, so what it does not see yet is news the wait sees at once. Looked for the other way round, an
+# end made between the look and the size was never seen, and the worker slept its whole wait
+# (SECONDS, 1 unless given), every time the copy ended while a worker went round.
 #
 # What it reads is what cp has just written, still in the page cache: the hashing costs processor
 # time but no read of the disk, and runs while the copy waits for the disk, instead of all of it
@@ -544,9 +548,9 @@ split_by_bytes() {
 sum_chunks() {
     sc_tool=$(sha256_files)
     while kill -0 "$$" 2>/dev/null; do
+        sc_seen=$(wc -c < "$1/ready") || return 1
         sc_end=
         [ ! -e "$1/end" ] || sc_end=1
-        sc_seen=$(wc -c < "$1/ready") || return 1
         sc_took=
         for sc_list in "$1"/copy.*/*.list; do
             sc_chunk=${sc_list%.list}
@@ -556,7 +560,7 @@ sum_chunks() {
         done
         [ -z "$sc_took" ] || continue
         [ -z "$sc_end" ] || return 0
-        wait_growth "$1/ready" "$sc_seen" 1
+        wait_growth "$1/ready" "$sc_seen" "${3:-1}"
     done
 }
 

@@ -128,11 +128,47 @@ class CopySumsTest {
         assertThat(missing).as("the files of the chunk left without sums").hasSizeBetween(1, 8191);
     }
 
+    @Test
+    void aWorkerGoingRoundWhenTheCopyEndsEndsAtOnce() throws Exception {
+        // The runner ends the copy (end, then a line in ready) just as a worker goes round: here
+        // while the worker reads the size of ready, by a wc in front of the real one. The worker
+        // must see that end now, not after its wait (10 minutes here, a second in a run). Before
+        // the fix it looked for the end before it read the size, and slept the whole wait.
+        Path bin = Files.createDirectories(work.resolve("bin"));
+        Path wc = bin.resolve("wc");
+        Files.writeString(wc, """
+                #!/bin/sh
+                if [ -e "$SUMS/trigger" ]; then
+                    rm -f -- "$SUMS/trigger"
+                    : > "$SUMS/end"
+                    echo >> "$SUMS/ready"
+                fi
+                exec %s "$@"
+                """.formatted(realWc()), StandardCharsets.UTF_8);
+        assertThat(wc.toFile().setExecutable(true)).isTrue();
+        Files.createFile(sums.resolve("trigger"));
+
+        run(bin + ":" + System.getenv("PATH"), Duration.ofSeconds(60), """
+                sum_chunks "$SUMS" 1 600
+                """);
+
+        assertThat(sums.resolve("trigger")).as("the end came while the worker read the size").doesNotExist();
+    }
+
     private void run(String script) {
+        run(System.getenv("PATH"), Duration.ofMinutes(2), script);
+    }
+
+    private void run(String path, Duration timeout, String script) {
         ProcessResult result = ProcessRunner.run(List.of("sh", "-c", ". \"$LIB\"\n" + script), Map.of(
                 "LIB", lib.toString(), "SOURCE", source.toString(), "DEST", dest.toString(), "SUMS", sums.toString(),
-                "WORK", work.toString(), "PATH", System.getenv("PATH")), null, Duration.ofMinutes(2));
+                "WORK", work.toString(), "PATH", path), null, timeout);
         assertThat(result.succeeded()).as(result.stdout() + result.stderr()).isTrue();
+    }
+
+    private static String realWc() {
+        return Stream.of(System.getenv("PATH").split(":")).map(dir -> Path.of(dir, "wc"))
+                .filter(Files::isExecutable).findFirst().orElseThrow().toString();
     }
 
     /** Every "key<TAB>hash" line the workers wrote, each key once. */
