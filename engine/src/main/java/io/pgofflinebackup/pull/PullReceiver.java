@@ -85,7 +85,10 @@ public final class PullReceiver implements Runnable {
                 writeListing(areas, listing);
                 upload(sums, runDir + "/pulled.sha256");
                 upload(listing, runDir + "/pulled.list");
-                ExecResult told = ssh.exec(": > " + ShellQuote.quote(runDir + "/pull.done"), null, COMMAND_TIMEOUT);
+                // The line in pull.signal, after pull.done, wakes the runner's wait at once (a full copy's
+                // PostgreSQL is down until it goes on); without it the runner sees pull.done within 0.5 s.
+                ExecResult told = ssh.exec(": > " + ShellQuote.quote(runDir + "/pull.done") + " && { echo >> "
+                        + ShellQuote.quote(runDir + "/pull.signal") + " || :; }", null, COMMAND_TIMEOUT);
                 if (!told.ok()) {
                     throw new IOException("cannot tell the runner the pull is complete: " + told.firstErrorLine());
                 }
@@ -199,7 +202,8 @@ public final class PullReceiver implements Runnable {
 
     private void tellFailed(String message) {
         try {
-            ssh.exec("umask 077 && cat > " + ShellQuote.quote(runDir + "/pull.failed"),
+            ssh.exec("umask 077 && cat > " + ShellQuote.quote(runDir + "/pull.failed") + " && { echo >> "
+                    + ShellQuote.quote(runDir + "/pull.signal") + " || :; }",
                     String.valueOf(message).getBytes(StandardCharsets.UTF_8), COMMAND_TIMEOUT);
         } catch (IOException e) {
             // Lost with the connection: the holder ends with it, and the runner gives up by itself.

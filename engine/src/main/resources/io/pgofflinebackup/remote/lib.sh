@@ -578,6 +578,26 @@ wait_growth() {
     fi
 }
 
+# await_file SIGNAL SECONDS FILE...: returns 0 as soon as one of the FILEs exists, 1 after SECONDS
+# without one. Whoever makes a FILE adds a line to SIGNAL after it (made beforehand), and that
+# line ends the wait at once. As in sum_chunks, the size of SIGNAL is read before the FILEs are
+# looked for: a FILE made between the look and the size would otherwise leave its line counted as
+# seen, and the wait would run its whole time.
+await_file() {
+    af_signal=$1
+    af_seconds=$2
+    shift 2
+    af_seen=$(wc -c < "$af_signal" 2>/dev/null) || af_seen=0
+    for af_file in "$@"; do
+        [ ! -e "$af_file" ] || return 0
+    done
+    wait_growth "$af_signal" "$af_seen" "$af_seconds"
+    for af_file in "$@"; do
+        [ ! -e "$af_file" ] || return 0
+    done
+    return 1
+}
+
 # sum_chunk CHUNK LIST TOOL: see sum_chunks. Each path gets "./" in front: a name may begin with "-".
 # Shell builtins read the small files, a million-file copy has about 120 chunks to hash.
 sum_chunk() {

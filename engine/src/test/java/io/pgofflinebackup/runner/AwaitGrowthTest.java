@@ -3,15 +3,18 @@ package io.pgofflinebackup.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgofflinebackup.ssh.ShellQuote;
+import io.pgofflinebackup.testing.ToolInFront;
 import io.pgofflinebackup.util.RemoteScripts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -78,6 +81,57 @@ class AwaitGrowthTest {
             assertThat(System.nanoTime() - start).as(path + ": waited").isGreaterThanOrEqualTo(
                     TimeUnit.MILLISECONDS.toNanos(1400));
         }
+    }
+
+    @Test
+    void awaitFileEndsAtOnceWhenTheFileComesWhileItReadsTheSignal() throws Exception {
+        // The client makes pull.done and adds its line to pull.signal just as the runner's wait
+        // starts: here while await_file reads the size of the signal, by a wc in front of the real
+        // one. The wait (10 minutes here, half a second in a run) must end at once with 0. With the
+        // files looked for before the size was read, it ran its whole time.
+        Path signal = stateFile("");
+        Path done = signal.resolveSibling("pull.done");
+        Path trigger = signal.resolveSibling("trigger");
+        String path = ToolInFront.path(work.resolve("bin"), "wc", """
+                if [ -e "$TRIGGER" ]; then
+                    rm -f -- "$TRIGGER"
+                    : > "$DONE"
+                    echo >> "$SIGNAL"
+                fi""");
+        Files.createFile(trigger);
+
+        ProcessBuilder builder = new ProcessBuilder("sh", "-c", ". \"$LIB\" && await_file \"$SIGNAL\" 600 \"$OTHER\""
+                + " \"$DONE\"").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().putAll(Map.of("LIB", signal.resolveSibling("lib.sh").toString(), "SIGNAL",
+                signal.toString(), "DONE", done.toString(), "OTHER", signal.resolveSibling("pull.failed").toString(),
+                "TRIGGER", trigger.toString(), "PATH", path));
+        Process waiting = builder.start();
+        try {
+            assertThat(waiting.waitFor(60, TimeUnit.SECONDS)).as("saw the file that came while it read the size")
+                    .isTrue();
+        } finally {
+            waiting.descendants().forEach(ProcessHandle::destroy);
+            waiting.destroy();
+        }
+        assertThat(waiting.exitValue()).isZero();
+        assertThat(trigger).as("the file came while it read the size").doesNotExist();
+    }
+
+    @Test
+    void awaitFileSaysWhetherAFileCame() throws Exception {
+        Path signal = stateFile("");
+        Path done = signal.resolveSibling("pull.done");
+        String command = ". " + ShellQuote.quote(signal.resolveSibling("lib.sh").toString()) + " && await_file "
+                + ShellQuote.quote(signal.toString()) + " %s " + ShellQuote.quote(done.toString());
+
+        Process without = start(command.formatted("0.3"));
+        assertThat(without.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(without.exitValue()).as("no file after its time").isEqualTo(1);
+
+        Files.createFile(done);
+        Process with = start(command.formatted("600"));
+        assertThat(with.waitFor(60, TimeUnit.SECONDS)).as("the file was there before the wait").isTrue();
+        assertThat(with.exitValue()).isZero();
     }
 
     /** A state file in a directory whose name needs quoting, and lib.sh beside it. */

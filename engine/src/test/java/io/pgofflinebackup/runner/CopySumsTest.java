@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgofflinebackup.testing.ProcessResult;
 import io.pgofflinebackup.testing.ProcessRunner;
+import io.pgofflinebackup.testing.ToolInFront;
 import io.pgofflinebackup.util.RemoteScripts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -134,21 +135,15 @@ class CopySumsTest {
         // while the worker reads the size of ready, by a wc in front of the real one. The worker
         // must see that end now, not after its wait (10 minutes here, a second in a run). Before
         // the fix it looked for the end before it read the size, and slept the whole wait.
-        Path bin = Files.createDirectories(work.resolve("bin"));
-        Path wc = bin.resolve("wc");
-        Files.writeString(wc, """
-                #!/bin/sh
+        String path = ToolInFront.path(work.resolve("bin"), "wc", """
                 if [ -e "$SUMS/trigger" ]; then
                     rm -f -- "$SUMS/trigger"
                     : > "$SUMS/end"
                     echo >> "$SUMS/ready"
-                fi
-                exec %s "$@"
-                """.formatted(realWc()), StandardCharsets.UTF_8);
-        assertThat(wc.toFile().setExecutable(true)).isTrue();
+                fi""");
         Files.createFile(sums.resolve("trigger"));
 
-        run(bin + ":" + System.getenv("PATH"), Duration.ofSeconds(60), """
+        run(path, Duration.ofSeconds(60), """
                 sum_chunks "$SUMS" 1 600
                 """);
 
@@ -164,11 +159,6 @@ class CopySumsTest {
                 "LIB", lib.toString(), "SOURCE", source.toString(), "DEST", dest.toString(), "SUMS", sums.toString(),
                 "WORK", work.toString(), "PATH", path), null, timeout);
         assertThat(result.succeeded()).as(result.stdout() + result.stderr()).isTrue();
-    }
-
-    private static String realWc() {
-        return Stream.of(System.getenv("PATH").split(":")).map(dir -> Path.of(dir, "wc"))
-                .filter(Files::isExecutable).findFirst().orElseThrow().toString();
     }
 
     /** Every "key<TAB>hash" line the workers wrote, each key once. */
