@@ -92,19 +92,14 @@ class AwaitGrowthTest {
         Path signal = stateFile("");
         Path done = signal.resolveSibling("pull.done");
         Path trigger = signal.resolveSibling("trigger");
-        String path = ToolInFront.path(work.resolve("bin"), "wc", """
-                if [ -e "$TRIGGER" ]; then
-                    rm -f -- "$TRIGGER"
-                    : > "$DONE"
-                    echo >> "$SIGNAL"
-                fi""");
+        String path = ToolInFront.announcingOnce(work.resolve("bin"), "wc", trigger, done, signal);
         Files.createFile(trigger);
 
         ProcessBuilder builder = new ProcessBuilder("sh", "-c", ". \"$LIB\" && await_file \"$SIGNAL\" 600 \"$OTHER\""
                 + " \"$DONE\"").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         builder.environment().putAll(Map.of("LIB", signal.resolveSibling("lib.sh").toString(), "SIGNAL",
                 signal.toString(), "DONE", done.toString(), "OTHER", signal.resolveSibling("pull.failed").toString(),
-                "TRIGGER", trigger.toString(), "PATH", path));
+                "PATH", path));
         Process waiting = builder.start();
         try {
             assertThat(waiting.waitFor(60, TimeUnit.SECONDS)).as("saw the file that came while it read the size")

@@ -135,12 +135,8 @@ class CopySumsTest {
         // while the worker reads the size of ready, by a wc in front of the real one. The worker
         // must see that end now, not after its wait (10 minutes here, a second in a run). Before
         // the fix it looked for the end before it read the size, and slept the whole wait.
-        String path = ToolInFront.path(work.resolve("bin"), "wc", """
-                if [ -e "$SUMS/trigger" ]; then
-                    rm -f -- "$SUMS/trigger"
-                    : > "$SUMS/end"
-                    echo >> "$SUMS/ready"
-                fi""");
+        String path = ToolInFront.announcingOnce(work.resolve("bin"), "wc", sums.resolve("trigger"),
+                sums.resolve("end"), sums.resolve("ready"));
         Files.createFile(sums.resolve("trigger"));
 
         run(path, Duration.ofSeconds(60), """

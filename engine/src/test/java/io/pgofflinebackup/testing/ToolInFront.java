@@ -1,5 +1,6 @@
 package io.pgofflinebackup.testing;
 
+import io.pgofflinebackup.ssh.ShellQuote;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +35,17 @@ public final class ToolInFront {
             throw new UncheckedIOException(e);
         }
         return bin + ":" + System.getenv("PATH");
+    }
+
+    /**
+     * {@link #path} with the piece of shell that makes a file and announces it the way the remote
+     * scripts do: the first time {@code tool} runs while {@code trigger} exists, it removes
+     * {@code trigger}, makes {@code made} and then adds a line to {@code signal}.
+     */
+    public static String announcingOnce(Path bin, String tool, Path trigger, Path made, Path signal) {
+        String once = ShellQuote.quote(trigger.toString());
+        return path(bin, tool, "if [ -e " + once + " ]; then\n    rm -f -- " + once + "\n    : > "
+                + ShellQuote.quote(made.toString()) + "\n    echo >> " + ShellQuote.quote(signal.toString()) + "\nfi");
     }
 
     private static String real(String tool) {
