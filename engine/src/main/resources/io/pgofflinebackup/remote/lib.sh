@@ -525,20 +525,20 @@ split_by_bytes() {
     tr '\n\0' '\0\n' < "$2.nl" > "$2" && tr '\n\0' '\0\n' < "$3.nl" > "$3" && rm -f -- "$2.nl" "$3.nl"
 }
 
-# sum_chunks DIR WORKER [SECONDS]: the SHA-256 of the files of a copy, taken while it is written. copy_entries
-# (with CE_SUMS_DIR=DIR) makes DIR/copy.<x>/ for each copy, with "root" (the destination directory)
-# and "key" (the area the runner copies); its cp hands over each chunk of files it is done with as
-# DIR/copy.<x>/<stream>.<n>.list (ce_cp), and then adds a line to DIR/ready (which must exist), as
-# the runner does once it made DIR/end. This takes the chunks there, one at a time, by renaming
-# each one to its own name (two workers never take the same one), and writes the chunk's
-# "<key>/<path><TAB>hash" lines to <chunk>.sums, whole or not at all. It ends once DIR/end exists
-# and no chunk is left, or when the runner ($$) is gone. With nothing to take, it waits for DIR/ready
-# to grow past the size it had before it looked (wait_growth), so a chunk handed over meanwhile
-# wakes it at once; waiting costs no process every 50 ms while cp is busy with a chunk. It reads
-# that size before it looks for DIR/end and for chunks: whoever adds either adds to DIR/ready after
-# it, so what it does not see yet is news the wait sees at once. Looked for the other way round, an
-# end made between the look and the size was never seen, and the worker slept its whole wait
-# (SECONDS, 1 unless given), every time the copy ended while a worker went round.
+# sum_chunks DIR WORKER [SECONDS]: the SHA-256 of the files of a copy, taken while it is written.
+# copy_entries (with CE_SUMS_DIR=DIR) makes DIR/copy.<x>/ for each copy, with "root" (the
+# destination directory) and "key" (the area the runner copies); its cp hands over each chunk of
+# files it is done with as DIR/copy.<x>/<stream>.<n>.list (ce_cp), and then adds a line to DIR/ready
+# (which must exist), as the runner does once it made DIR/end. This takes the chunks there, one at a
+# time, by renaming each one to its own name (two workers never take the same one), and writes the
+# chunk's "<key>/<path><TAB>hash" lines to <chunk>.sums, whole or not at all. It ends once DIR/end
+# exists and no chunk is left, or when the runner ($$) is gone. With nothing to take, it waits for
+# DIR/ready to grow past the size it had before it looked (wait_growth), so a chunk handed over
+# meanwhile wakes it at once; waiting costs no process every 50 ms while cp is busy with a chunk. It
+# reads that size before it looks for DIR/end and for chunks: whoever adds either adds to DIR/ready
+# after it, so what it does not see yet is news the wait sees at once. Looked for the other way
+# round, an end made between the look and the size was never seen, and the worker slept its whole
+# wait (SECONDS, 1 unless given), every time the copy ended while a worker went round.
 #
 # What it reads is what cp has just written, still in the page cache: the hashing costs processor
 # time but no read of the disk, and runs while the copy waits for the disk, instead of all of it
