@@ -11,8 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -190,7 +188,7 @@ final class PulledCopyChecks {
     }
 
     private void stamp(String message) {
-        record.append(Instant.now(clock).truncatedTo(ChronoUnit.SECONDS)).append(' ').append(message).append('\n');
+        record.append(JobLog.line(clock, message));
     }
 
     private void raw(String output) {

@@ -85,10 +85,8 @@ public final class PullReceiver implements Runnable {
                 writeListing(areas, listing);
                 upload(sums, runDir + "/pulled.sha256");
                 upload(listing, runDir + "/pulled.list");
-                // The line in pull.signal, after pull.done, wakes the runner's wait at once (a full copy's
-                // PostgreSQL is down until it goes on); without it the runner sees pull.done within 0.5 s.
-                ExecResult told = ssh.exec(": > " + ShellQuote.quote(runDir + "/pull.done") + " && { echo >> "
-                        + ShellQuote.quote(runDir + "/pull.signal") + " || :; }", null, COMMAND_TIMEOUT);
+                ExecResult told = ssh.exec(": > " + ShellQuote.quote(runDir + "/pull.done") + andSignal(), null,
+                        COMMAND_TIMEOUT);
                 if (!told.ok()) {
                     throw new IOException("cannot tell the runner the pull is complete: " + told.firstErrorLine());
                 }
@@ -200,10 +198,18 @@ public final class PullReceiver implements Runnable {
         }
     }
 
+    /**
+     * What follows the making of pull.done or pull.failed: a line in pull.signal, which wakes the
+     * runner's wait at once (a full copy's PostgreSQL is down until it goes on). Without the line
+     * the runner still sees the file within half a second, so failing to add it fails nothing.
+     */
+    private String andSignal() {
+        return " && { echo >> " + ShellQuote.quote(runDir + "/pull.signal") + " || :; }";
+    }
+
     private void tellFailed(String message) {
         try {
-            ssh.exec("umask 077 && cat > " + ShellQuote.quote(runDir + "/pull.failed") + " && { echo >> "
-                    + ShellQuote.quote(runDir + "/pull.signal") + " || :; }",
+            ssh.exec("umask 077 && cat > " + ShellQuote.quote(runDir + "/pull.failed") + andSignal(),
                     String.valueOf(message).getBytes(StandardCharsets.UTF_8), COMMAND_TIMEOUT);
         } catch (IOException e) {
             // Lost with the connection: the holder ends with it, and the runner gives up by itself.

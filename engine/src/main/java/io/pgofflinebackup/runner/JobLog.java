@@ -62,6 +62,14 @@ public final class JobLog implements ProgressListener {
     }
 
     private void append(String message) {
-        text.append(Instant.now(clock).truncatedTo(ChronoUnit.SECONDS)).append(' ').append(message).append('\n');
+        text.append(line(clock, message));
+    }
+
+    /**
+     * A line of a log as the host's backup.log holds it: the UTC time to the second, the message,
+     * a line break. For lines written to that log beside this one (PulledCopyChecks).
+     */
+    public static String line(Clock clock, String message) {
+        return Instant.now(clock).truncatedTo(ChronoUnit.SECONDS) + " " + message + "\n";
     }
 }

@@ -588,12 +588,15 @@ await_file() {
     af_seconds=$2
     shift 2
     af_seen=$(wc -c < "$af_signal" 2>/dev/null) || af_seen=0
-    for af_file in "$@"; do
-        [ ! -e "$af_file" ] || return 0
-    done
+    any_exists "$@" && return 0
     wait_growth "$af_signal" "$af_seen" "$af_seconds"
-    for af_file in "$@"; do
-        [ ! -e "$af_file" ] || return 0
+    any_exists "$@"
+}
+
+# any_exists FILE...: whether one of the FILEs exists.
+any_exists() {
+    for ax_file in "$@"; do
+        [ ! -e "$ax_file" ] || return 0
     done
     return 1
 }
