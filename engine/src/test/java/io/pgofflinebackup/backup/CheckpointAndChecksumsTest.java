@@ -8,15 +8,12 @@ import io.pgofflinebackup.testing.PgCluster;
 import io.pgofflinebackup.testing.ProcessResult;
 import io.pgofflinebackup.testing.TestUser;
 import io.pgofflinebackup.util.RemoteScripts;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,10 +65,7 @@ class CheckpointAndChecksumsTest {
                 + " FROM generate_series(1, 20000) AS i; CHECKPOINT");
         Path inTablespace = cluster.pgdata().resolve(cluster.query("SELECT pg_relation_filepath('in_ts')"));
         RealHostSupport.damagePage(cluster, 1);
-        try (RandomAccessFile file = new RandomAccessFile(inTablespace.toFile(), "rw")) {
-            file.seek(3 * 8192L + 4000);
-            file.write("damaged by the test".getBytes(StandardCharsets.US_ASCII));
-        }
+        RealHostSupport.damageBlock(inTablespace, 3);
 
         BackupResult result = RealHostSupport.backup(host.request(cluster, host.dest()).build());
 
@@ -84,9 +78,7 @@ class CheckpointAndChecksumsTest {
         assertThat(log).contains("two pg_checksums --check at once")
                 .containsPattern("checksum verification failed in file \"base/\\d+/\\d+\", block 1:")
                 .containsPattern("checksum verification failed in file \"pg_tblspc/\\d+/PG_[^/]+/\\d+/\\d+\", block 3:");
-        try (Stream<Path> top = Files.list(Path.of(result.backupPath()))) {
-            assertThat(top.map(p -> p.getFileName().toString())).noneMatch(name -> name.startsWith(".pg_checksums"));
-        }
+        assertThat(RealHostSupport.entries(Path.of(result.backupPath()))).noneMatch(n -> n.startsWith(".pg_checksums"));
         // The same counts as one pg_checksums over the whole copy (through the runner's own view of it).
         Matcher counted = Pattern.compile("Files scanned: +(\\d+)\nBlocks scanned: +(\\d+)\nBad checksums: +2\n")
                 .matcher(log);

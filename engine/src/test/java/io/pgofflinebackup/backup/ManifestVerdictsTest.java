@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgofflinebackup.runner.JobLog;
 import io.pgofflinebackup.testing.ProcessRunner;
-import io.pgofflinebackup.util.RemoteScripts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,14 +28,11 @@ class ManifestVerdictsTest {
     @TempDir
     Path work;
 
-    private Path lib;
     private Path manifest;
     private byte[] before;
 
     @BeforeEach
     void manifest() throws Exception {
-        lib = work.resolve("lib.sh");
-        Files.write(lib, RemoteScripts.lib());
         manifest = work.resolve("manifest.json");
         byte[] body = ("{\n  \"formatVersion\": 2,\n"
                 + "  \"verification\": {\"method\": \"file list\", \"passed\": true, \"files\": 2, \"bytes\": 9,"
@@ -99,9 +95,8 @@ class ManifestVerdictsTest {
         assertThat(log.warnings()).isEmpty();
     }
 
-    private boolean sealed() {
-        return ProcessRunner.run(List.of("sh", "-c", ". \"$0\" && sealed_manifest \"$1\"", lib.toString(),
-                manifest.toString()), Duration.ofSeconds(30)).succeeded();
+    private boolean sealed() throws IOException {
+        return RealHostSupport.sealedByLib(manifest);
     }
 
     private void run(String script) {

@@ -14,6 +14,7 @@ import io.pgofflinebackup.testing.SshServer;
 import io.pgofflinebackup.testing.TestUser;
 import io.pgofflinebackup.verify.BackupVerifier;
 import io.pgofflinebackup.verify.VerifyReport;
+import io.pgofflinebackup.util.RemoteScripts;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -122,9 +123,26 @@ public final class RealHostSupport {
     public static void damagePage(PgCluster cluster, int block) throws IOException {
         Path relation = cluster.pgdata().resolve(cluster.query("SELECT pg_relation_filepath('pgbench_accounts')"));
         cluster.stopFast();
+        damageBlock(relation, block);
+    }
+
+    /** Writes into the middle of page {@code block} of a relation file of a stopped cluster. */
+    public static void damageBlock(Path relation, int block) throws IOException {
         try (RandomAccessFile file = new RandomAccessFile(relation.toFile(), "rw")) {
             file.seek(block * 8192L + 4000);
             file.write("damaged by the test".getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
+    /** Whether a manifest.json carries its own checksum, as lib.sh's sealed_manifest (verify, restore) sees it. */
+    public static boolean sealedByLib(Path manifest) throws IOException {
+        Path lib = Files.createTempFile("pg-offline-backup-lib", ".sh");
+        try {
+            Files.write(lib, RemoteScripts.lib());
+            return ProcessRunner.run(List.of("sh", "-c", ". \"$0\" && sealed_manifest \"$1\"", lib.toString(),
+                    manifest.toString()), Duration.ofSeconds(30)).succeeded();
+        } finally {
+            Files.deleteIfExists(lib);
         }
     }
 
