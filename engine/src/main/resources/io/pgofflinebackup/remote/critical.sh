@@ -378,6 +378,8 @@ finish() {
     # after_failure removes.
     stop_bg "${COPY_SUMS:-}"
     stop_bg "${CLONE_PC:-}"
+    # Nothing of ours uses the scratch directory any more (a backup runner's, see make_scratch).
+    remove_scratch "$RUN_DIR"
     WATCHDOG=
     PROGRESS=
     WRITEBACK=

@@ -198,7 +198,7 @@ checksum_files() {
     command -v stdbuf > /dev/null 2>&1 && cf_buf="stdbuf -oL "
     cf_sum="$cf_buf$(sha256_files)"
     cf_small="${cf_buf}sha256sum"
-    cf_lists=$(mktemp -d "${TMPDIR:-/tmp}/pgob-sums.XXXXXX") || return 1
+    cf_lists=$(mktemp -d "${PGOB_SCRATCH:-${TMPDIR:-/tmp}}/pgob-sums.XXXXXX") || return 1
     cf_root=$1
     shift
     # shellcheck disable=SC2086  # cf_sum and cf_small are words
@@ -601,6 +601,32 @@ any_exists() {
     return 1
 }
 
+# make_scratch RUN_DIR: PGOB_SCRATCH, a directory of this run's own in /tmp for the scratch files of
+# the functions here (the links pg_verifybackup and pg_checksums read through, the lists of a
+# checksum pass), named in RUN_DIR/scratch as soon as it exists. A runner killed (SIGKILL) leaves
+# them behind, where the recovery or the next run in the destination finds them (remove_scratch)
+# instead of in /tmp among everyone's files. Its name is letters and digits only (see
+# pg_verifybackup_safely). PostgreSQL, which the runner starts, never sees it: it is not exported.
+# Where it cannot be made the functions use /tmp as before.
+make_scratch() {
+    PGOB_SCRATCH=$(mktemp -d /tmp/pgob-run.XXXXXXXX 2>/dev/null) || { PGOB_SCRATCH=; return 0; }
+    printf '%s\n' "$PGOB_SCRATCH" > "$1/scratch" || { rm -rf -- "$PGOB_SCRATCH"; PGOB_SCRATCH=; }
+}
+
+# remove_scratch RUN_DIR: removes the scratch directory that run named (make_scratch), and nothing
+# else: only a directory of ours that mktemp named.
+remove_scratch() {
+    [ -f "$1/scratch" ] && IFS= read -r rsc_dir < "$1/scratch" || return 0
+    case $rsc_dir in
+        /tmp/pgob-run.*/* | *[!A-Za-z0-9./-]*) return 0 ;;
+        /tmp/pgob-run.????????) ;;
+        *) return 0 ;;
+    esac
+    if [ -d "$rsc_dir" ] && [ ! -L "$rsc_dir" ] && [ -O "$rsc_dir" ]; then
+        rm -rf -- "$rsc_dir"
+    fi
+}
+
 # sum_chunk CHUNK LIST TOOL: see sum_chunks. Each path gets "./" in front: a name may begin with "-".
 # Shell builtins read the small files, a million-file copy has about 120 chunks to hash.
 sum_chunk() {
@@ -780,7 +806,7 @@ linked_files() {
     lf_ref=$1
     lf_copy=$2
     shift 2
-    lf_inodes=$(mktemp "${TMPDIR:-/tmp}/pgob-linked.XXXXXX") || return 1
+    lf_inodes=$(mktemp "${PGOB_SCRATCH:-${TMPDIR:-/tmp}}/pgob-linked.XXXXXX") || return 1
     lf_rc=0
     for lf_area in "$@"; do
         [ -d "$lf_ref/$lf_area" ] || continue
@@ -825,14 +851,15 @@ manifest_config() {
 # BACKUP/tablespaces/<oid> (not to the live tablespace the copied link names) and pg_wal to
 # BACKUP/wal where WAL was outside PGDATA. It follows links as it reads. And pg_verifybackup hands
 # the WAL directory to pg_waldump through a shell, unescaped, so a path with quotes or $( ) would
-# be executed: every path it gets is under a name mktemp made (letters and digits only).
+# be executed: every path it gets is under a name mktemp made (letters and digits only), in /tmp
+# or in a runner's scratch directory (make_scratch), never under TMPDIR, which could be anything.
 # pg_verifybackup_safely BIN MANIFEST BACKUP [OPTION...]: OPTIONs go to pg_verifybackup.
 pg_verifybackup_safely() {
     vb_bin=$1
     vb_manifest=$2
     vb_backup=$3
     shift 3
-    farm=$(mktemp -d "/tmp/pgob-verify.XXXXXXXX") || return 1
+    farm=$(mktemp -d "${PGOB_SCRATCH:-/tmp}/pgob-verify.XXXXXXXX") || return 1
     if ! verify_farm "$vb_backup" "$farm/data"; then
         rm -rf "$farm"
         return 1
@@ -885,7 +912,7 @@ pg_tool_run() {
 # stopped copy), through the same directory of links as pg_verifybackup, so that pg_tblspc/<oid>
 # leads to the backup's tablespaces and never to the live ones. Prints pg_checksums' report.
 pg_checksums_safely() {
-    farm=$(mktemp -d "/tmp/pgob-checksums.XXXXXXXX") || return 1
+    farm=$(mktemp -d "${PGOB_SCRATCH:-/tmp}/pgob-checksums.XXXXXXXX") || return 1
     if ! verify_farm "$2" "$farm/data"; then
         rm -rf "$farm"
         return 1
@@ -909,7 +936,7 @@ pg_checksums_safely() {
 # many files to be worth it), it is pg_checksums_safely. Prints one report in pg_checksums' form,
 # the counts added up, after the lines each printed of a bad block.
 pg_checksums_split() {
-    ps_view=$(mktemp -d "/tmp/pgob-checksums.XXXXXXXX") || return 1
+    ps_view=$(mktemp -d "${PGOB_SCRATCH:-/tmp}/pgob-checksums.XXXXXXXX") || return 1
     # The largest files first, so that the halves come out even (split_by_bytes puts each file in the
     # half that holds less so far).
     if [ "$(nproc 2>/dev/null || echo 1)" -lt 2 ] || ! verify_farm "$2" "$ps_view/data" ||

@@ -689,6 +689,7 @@ if [ "$MODE" = recover ]; then
     FINISHED=1
     [ "$WAS_RUNNING" = true ] && STOPPED_BY_US=1
     release_lock_of_dead_run "$(param id)"
+    remove_scratch "$RUN_DIR"
     if restore_service; then
         remove_staging "$RUN_DIR" "$(param id)"
         if [ -n "$(live_postmaster)" ]; then DB_STATE=running; else DB_STATE=stopped; fi
@@ -706,13 +707,17 @@ take_lock "$DEST"
 take_cluster_lock backup "$(param id)"
 
 log "runner started on $(hostname) as $(id -un) (pid $$)"
+make_scratch "$RUN_DIR"
 
-# A staging clone left by a run that died (we hold the destination's lock, so its runner is gone).
+# A staging clone and scratch files left by a run that died (we hold the destination's lock, so its
+# runner is gone).
 for other_run in "$DEST"/.*.run; do
     [ "$COPY_TO" = local ] || break
     other_id=${other_run##*/.}
     other_id=${other_id%.run}
-    [ "$other_id" = "$(param id)" ] || remove_staging "$other_run" "$other_id"
+    [ "$other_id" != "$(param id)" ] || continue
+    remove_staging "$other_run" "$other_id"
+    remove_scratch "$other_run"
 done
 
 check_unchanged

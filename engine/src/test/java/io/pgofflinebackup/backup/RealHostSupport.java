@@ -134,6 +134,19 @@ public final class RealHostSupport {
         }
     }
 
+    /**
+     * The scratch directory that the runner of backup {@code id} in {@code dest} named in its run
+     * directory (lib.sh's make_scratch): in /tmp, letters and digits only.
+     */
+    public static Path scratchOf(Path dest, String id) throws IOException {
+        String named = Files.readString(dest.resolve("." + id + ".run").resolve("scratch"), StandardCharsets.UTF_8)
+                .strip();
+        if (!named.matches("/tmp/pgob-run\\.[A-Za-z0-9]{8}")) {
+            throw new IllegalStateException("the run of " + id + " names an unexpected scratch directory: " + named);
+        }
+        return Path.of(named);
+    }
+
     /** Whether a manifest.json carries its own checksum, as lib.sh's sealed_manifest (verify, restore) sees it. */
     public static boolean sealedByLib(Path manifest) throws IOException {
         Path lib = Files.createTempFile("pg-offline-backup-lib", ".sh");

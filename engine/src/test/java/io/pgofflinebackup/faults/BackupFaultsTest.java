@@ -90,7 +90,8 @@ class BackupFaultsTest {
             injected = "the runner on the host (and its tar, pg_ctl, progress loop) SIGKILLed while held in the phase",
             mustHold = {"the Java side notices the dead runner and runs its recover mode",
                     "error RUNNER_DIED, exit 1, databaseRunning true", "PostgreSQL runs with the same rows",
-                    "no directory without a leading dot (none claims to be complete)"})
+                    "no directory without a leading dot (none claims to be complete)",
+                    "the recovery removes the killed runner's scratch directory"})
     void runnerKilledIn(String phase) throws Exception {
         Path dest = host.dest();
         RealHostSupport.RecordingListener listener = new RealHostSupport.RecordingListener();
@@ -108,5 +109,7 @@ class BackupFaultsTest {
         assertThat(cluster.query(ROWS)).isEqualTo(rows);
         assertThat(RealHostSupport.entries(dest)).allMatch(name -> name.startsWith("."));
         assertThat(Files.exists(Path.of(dest.toString(), result.backupId()))).isFalse();
+        assertThat(RealHostSupport.scratchOf(dest, result.backupId())).as("the killed runner's scratch directory")
+                .doesNotExist();
     }
 }

@@ -153,7 +153,8 @@ class CopyFaultsTest {
             injected = "a file in the tablespace made mode 000 after the pre-flight, while the copy of PGDATA (before the"
                     + " tablespace's) is frozen",
             mustHold = {"COPY_FAILED, exit 1, databaseRunning true, the message names the copy that failed",
-                    "PostgreSQL runs with the same rows", "no complete backup directory"})
+                    "PostgreSQL runs with the same rows", "no complete backup directory",
+                    "the runner's scratch directory removed"})
     void sourceFileUnreadableMidCopy() throws Exception {
         Path dest = host.dest();
         CompletableFuture<BackupResult> job = CompletableFuture.supplyAsync(
@@ -171,6 +172,8 @@ class CopyFaultsTest {
         assertThat(result.databaseRunning()).isTrue();
         assertThat(result.errorMessage()).contains("copying", "failed");
         assertNoCompleteBackup(dest);
+        assertThat(RealHostSupport.scratchOf(dest, result.backupId())).as("the runner's scratch directory")
+                .doesNotExist();
     }
 
     @Test
