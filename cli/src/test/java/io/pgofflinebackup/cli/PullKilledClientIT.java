@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * backup --pull-to: the client (the shaded jar in a JVM of its own) is frozen while it pulls the
  * stopped cluster, then SIGKILLed. Nothing on the database host waits for it: the runner sees the
  * client's connection gone, stops the tar streams and starts PostgreSQL again within a bounded
- * time, and what was pulled stays a .partial directory that is never taken for a backup.
+ * time, and what was pulled stays a .partial directory that is never taken for a backup. The
+ * client's own scratch files stay there too, not in its temporary directory.
  */
 class PullKilledClientIT {
     /** Big enough (about 160 MB) that the pull takes a while. */
@@ -79,7 +80,10 @@ class PullKilledClientIT {
         List<String> backup = line("backup", target(sshd), keyAuth(sshd), List.of("--pgdata", pg.pgdata().toString(),
                 "--pull-to", local.toString(), "--snapshot", "none",
                 "--server-log", pg.directory().resolve("restarted-server.log").toString(), "--json"));
-        CliRun.Spawned client = CliRun.Spawned.start(CliRun.jarCommand(List.of(), backup), Map.of());
+        // A temporary directory of its own: a killed client runs no clean-up, so whatever it put there stays.
+        Path tmp = TestUser.newWorkDir("client-tmp");
+        CliRun.Spawned client = CliRun.Spawned.start(CliRun.jarCommand(List.of("-Djava.io.tmpdir=" + tmp), backup),
+                Map.of());
         try {
             // The run, the runner's offer, and the first bytes on this side; freeze the client then.
             long deadline = System.nanoTime() + PULL_START_TIMEOUT.toNanos();
@@ -129,12 +133,14 @@ class PullKilledClientIT {
                 }
             }
             assertThat(names(local)).containsExactly("." + id + ".partial");
+            assertThat(names(tmp)).as("the killed client's files in its temporary directory").isEmpty();
         } finally {
             if (client.process().isAlive()) {
                 client.kill();
             }
             client.deleteFiles();
             TestArgs.deleteTree(local);
+            TestArgs.deleteTree(tmp);
         }
     }
 

@@ -74,8 +74,10 @@ public final class PullReceiver implements Runnable {
             }
             holder = ssh.execHolding("sh " + ShellQuote.quote(runDir + "/pull.sh") + " " + ShellQuote.quote(runDir)
                     + " hold", COMMAND_TIMEOUT);
-            Path sums = Files.createTempFile("pg-offline-backup-pull", ".sha256");
-            Path listing = Files.createTempFile("pg-offline-backup-pull", ".list");
+            // In the partial directory, not in the temporary directory: if this process dies they stay
+            // with what was pulled, which is never taken for a backup, instead of piling up on the agent.
+            Path sums = Files.createTempFile(localPartial, ".pulled", ".sha256");
+            Path listing = Files.createTempFile(localPartial, ".pulled", ".list");
             try {
                 try (BufferedWriter out = Files.newBufferedWriter(sums, StandardCharsets.UTF_8)) {
                     for (String[] area : areas) {
