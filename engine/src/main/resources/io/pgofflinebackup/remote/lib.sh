@@ -373,7 +373,8 @@ copy_entries() {
         ce_sums=$(mktemp -d "$CE_SUMS_DIR/copy.XXXXXX") && printf '%s\n' "$ce_dest" > "$ce_sums/root" &&
             printf '%s\n' "$CE_SUMS_KEY" > "$ce_sums/key" || return 1
     fi
-    sed -z -n "s/^f1$TAB//p" "$3" > "$3.plain" && split_by_bytes "$3.plain" "$3.plain1" "$3.plain2" "$ce_sums" &&
+    sed -z -n "s/^f1$TAB//p" "$3" > "$3.found" && largest_first "$3.found" "$3.plain" &&
+        split_by_bytes "$3.plain" "$3.plain1" "$3.plain2" "$ce_sums" &&
         sed -z "/^f1$TAB/d; s/^[^$TAB]*${TAB}[^$TAB]*$TAB//" "$3" > "$3.rest" || return 1
     if [ -n "${4:-}" ]; then
         for ce_list in "$3.plain1" "$3.plain2" "$3.rest"; do
@@ -490,6 +491,22 @@ ce_cp() {
         echo >> "${ce_sums%/*}/ready" || exit 1
     done
     exit "$cc_rc"
+}
+
+# largest_first LIST OUT: LIST's NUL-terminated "<size><TAB><path>" records into OUT, those of large
+# files first, largest first, then the others in the order they came (the order find walked them,
+# which keeps a directory's small files together). Given the large files first, split_by_bytes
+# balances the two cp to within a small file (in the order found, two 1 GiB segments could end up
+# in one list). And a large file is copied early, so its SHA-256 (sum_chunks: once cp is done with
+# it) runs beside the rest of the copy instead of after it. On the benchmark's 2 GiB cluster, over
+# six runs each: the copy took 1.84 s against 2.05 s (medians), and a snapshot's checksum pass
+# after the copy 0.15 s against 0.69 s.
+LARGE_FILE=67108864
+largest_first() {
+    tr '\n\0' '\0\n' < "$1" > "$2.nl" &&
+        { awk -F "$TAB" -v big="$LARGE_FILE" '$1 >= big' "$2.nl" | LC_ALL=C sort -t "$TAB" -k 1,1nr &&
+            awk -F "$TAB" -v big="$LARGE_FILE" '$1 < big' "$2.nl"; } | tr '\n\0' '\0\n' > "$2" &&
+        rm -f -- "$2.nl"
 }
 
 # split_by_bytes LIST FIRST SECOND [CHUNKED]: the NUL-terminated "<size><TAB><path>" records of LIST,
