@@ -92,7 +92,7 @@ public final class BackupJob {
     public BackupPlan plan() throws JobFailure {
         validate();
         try (SshSession ssh = connect()) {
-                        return inspect(ssh);
+            return inspect(ssh);
         }
     }
 
@@ -104,7 +104,7 @@ public final class BackupJob {
             validate();
             try (SshSession ssh = connect()) {
                 long connectStart = clock.millis();
-                                BackupPlan plan = inspect(ssh);
+                BackupPlan plan = inspect(ssh);
                 long inspectEnd = clock.millis();
                 host = plan.host();
                 plan = waitForSessions(ssh, plan);
