@@ -72,7 +72,8 @@ class PullKilledClientIT {
     @FaultCase(id = "backup.pull-client-killed", area = "Faults during backup and restore", phase = "copy",
             injected = "the --pull-to client JVM frozen mid-pull, then SIGKILLed",
             mustHold = {"the runner gives up the pull and ends", "PostgreSQL serves within 60 s",
-                "only a .partial directory on the client's machine, never a sealed backup"})
+                "only a .partial directory on the client's machine, never a sealed backup",
+                "nothing of the client's left in its temporary directory"})
     void theClientKilledMidPullLeavesPostgresqlServingAndNoBackup() throws Exception {
         Path local = TestUser.newWorkDir("pulled");
         Path runs = user.home().resolve(".pg-offline-backup/runs");
