@@ -313,20 +313,27 @@ take_snapshot() {
     done < "$RUN_DIR/staging.tsv"
     copy_config
     verify_config
-    listing_live=$(
+    # What PostgreSQL left, listed while it is still stopped; check_clone lists the clone once
+    # PostgreSQL serves again, since the clone stays still.
+    {
         listing "$PGDATA" data | prefixed data
         while IFS="$TAB" read -r tl_area tl_link _; do
             listing "$PGDATA/$tl_link" area | prefixed "$tl_area"
         done < "$RUN_DIR/areas.tsv"
-    )
-    FROM_STAGING=1
-    listing_clone=$(source_listing)
-    FROM_STAGING=
-    if [ "$listing_live" != "$listing_clone" ]; then
-        fail VERIFY_FAILED "the clone does not hold what PostgreSQL left (file list or sizes differ)"
-    fi
+    } > "$RUN_DIR/stopped.list" || fail VERIFY_FAILED "cannot list what PostgreSQL left in $PGDATA"
     CLONE_END=$(now_ms)
     log "cloned in $((CLONE_END - CLONE_START)) ms"
+}
+
+# The clone against what PostgreSQL left (take_snapshot's stopped.list), file list and sizes.
+check_clone() {
+    FROM_STAGING=1
+    source_listing > "$RUN_DIR/clone.list" || fail VERIFY_FAILED "cannot list the staging clone"
+    if ! cmp -s "$RUN_DIR/stopped.list" "$RUN_DIR/clone.list"; then
+        log "the clone differs from what PostgreSQL left (first differences, '<' PGDATA, '>' clone):"
+        diff "$RUN_DIR/stopped.list" "$RUN_DIR/clone.list" | head -n 20 >> "$LOG"
+        fail VERIFY_FAILED "the clone does not hold what PostgreSQL left (file list or sizes differ, see the log)"
+    fi
 }
 
 # remove_staging RUN_DIR ID: removes the staging clones that run listed, and nothing else: only
@@ -785,10 +792,10 @@ if [ "$METHOD" = snapshot ]; then
         fail START_FAILED "PostgreSQL did not start again after the clone"
     fi
     SERVING_AT=$(now_ms)
-    FROM_STAGING=1
     COPY_CONFIG=false
     PHASE=copy
     event "phase copy total=$TOTAL from-clone"
+    check_clone
 elif [ "$METHOD" = precopy ]; then
     event "phase copy total=$TOTAL changed-since-precopy"
 else

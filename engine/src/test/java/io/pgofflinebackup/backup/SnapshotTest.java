@@ -180,6 +180,39 @@ class SnapshotTest {
         assertThat(RealHostSupport.entries(dest)).allMatch(name -> name.startsWith("."));
     }
 
+    /**
+     * The clone is listed against what PostgreSQL left, listed while it was stopped. The clone's own
+     * listing is taken once PostgreSQL serves again (it stays still), so a clone that differs fails
+     * the backup with PostgreSQL serving and no staging clone left.
+     */
+    @Test
+    void aCloneThatDiffersFromWhatPostgresqlLeftFailsTheBackupWithPostgresqlServing() throws Exception {
+        PgCluster cluster = clusterOnXfs(PgCluster.Options.defaults().withPgbenchScale(0));
+        Path dest = host.dest();
+
+        CompletableFuture<BackupResult> job = CompletableFuture.supplyAsync(
+                () -> RealHostSupport.backup(host.request(cluster, dest).snapshot(SnapshotMode.REFLINK).build()));
+        long clone = RunnerProbe.freezeCopy(dest, pid -> Procs.cmdline(pid).startsWith("cp -a --reflink=always "),
+                "the clone's cp", Duration.ofSeconds(120));
+        Path staging;
+        try (Stream<Path> siblings = Files.list(cluster.pgdata().toRealPath().getParent())) {
+            staging = siblings.filter(p -> p.getFileName().toString().startsWith(".pg-offline-backup-staging.")
+                    && p.getFileName().toString().endsWith(".data")).findFirst().orElseThrow();
+        }
+        Files.writeString(staging.resolve("stray"), "not PostgreSQL's");
+        RunnerProbe.thaw(clone);
+        BackupResult result = job.get(180, TimeUnit.SECONDS);
+
+        assertThat(result.ok()).isFalse();
+        assertThat(result.errorCode()).as(result.errorMessage()).isEqualTo(ErrorCode.VERIFY_FAILED);
+        assertThat(result.errorMessage()).contains("the clone does not hold what PostgreSQL left");
+        assertThat(result.databaseRunning()).isTrue();
+        assertThat(cluster.isRunning()).isTrue();
+        assertThat(cluster.query("SELECT count(*) FROM notes")).isEqualTo("2000");
+        assertThat(stagingClones(cluster)).isEmpty();
+        assertThat(RealHostSupport.entries(dest)).allMatch(name -> name.startsWith("."));
+    }
+
     @Test
     void reflinkIsRefusedBeforeAnyDowntimeWhereTheFileSystemCannotClone() {
         // The build's own work directory is not on the XFS mount (ext4 here, or anything without reflinks).
