@@ -931,8 +931,9 @@ pg_tool_run() {
 }
 
 # pg_checksums_safely BIN BACKUP: PostgreSQL's check of the data page checksums of a backup (a
-# stopped copy), through the same directory of links as pg_verifybackup, so that pg_tblspc/<oid>
-# leads to the backup's tablespaces and never to the live ones. Prints pg_checksums' report.
+# stopped copy, or a staging clone laid out as one), through the same directory of links as
+# pg_verifybackup, so that pg_tblspc/<oid> leads to the backup's tablespaces and never to the live
+# ones. Prints pg_checksums' report, its complaints included (see relative_to_farm).
 pg_checksums_safely() {
     farm=$(mktemp -d "${PGOB_SCRATCH:-/tmp}/pgob-checksums.XXXXXXXX") || return 1
     if ! verify_farm "$2" "$farm/data"; then
@@ -942,9 +943,21 @@ pg_checksums_safely() {
     pc_rc=0
     # It runs beside the SHA-256 pass while PostgreSQL serves again: at the lowest priority, it
     # takes the processors only when neither of those wants them, and still shares their reads.
-    nice -n 19 "$1/pg_checksums" --check -D "$farm/data" || pc_rc=$?
+    nice -n 19 "$1/pg_checksums" --check -D "$farm/data" > "$farm/report" 2>&1 || pc_rc=$?
+    relative_to_farm "$farm/data" < "$farm/report"
     rm -rf "$farm"
     return "$pc_rc"
+}
+
+# relative_to_farm DIR: pg_checksums' lines with "DIR/ taken off the front of every file name they
+# quote, so that a bad block is named by its path in the data directory, as PostgreSQL's own
+# messages name it, and not in a directory of links gone when the run ends.
+relative_to_farm() {
+    RTF_FARM="$1/" awk '{
+        farm = ENVIRON["RTF_FARM"]
+        while ((at = index($0, "\"" farm)) > 0) $0 = substr($0, 1, at) substr($0, at + 1 + length(farm))
+        print
+    }'
 }
 
 # pg_checksums_split BIN BACKUP: pg_checksums_safely as two pg_checksums at once, each over about
@@ -986,12 +999,14 @@ pg_checksums_split() {
     done
     if [ "$ps_rc" = 0 ]; then
         # Niced as in pg_checksums_safely, for the same reason.
-        (nice -n 19 "$1/pg_checksums" --check -D "$ps_farm1" > "$ps_view/out1" 2>&1
+        (nice -n 19 "$1/pg_checksums" --check -D "$ps_farm1" > "$ps_view/raw1" 2>&1
             echo "$?" > "$ps_view/rc1") &
         ps_first=$!
-        nice -n 19 "$1/pg_checksums" --check -D "$ps_farm2" > "$ps_view/out2" 2>&1
+        nice -n 19 "$1/pg_checksums" --check -D "$ps_farm2" > "$ps_view/raw2" 2>&1
         echo "$?" > "$ps_view/rc2"
         wait "$ps_first"
+        relative_to_farm "$ps_farm1" < "$ps_view/raw1" > "$ps_view/out1" &&
+            relative_to_farm "$ps_farm2" < "$ps_view/raw2" > "$ps_view/out2" || ps_rc=1
     fi
     # Only names of ours: the farms hold real directories and hard links, which rm removes, never
     # the files they name.
@@ -1004,21 +1019,14 @@ pg_checksums_split() {
     ps_rc=$(cat "$ps_view/rc1")
     [ "$ps_rc" != 0 ] || ps_rc=$(cat "$ps_view/rc2")
     echo "two pg_checksums --check at once, each over about half of the bytes (their counts added up):"
-    # A bad block is named by its path in the data directory, not in a farm about to go.
-    awk -F ':' -v farm1="$ps_farm1/" -v farm2="$ps_farm2/" '
+    awk -F ':' '
         function count(name) { sub(/^ +/, "", $2); total[name] += $2 }
         /^Checksum operation completed$/ { done[FILENAME] = 1; next }
         /^Files scanned:/ { count("Files scanned"); next }
         /^Blocks scanned:/ { count("Blocks scanned"); next }
         /^Bad checksums:/ { count("Bad checksums"); next }
         /^Data checksum version:/ { sub(/^ +/, "", $2); version = $2; next }
-        {
-            for (i = 1; i <= 2; i++) {
-                f = i == 1 ? farm1 : farm2
-                while ((at = index($0, "\"" f)) > 0) $0 = substr($0, 1, at) substr($0, at + 1 + length(f))
-            }
-            print
-        }
+        { print }
         END {
             if (!done[ARGV[1]] || !done[ARGV[2]]) exit
             print "Checksum operation completed"

@@ -402,6 +402,11 @@ copy_sums() {
 # pg_checksums from the page cache), was measured slower on the benchmark's 2 GiB cluster (wall
 # 5.6 s against 5.1 s, medians of six), because the check then comes after the copy instead of
 # running in the copy's waits for the disk.
+# One pg_checksums, though it goes on alone after the copy (0.5-1 s at the benchmark's 2 GiB, 2-3 s at
+# 8 GiB): pg_checksums_split's two need directories of hard links on the clone's file system, and
+# each link changes a clone file's link count and ctime while the copy reads it. Tried: the tar of
+# --pull-to failed ("file changed as we read it"), and copy_entries sends a file with more than
+# one link through tar instead of cp.
 # CLONE_PC is its pid; wait_clone_page_check waits for it.
 start_clone_page_check() {
     [ "${CHECKSUMS:-0}" != 0 ] && [ -x "$PG_BIN/pg_checksums" ] || return 0

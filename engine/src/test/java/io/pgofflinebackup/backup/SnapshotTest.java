@@ -213,6 +213,76 @@ class SnapshotTest {
         assertThat(RealHostSupport.entries(dest)).allMatch(name -> name.startsWith("."));
     }
 
+    /**
+     * The clone's data page checksums are checked while the copy reads it: a damaged page is found, in
+     * PGDATA and in a tablespace, named by its path in the data directory (not in the directory of links
+     * pg_checksums was given, gone after the run), and the backup says so. One pg_checksums: two would
+     * each need a directory of hard links to half of the clone's files, and a link changes a file's link
+     * count and ctime while the copy reads it (tar: "file changed as we read it").
+     */
+    @Test
+    void damagedPagesOfTheCloneAreFoundWhileTheCopyReadsIt() throws Exception {
+        PgCluster cluster = clusterOnXfs(PgCluster.Options.defaults().withPgbenchScale(1).withTablespaces("fast"));
+        cluster.query("CREATE TABLE in_ts TABLESPACE fast AS SELECT i, repeat('x', 500) AS pad"
+                + " FROM generate_series(1, 20000) AS i; CHECKPOINT");
+        Path inTablespace = cluster.pgdata().resolve(cluster.query("SELECT pg_relation_filepath('in_ts')"));
+        RealHostSupport.damagePage(cluster, 1);
+        RealHostSupport.damageBlock(inTablespace, 3);
+        cluster.start();
+
+        BackupResult result = RealHostSupport.backup(host.request(cluster, host.dest())
+                .snapshot(SnapshotMode.REFLINK).build());
+
+        assertThat(result.ok()).as(String.valueOf(result.errorMessage())).isTrue();
+        assertThat(result.copyMethod()).isEqualTo("snapshot");
+        assertThat(result.pgChecksums()).isEqualTo("failed");
+        assertThat(result.warnings()).anyMatch(w -> w.contains("bad checksums") && w.contains("(2 blocks"));
+        assertThat(Files.readString(Path.of(result.logPath())))
+                .containsPattern("checksum verification failed in file \"base/\\d+/\\d+\", block 1:")
+                .containsPattern("checksum verification failed in file \"pg_tblspc/\\d+/PG_[^/]+/\\d+/\\d+\", block 3:");
+        assertThat(stagingClones(cluster)).isEmpty();
+        assertThat(cluster.isRunning()).isTrue();
+    }
+
+    /**
+     * A runner killed (with its copy and page check) after the restart, while its pg_checksums reads
+     * the clone: the recovery that the client starts removes the staging clone, and PostgreSQL serves.
+     */
+    @Test
+    void aRunnerKilledWhileItsPgChecksumsReadsTheCloneLeavesNoStagingClone() throws Exception {
+        // Large enough (about 160 MB) that pg_checksums runs for a while, at the lowest priority.
+        PgCluster cluster = clusterOnXfs(PgCluster.Options.defaults().withPgbenchScale(10));
+        Path dest = host.dest();
+
+        CompletableFuture<BackupResult> job = CompletableFuture.supplyAsync(
+                () -> RealHostSupport.backup(host.request(cluster, dest).snapshot(SnapshotMode.REFLINK).build()));
+        List<Long> killed = List.of();
+        try (Procs.Urgent urgent = Procs.urgent()) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (killed.isEmpty() && System.nanoTime() < deadline && !job.isDone()) {
+                var runner = RunnerProbe.runnerPid(dest);
+                List<Long> tree = runner.isEmpty() ? List.of() : ProcessHandle.of(runner.get()).stream()
+                        .flatMap(h -> Stream.concat(Stream.of(h), h.descendants())).map(ProcessHandle::pid).toList();
+                if (tree.stream().anyMatch(pid -> Procs.cmdline(pid).contains("pg_checksums --check -D "))) {
+                    tree.forEach(pid -> Procs.signal(pid, "KILL"));
+                    killed = tree;
+                } else {
+                    Thread.sleep(2);
+                }
+            }
+        }
+        assertThat(killed).as("the runner's tree, killed while its pg_checksums read the clone").isNotEmpty();
+        assertThat(stagingClones(cluster)).as("left by the kill, for the recovery").isNotEmpty();
+        BackupResult result = job.get(180, TimeUnit.SECONDS);
+
+        assertThat(result.errorCode()).as(String.valueOf(result.errorMessage())).isEqualTo(ErrorCode.RUNNER_DIED);
+        assertThat(result.databaseRunning()).isTrue();
+        assertThat(cluster.isRunning()).isTrue();
+        assertThat(cluster.query("SELECT count(*) FROM notes")).isEqualTo("2000");
+        assertThat(stagingClones(cluster)).isEmpty();
+        assertThat(RealHostSupport.entries(dest)).allMatch(name -> name.startsWith("."));
+    }
+
     @Test
     void reflinkIsRefusedBeforeAnyDowntimeWhereTheFileSystemCannotClone() {
         // The build's own work directory is not on the XFS mount (ext4 here, or anything without reflinks).

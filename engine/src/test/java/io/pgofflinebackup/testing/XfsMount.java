@@ -35,7 +35,7 @@ public final class XfsMount implements AutoCloseable {
             throw new UncheckedIOException("Cannot create " + mountPoint, e);
         }
         // XFS wants at least 300 MB; the image is sparse, so it costs what is written.
-        ProcessRunner.run(List.of("truncate", "-s", "1G", image.toString()), TIMEOUT).orThrow();
+        ProcessRunner.run(List.of("truncate", "-s", "2G", image.toString()), TIMEOUT).orThrow();
         ProcessRunner.run(List.of("mkfs.xfs", "-q", "-m", "reflink=1", image.toString()), TIMEOUT).orThrow();
         LoopMount.mount(image, mountPoint);
         XfsMount mount = new XfsMount(image, mountPoint);
