@@ -164,34 +164,27 @@ class SnapshotTest {
         PgCluster cluster = clusterOnXfs(PgCluster.Options.defaults().withPgbenchScale(1));
         Path dest = host.dest();
 
-        CompletableFuture<BackupResult> job = CompletableFuture.supplyAsync(
-                () -> RealHostSupport.backup(host.request(cluster, dest).snapshot(SnapshotMode.REFLINK).build()));
+        CompletableFuture<BackupResult> job = reflinkBackupInBackground(cluster, dest);
         long tar = RunnerProbe.freezeCopy(dest, Duration.ofSeconds(120));
         assertThat(stagingClones(cluster)).isNotEmpty();
         Procs.signal(tar, "KILL");
         BackupResult result = job.get(180, TimeUnit.SECONDS);
 
-        assertThat(result.ok()).isFalse();
-        assertThat(result.errorCode()).isEqualTo(ErrorCode.COPY_FAILED);
-        assertThat(result.databaseRunning()).isTrue();
-        assertThat(cluster.isRunning()).isTrue();
-        assertThat(cluster.query("SELECT count(*) FROM notes")).isEqualTo("2000");
-        assertThat(stagingClones(cluster)).isEmpty();
-        assertThat(RealHostSupport.entries(dest)).allMatch(name -> name.startsWith("."));
+        assertFailedLeavingPostgresqlServingAndNoClone(result, ErrorCode.COPY_FAILED, cluster, dest);
     }
 
     /**
-     * The clone is listed against what PostgreSQL left, listed while it was stopped. The clone's own
-     * listing is taken once PostgreSQL serves again (it stays still), so a clone that differs fails
-     * the backup with PostgreSQL serving and no staging clone left.
+     * What PostgreSQL left is listed while it is stopped; the clone, which stays still, is listed and
+     * compared with that once PostgreSQL serves again. A clone that differs (here: a file the test
+     * puts into it while its cp is frozen) fails the backup with PostgreSQL serving and no staging
+     * clone left.
      */
     @Test
     void aCloneThatDiffersFromWhatPostgresqlLeftFailsTheBackupWithPostgresqlServing() throws Exception {
         PgCluster cluster = clusterOnXfs(PgCluster.Options.defaults().withPgbenchScale(0));
         Path dest = host.dest();
 
-        CompletableFuture<BackupResult> job = CompletableFuture.supplyAsync(
-                () -> RealHostSupport.backup(host.request(cluster, dest).snapshot(SnapshotMode.REFLINK).build()));
+        CompletableFuture<BackupResult> job = reflinkBackupInBackground(cluster, dest);
         long clone = RunnerProbe.freezeCopy(dest, pid -> Procs.cmdline(pid).startsWith("cp -a --reflink=always "),
                 "the clone's cp", Duration.ofSeconds(120));
         Path staging;
@@ -203,14 +196,8 @@ class SnapshotTest {
         RunnerProbe.thaw(clone);
         BackupResult result = job.get(180, TimeUnit.SECONDS);
 
-        assertThat(result.ok()).isFalse();
-        assertThat(result.errorCode()).as(result.errorMessage()).isEqualTo(ErrorCode.VERIFY_FAILED);
+        assertFailedLeavingPostgresqlServingAndNoClone(result, ErrorCode.VERIFY_FAILED, cluster, dest);
         assertThat(result.errorMessage()).contains("the clone does not hold what PostgreSQL left");
-        assertThat(result.databaseRunning()).isTrue();
-        assertThat(cluster.isRunning()).isTrue();
-        assertThat(cluster.query("SELECT count(*) FROM notes")).isEqualTo("2000");
-        assertThat(stagingClones(cluster)).isEmpty();
-        assertThat(RealHostSupport.entries(dest)).allMatch(name -> name.startsWith("."));
     }
 
     /**
@@ -254,8 +241,7 @@ class SnapshotTest {
         PgCluster cluster = clusterOnXfs(PgCluster.Options.defaults().withPgbenchScale(10));
         Path dest = host.dest();
 
-        CompletableFuture<BackupResult> job = CompletableFuture.supplyAsync(
-                () -> RealHostSupport.backup(host.request(cluster, dest).snapshot(SnapshotMode.REFLINK).build()));
+        CompletableFuture<BackupResult> job = reflinkBackupInBackground(cluster, dest);
         List<Long> killed = List.of();
         try (Procs.Urgent urgent = Procs.urgent()) {
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
@@ -275,12 +261,7 @@ class SnapshotTest {
         assertThat(stagingClones(cluster)).as("left by the kill, for the recovery").isNotEmpty();
         BackupResult result = job.get(180, TimeUnit.SECONDS);
 
-        assertThat(result.errorCode()).as(String.valueOf(result.errorMessage())).isEqualTo(ErrorCode.RUNNER_DIED);
-        assertThat(result.databaseRunning()).isTrue();
-        assertThat(cluster.isRunning()).isTrue();
-        assertThat(cluster.query("SELECT count(*) FROM notes")).isEqualTo("2000");
-        assertThat(stagingClones(cluster)).isEmpty();
-        assertThat(RealHostSupport.entries(dest)).allMatch(name -> name.startsWith("."));
+        assertFailedLeavingPostgresqlServingAndNoClone(result, ErrorCode.RUNNER_DIED, cluster, dest);
     }
 
     @Test
@@ -321,6 +302,26 @@ class SnapshotTest {
     }
 
     /** Staging clones beside PGDATA (and beside the tablespaces, which live in the cluster's directory too). */
+    private static CompletableFuture<BackupResult> reflinkBackupInBackground(PgCluster cluster, Path dest) {
+        return CompletableFuture.supplyAsync(
+                () -> RealHostSupport.backup(host.request(cluster, dest).snapshot(SnapshotMode.REFLINK).build()));
+    }
+
+    /**
+     * A snapshot backup that failed with {@code code} after the restart: PostgreSQL serves with the
+     * rows it had, no staging clone is left beside it, and nothing in {@code dest} claims to be complete.
+     */
+    private static void assertFailedLeavingPostgresqlServingAndNoClone(BackupResult result, ErrorCode code,
+            PgCluster cluster, Path dest) {
+        assertThat(result.ok()).isFalse();
+        assertThat(result.errorCode()).as(String.valueOf(result.errorMessage())).isEqualTo(code);
+        assertThat(result.databaseRunning()).isTrue();
+        assertThat(cluster.isRunning()).isTrue();
+        assertThat(cluster.query("SELECT count(*) FROM notes")).isEqualTo("2000");
+        assertThat(stagingClones(cluster)).isEmpty();
+        assertThat(RealHostSupport.entries(dest)).allMatch(name -> name.startsWith("."));
+    }
+
     private static List<String> stagingClones(PgCluster cluster) {
         try (Stream<Path> walk = Files.walk(cluster.directory(), 3)) {
             return walk.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".pg-offline-backup-")).toList();
