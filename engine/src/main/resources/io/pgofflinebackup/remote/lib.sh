@@ -322,6 +322,17 @@ copy_area() {
     copy_entries "$1" "$2" "$4" "${5:-}"
 }
 
+# clone_area SOURCE DEST KIND LIST: copy_area as a copy-on-write clone (cp --reflink=always, see
+# copy_entries), for the staging clone of a snapshot: two cp at once, as for a copy, where one cp -a
+# took 10-12 s for 200,000 small files on an XFS in a loop device.
+clone_area() {
+    CE_CLONE=1
+    ca_rc=0
+    copy_area "$@" || ca_rc=$?
+    CE_CLONE=
+    return "$ca_rc"
+}
+
 # make_dirs DEST LIST: every directory that LIST names (copy_entries' records) exists in DEST and
 # is open to us (u+rwx) until tar, last, gives it its own mode and times: cp, and cp -l for the
 # links of a generation, cannot put a file into a read-only (0500) directory, where tar delays a
@@ -365,10 +376,20 @@ make_dirs() {
 # file that has one, after it wrote the file and gave it its permission bits: that alone does not
 # fail the copy, the runbook's cp -a would fail there outright; the files and directories that lost
 # an ACL are counted in one warning instead.
+#
+# With CE_CLONE=1 (clone_area) it makes a copy-on-write clone instead: cp --reflink=always, which
+# fails rather than copy, and the first half of the files in find's order for one cp, the rest for
+# the other, not by bytes: a clone costs per file (a transaction), whatever its size, and a file
+# is created under its directory's lock, which two cp taking turns in one directory wait for. On
+# 200,000 files in 200 directories, two cp took 6.1 s so, 8.3 s taking turns, one 10.4 s.
 copy_entries() {
     ce_dest=$(cd -- "$2" && pwd) || return 1
     ce_never=
-    if cp --reflink=never -- "$3" "$3.probe" 2>/dev/null; then ce_never=--reflink=never; fi
+    if [ -n "${CE_CLONE:-}" ]; then
+        ce_never=--reflink=always
+    elif cp --reflink=never -- "$3" "$3.probe" 2>/dev/null; then
+        ce_never=--reflink=never
+    fi
     rm -f -- "$3.probe"
     ce_acls=$(tar_acls)
     # The SHA-256 of the copy, taken as it is written (see sum_chunks): only for a copy of a still
@@ -378,8 +399,14 @@ copy_entries() {
         ce_sums=$(mktemp -d "$CE_SUMS_DIR/copy.XXXXXX") && printf '%s\n' "$ce_dest" > "$ce_sums/root" &&
             printf '%s\n' "$CE_SUMS_KEY" > "$ce_sums/key" || return 1
     fi
-    sed -z -n "s/^f1$TAB//p" "$3" > "$3.found" && largest_first "$3.found" "$3.plain" &&
-        split_by_bytes "$3.plain" "$3.plain1" "$3.plain2" "$ce_sums" &&
+    if [ -n "${CE_CLONE:-}" ]; then
+        sed -z -n "s/^f1${TAB}[^$TAB]*$TAB//p" "$3" > "$3.plain" &&
+            split -t '\0' -n l/2 "$3.plain" "$3.half." && mv -- "$3.half.aa" "$3.plain1" &&
+            mv -- "$3.half.ab" "$3.plain2"
+    else
+        sed -z -n "s/^f1$TAB//p" "$3" > "$3.found" && largest_first "$3.found" "$3.plain" &&
+            split_by_bytes "$3.plain" "$3.plain1" "$3.plain2" "$ce_sums"
+    fi &&
         sed -z "/^f1$TAB/d; s/^[^$TAB]*${TAB}[^$TAB]*$TAB//" "$3" > "$3.rest" || return 1
     if [ -n "${4:-}" ]; then
         for ce_list in "$3.plain1" "$3.plain2" "$3.rest"; do

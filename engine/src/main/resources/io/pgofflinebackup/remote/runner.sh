@@ -292,8 +292,9 @@ choose_snapshot() {
     log "--snapshot auto: no copy-on-write clone here, copying while PostgreSQL is stopped"
 }
 
-# Stopped: clone every area into its staging directory, copy the configuration outside PGDATA (it is
-# small and not cloned), and check the clone against what it was taken of.
+# Stopped: clone every area into its staging directory (cp -a --reflink=always, or clone_area's two
+# cp at once, see choose_clone), copy the configuration outside PGDATA (it is small and not
+# cloned), and list what PostgreSQL left, for check_clone.
 take_snapshot() {
     PHASE=copy
     CLONE_START=$(now_ms)
@@ -304,10 +305,17 @@ take_snapshot() {
         else
             ts_source=$PGDATA/$(awk -F '\t' -v area="$ts_area" '$1 == area { print $2; exit }' "$RUN_DIR/areas.tsv")
         fi
-        log "cloning $ts_source to $ts_staging (copy-on-write)"
         mkdir -- "$ts_staging" || fail COPY_FAILED "cannot create the staging clone $ts_staging"
         ts_rc=0
-        run_child cp -a --reflink=always -- "$ts_source/." "$ts_staging/" || ts_rc=$?
+        if [ -n "$CLONE_SPLIT" ]; then
+            log "cloning $ts_source to $ts_staging (copy-on-write, two cp at once for the cluster's $CLONE_ENTRIES entries)"
+            # What the backup holds of the area, as the copy takes it (PGDATA's rules for data).
+            if [ "$ts_area" = data ]; then ts_kind=data; else ts_kind=area; fi
+            run_child clone_area "$ts_source" "$ts_staging" "$ts_kind" "$RUN_DIR/clone.names" || ts_rc=$?
+        else
+            log "cloning $ts_source to $ts_staging (copy-on-write)"
+            run_child cp -a --reflink=always -- "$ts_source/." "$ts_staging/" || ts_rc=$?
+        fi
         check_abort
         [ "$ts_rc" = 0 ] || fail COPY_FAILED "cloning $ts_source to $ts_staging failed (status $ts_rc, see above)"
     done < "$RUN_DIR/staging.tsv"
@@ -323,6 +331,24 @@ take_snapshot() {
     } > "$RUN_DIR/stopped.list" || fail VERIFY_FAILED "cannot list what PostgreSQL left in $PGDATA"
     CLONE_END=$(now_ms)
     log "cloned in $((CLONE_END - CLONE_START)) ms"
+}
+
+# choose_clone: how take_snapshot clones, decided while PostgreSQL runs. A clone costs per file (a
+# transaction each, and a file is created under its directory's lock), not per byte. From
+# CLONE_SPLIT_ENTRIES entries (PGDATA and the directories it links to) on, clone_area's two cp at
+# once beat one cp -a; below, the lists they need cost more than they save. Measured on an XFS in a
+# loop device: 1,000 entries (a new cluster) 70 ms against 45 ms, 5,000 0.2 s against 0.3 s,
+# 20,000 0.7-0.9 s against 1.1 s, 200,000 8 s against 10-12 s.
+CLONE_SPLIT_ENTRIES=5000
+CLONE_SPLIT=
+CLONE_ENTRIES=
+choose_clone() {
+    set -- "$PGDATA/"
+    while IFS="$TAB" read -r _ cc_link _; do
+        set -- "$@" "$PGDATA/$cc_link/"
+    done < "$RUN_DIR/areas.tsv"
+    CLONE_ENTRIES=$(du -s -c --inodes -- "$@" 2>/dev/null | awk -F '\t' 'END { print $1 + 0 }')
+    [ "$CLONE_ENTRIES" -lt "$CLONE_SPLIT_ENTRIES" ] || CLONE_SPLIT=1
 }
 
 # The clone against what PostgreSQL left (take_snapshot's stopped.list), file list and sizes.
@@ -758,6 +784,7 @@ while IFS="$TAB" read -r area link _; do
     TOTAL=$((TOTAL + $(du -s -B1 --apparent-size "$PGDATA/$link/" | cut -f1)))
 done < "$RUN_DIR/areas.tsv"
 check_acls
+[ "$METHOD" != snapshot ] || choose_clone
 if [ "$WAS_RUNNING" = true ]; then
     [ "$METHOD" != precopy ] || precopy
     checkpoint_before_stop

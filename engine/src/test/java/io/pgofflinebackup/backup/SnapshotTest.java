@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgofflinebackup.ErrorCode;
 import io.pgofflinebackup.testing.PgCluster;
+import io.pgofflinebackup.testing.ProcessResult;
 import io.pgofflinebackup.testing.ProcessRunner;
 import io.pgofflinebackup.testing.Procs;
 import io.pgofflinebackup.testing.XfsMount;
@@ -262,6 +263,35 @@ class SnapshotTest {
         BackupResult result = job.get(180, TimeUnit.SECONDS);
 
         assertFailedLeavingPostgresqlServingAndNoClone(result, ErrorCode.RUNNER_DIED, cluster, dest);
+    }
+
+    /**
+     * A cluster of many files (here 6,000 more, in a directory of PGDATA) is cloned by two cp at once
+     * (clone_area) instead of one cp -a, decided before the stop: the backup holds every file, verifies
+     * and starts.
+     */
+    @Test
+    void aClusterOfManyFilesIsClonedByTwoCpAtOnceAndTheBackupHoldsThemAll() throws Exception {
+        PgCluster cluster = clusterOnXfs(PgCluster.Options.defaults().withPgbenchScale(0));
+        ProcessResult made = host.user.runAs(List.of("sh", "-c", "cd \"$0\" && mkdir many && cd many && for d in 0 1 2 3 4 5;"
+                + " do mkdir d$d && (cd d$d && seq 1 1000 | split -l 1 -a 4 -d - f) || exit 1; done",
+                cluster.pgdata().toString()), Duration.ofMinutes(2));
+        assertThat(made.succeeded()).as(made.stderr()).isTrue();
+
+        BackupResult result = RealHostSupport.backup(host.request(cluster, host.dest())
+                .snapshot(SnapshotMode.REFLINK).build());
+
+        assertThat(result.ok()).as(String.valueOf(result.errorMessage())).isTrue();
+        assertThat(result.copyMethod()).isEqualTo("snapshot");
+        assertThat(Files.readString(Path.of(result.logPath()))).contains("two cp at once for the cluster's");
+        try (Stream<Path> files = Files.walk(Path.of(result.backupPath(), "data", "many"))) {
+            assertThat(files.filter(Files::isRegularFile).count()).isEqualTo(6000);
+        }
+        assertThat(Files.readString(Path.of(result.backupPath(), "data", "many", "d5", "f0999"))).isEqualTo("1000\n");
+        assertThat(host.verify(cluster, Path.of(result.backupPath())).problems()).isEmpty();
+        assertThat(stagingClones(cluster)).isEmpty();
+        PgCluster copy = host.startCopyOf(Path.of(result.backupPath(), "data"));
+        assertThat(copy.query("SELECT count(*) FROM notes")).isEqualTo("2000");
     }
 
     @Test
