@@ -851,6 +851,9 @@ COPY_END=$(now_ms)
 PHASE=verify
 event "phase verify"
 # Each area of the copy against its source, less what the backup leaves out; directory sizes do not count.
+# The source is listed now, after the copy, not beside it: a file of the stopped PGDATA that
+# something else removed, grew or shrank during the copy is caught only so (CopyFaultsTest's
+# source-vanishes-mid-copy passed a backup of a file gone from PGDATA when it was listed beside).
 source_listing > "$RUN_DIR/source.list"
 case $COPY_TO in
     host) host_copy_listing > "$RUN_DIR/copy.list" ;;
