@@ -272,7 +272,8 @@ class SnapshotTest {
      */
     @Test
     void aClusterOfManyFilesIsClonedByTwoCpAtOnceAndTheBackupHoldsThemAll() throws Exception {
-        PgCluster cluster = clusterOnXfs(PgCluster.Options.defaults().withPgbenchScale(0));
+        PgCluster cluster = clusterOnXfs(PgCluster.Options.defaults().withPgbenchScale(0).withTablespaces("fast"));
+        cluster.query("CREATE TABLE in_ts TABLESPACE fast AS SELECT g FROM generate_series(1, 1000) g");
         ProcessResult made = host.user.runAs(List.of("sh", "-c", "cd \"$0\" && mkdir many && cd many && for d in 0 1 2 3 4 5;"
                 + " do mkdir d$d && (cd d$d && seq 1 1000 | split -l 1 -a 4 -d - f) || exit 1; done",
                 cluster.pgdata().toString()), Duration.ofMinutes(2));
@@ -290,6 +291,12 @@ class SnapshotTest {
         assertThat(Files.readString(Path.of(result.backupPath(), "data", "many", "d5", "f0999"))).isEqualTo("1000\n");
         assertThat(host.verify(cluster, Path.of(result.backupPath())).problems()).isEmpty();
         assertThat(stagingClones(cluster)).isEmpty();
+        // The tablespace, an area of its own, is cloned the same way.
+        Path inTs = Path.of(cluster.query("SELECT pg_relation_filepath('in_ts')"));
+        try (Stream<Path> tablespaces = Files.list(Path.of(result.backupPath(), "tablespaces"))) {
+            Path copied = tablespaces.findFirst().orElseThrow().resolve(inTs.subpath(2, inTs.getNameCount()));
+            assertThat(Files.size(copied)).isPositive().isEqualTo(Files.size(cluster.pgdata().resolve(inTs)));
+        }
         PgCluster copy = host.startCopyOf(Path.of(result.backupPath(), "data"));
         assertThat(copy.query("SELECT count(*) FROM notes")).isEqualTo("2000");
     }
