@@ -153,6 +153,16 @@ find_reference() {
 # keeps them. Either way it is said while PostgreSQL still runs.
 check_acls() {
     [ -n "$(tar_acls)" ] || return 0
+    # Most clusters carry no ACL at all. ls -l marks an entry that has one with a "+" after its
+    # mode, and lists a tree in well under half of the time tar takes to name them (1.4 s against
+    # 3.4 s for 200,000 files): tar looks only where ls shows one. ls lists more than a backup holds,
+    # and a name with a line break can look like a mode; either only costs tar's look.
+    set -- "$PGDATA/"
+    while IFS="$TAB" read -r _ ac_link _; do
+        set -- "$@" "$PGDATA/$ac_link/"
+    done < "$RUN_DIR/areas.tsv"
+    # shellcheck disable=SC2010  # modes are read, not names
+    LC_ALL=C ls -lRAn -- "$@" 2>/dev/null | grep -q '^[-dlcbps][-rwxsStT]\{9\}+' || return 0
     { printf 'data\t%s\tdata\n' "$PGDATA"; awk -F '\t' -v p="$PGDATA" '{ print $1 "\t" p "/" $2 "\tarea" }' "$RUN_DIR/areas.tsv"; } |
         while IFS="$TAB" read -r _ ac_source ac_kind; do
             area_find "$ac_source" "$ac_kind" '%P\0' '' > "$RUN_DIR/acl.names" || continue
