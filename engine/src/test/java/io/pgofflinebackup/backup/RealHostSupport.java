@@ -189,19 +189,21 @@ public final class RealHostSupport {
         }
     }
 
-    /** Keeps what a job said, for assertions on the log. */
     /**
      * A listener that, at a log line containing {@code text}, ends the sessions the cluster's
      * {@link PgCluster#openSession} opened and waits for {@code client} to exit: a client that
-     * leaves at that very moment of a job.
+     * leaves at that very moment of a job. Their server processes are found now and ended then with
+     * SIGTERM (what pg_terminate_backend sends): a query at that moment would itself be a client
+     * session, and under load the job's second look saw it, idle, and refused.
      */
     public static ProgressListener endingSessionsAt(String text, PgCluster cluster, Process client) {
+        List<String> backends = cluster.query("SELECT pid FROM pg_stat_activity WHERE application_name"
+                + " LIKE 'pgob-session-%'").lines().filter(line -> !line.isBlank()).toList();
         return new ProgressListener() {
             @Override
             public void info(String message) {
                 if (message.contains(text)) {
-                    cluster.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                            + " WHERE application_name LIKE 'pgob-session-%'");
+                    backends.forEach(pid -> ProcessRunner.run(List.of("kill", "-TERM", pid), Duration.ofSeconds(10)));
                     try {
                         client.waitFor();
                     } catch (InterruptedException e) {
@@ -212,6 +214,7 @@ public final class RealHostSupport {
         };
     }
 
+    /** Keeps what a job said, for assertions on the log. */
     public static final class RecordingListener implements ProgressListener {
         public final List<String> lines = new CopyOnWriteArrayList<>();
         public final List<String> phases = new CopyOnWriteArrayList<>();
