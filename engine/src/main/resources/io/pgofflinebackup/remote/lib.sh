@@ -384,11 +384,11 @@ make_dirs() {
 # 200,000 files in 200 directories, two cp took 6.1 s so, 8.3 s taking turns, one 10.4 s.
 copy_entries() {
     ce_dest=$(cd -- "$2" && pwd) || return 1
-    ce_never=
+    ce_reflink=
     if [ -n "${CE_CLONE:-}" ]; then
-        ce_never=--reflink=always
+        ce_reflink=--reflink=always
     elif cp --reflink=never -- "$3" "$3.probe" 2>/dev/null; then
-        ce_never=--reflink=never
+        ce_reflink=--reflink=never
     fi
     rm -f -- "$3.probe"
     ce_acls=$(tar_acls)
@@ -502,7 +502,7 @@ ce_cp() {
     cd -- "$1" || exit 1
     if [ -z "$ce_sums" ]; then
         LC_ALL=C exec xargs -0 -r cp -d --preserve=mode,ownership,timestamps --parents -t "$ce_dest" \
-            ${ce_never:+"$ce_never"} -- < "$2" 2>&3
+            ${ce_reflink:+"$ce_reflink"} -- < "$2" 2>&3
     fi
     cc_chunks=$(cat "$2.chunks") || exit 1
     cc_k=0
@@ -513,7 +513,7 @@ ce_cp() {
         tr '\n\0' '\0\n' < "$cc_list" > "$cc_list.z" || exit 1
         cc_status=0
         LC_ALL=C xargs -0 -r cp -d --preserve=mode,ownership,timestamps --parents -t "$ce_dest" \
-            ${ce_never:+"$ce_never"} -- < "$cc_list.z" 2>&3 || cc_status=$?
+            ${ce_reflink:+"$ce_reflink"} -- < "$cc_list.z" 2>&3 || cc_status=$?
         case $cc_status in
             0) ;;
             123) cc_rc=123 ;;
@@ -980,11 +980,11 @@ pg_checksums_safely() {
 # quote, so that a bad block is named by its path in the data directory, as PostgreSQL's own
 # messages name it, and not in a directory of links gone when the run ends.
 relative_to_farm() {
-    RTF_FARM="$1/" awk '{
-        farm = ENVIRON["RTF_FARM"]
-        while ((at = index($0, "\"" farm)) > 0) $0 = substr($0, 1, at) substr($0, at + 1 + length(farm))
-        print
-    }'
+    RTF_FARM="$1/" awk 'BEGIN { farm = ENVIRON["RTF_FARM"] }
+        {
+            while ((at = index($0, "\"" farm)) > 0) $0 = substr($0, 1, at) substr($0, at + 1 + length(farm))
+            print
+        }'
 }
 
 # pg_checksums_split BIN BACKUP: pg_checksums_safely as two pg_checksums at once, each over about

@@ -147,6 +147,16 @@ find_reference() {
     fi
 }
 
+# with_area_roots COMMAND [ARG...]: runs COMMAND ARG... followed by PGDATA and each directory it
+# links to (areas.tsv), each with a slash at the end so that a link among them is followed.
+with_area_roots() {
+    set -- "$@" "$PGDATA/"
+    while IFS="$TAB" read -r _ war_link _; do
+        set -- "$@" "$PGDATA/$war_link/"
+    done < "$RUN_DIR/areas.tsv"
+    "$@"
+}
+
 # POSIX ACLs in what the backup holds, counted before the stop (acl_entries). A copy on this host keeps
 # them where its file system can hold them, which is tried here on one of them (cp then fails
 # "preserving permissions", see copy_entries); a copy on a backup host or pulled to the client never
@@ -157,12 +167,8 @@ check_acls() {
     # mode, and lists a tree in well under half of the time tar takes to name them (1.4 s against
     # 3.4 s for 200,000 files): tar looks only where ls shows one. ls lists more than a backup holds,
     # and a name with a line break can look like a mode; either only costs tar's look.
-    set -- "$PGDATA/"
-    while IFS="$TAB" read -r _ ac_link _; do
-        set -- "$@" "$PGDATA/$ac_link/"
-    done < "$RUN_DIR/areas.tsv"
     # shellcheck disable=SC2010  # modes are read, not names
-    LC_ALL=C ls -lRAn -- "$@" 2>/dev/null | grep -q '^[-dlcbps][-rwxsStT]\{9\}+' || return 0
+    with_area_roots env LC_ALL=C ls -lRAn -- 2>/dev/null | grep -q '^[-dlcbps][-rwxsStT]\{9\}+' || return 0
     { printf 'data\t%s\tdata\n' "$PGDATA"; awk -F '\t' -v p="$PGDATA" '{ print $1 "\t" p "/" $2 "\tarea" }' "$RUN_DIR/areas.tsv"; } |
         while IFS="$TAB" read -r _ ac_source ac_kind; do
             area_find "$ac_source" "$ac_kind" '%P\0' '' > "$RUN_DIR/acl.names" || continue
@@ -331,14 +337,10 @@ take_snapshot() {
     done < "$RUN_DIR/staging.tsv"
     copy_config
     verify_config
-    # What PostgreSQL left, listed while it is still stopped; check_clone lists the clone once
-    # PostgreSQL serves again, since the clone stays still.
-    {
-        listing "$PGDATA" data | prefixed data
-        while IFS="$TAB" read -r tl_area tl_link _; do
-            listing "$PGDATA/$tl_link" area | prefixed "$tl_area"
-        done < "$RUN_DIR/areas.tsv"
-    } > "$RUN_DIR/stopped.list" || fail VERIFY_FAILED "cannot list what PostgreSQL left in $PGDATA"
+    # What PostgreSQL left, listed while it is still stopped (FROM_STAGING is not set yet, so these
+    # are the live directories); check_clone lists the clone once PostgreSQL serves again, since the
+    # clone stays still.
+    source_listing > "$RUN_DIR/stopped.list" || fail VERIFY_FAILED "cannot list what PostgreSQL left in $PGDATA"
     CLONE_END=$(now_ms)
     log "cloned in $((CLONE_END - CLONE_START)) ms"
 }
@@ -353,11 +355,7 @@ CLONE_SPLIT_ENTRIES=5000
 CLONE_SPLIT=
 CLONE_ENTRIES=
 choose_clone() {
-    set -- "$PGDATA/"
-    while IFS="$TAB" read -r _ cc_link _; do
-        set -- "$@" "$PGDATA/$cc_link/"
-    done < "$RUN_DIR/areas.tsv"
-    CLONE_ENTRIES=$(du -s -c --inodes -- "$@" 2>/dev/null | awk -F '\t' 'END { print $1 + 0 }')
+    CLONE_ENTRIES=$(with_area_roots du -s -c --inodes -- 2>/dev/null | awk -F '\t' 'END { print $1 + 0 }')
     [ "$CLONE_ENTRIES" -lt "$CLONE_SPLIT_ENTRIES" ] || CLONE_SPLIT=1
 }
 
@@ -365,11 +363,18 @@ choose_clone() {
 check_clone() {
     FROM_STAGING=1
     source_listing > "$RUN_DIR/clone.list" || fail VERIFY_FAILED "cannot list the staging clone"
-    if ! cmp -s "$RUN_DIR/stopped.list" "$RUN_DIR/clone.list"; then
-        log "the clone differs from what PostgreSQL left (first differences, '<' PGDATA, '>' clone):"
-        diff "$RUN_DIR/stopped.list" "$RUN_DIR/clone.list" | head -n 20 >> "$LOG"
+    same_listings "$RUN_DIR/stopped.list" "$RUN_DIR/clone.list" "the clone differs from what PostgreSQL left" \
+        PGDATA clone ||
         fail VERIFY_FAILED "the clone does not hold what PostgreSQL left (file list or sizes differ, see the log)"
-    fi
+}
+
+# same_listings EXPECTED ACTUAL SAYING WHAT_EXPECTED WHAT_ACTUAL: whether two listings (listing) are
+# the same; if not, the log says SAYING and their first differences.
+same_listings() {
+    cmp -s "$1" "$2" && return 0
+    log "$3 (first differences, '<' $4, '>' $5):"
+    diff "$1" "$2" | head -n 20 >> "$LOG"
+    return 1
 }
 
 # remove_staging RUN_DIR ID: removes the staging clones that run listed, and nothing else: only
@@ -878,11 +883,8 @@ case $COPY_TO in
         ;;
 esac
 [ "$METHOD" = snapshot ] || verify_config
-if ! cmp -s "$RUN_DIR/source.list" "$RUN_DIR/copy.list"; then
-    log "the copy differs from the source (first differences, '<' source, '>' copy):"
-    diff "$RUN_DIR/source.list" "$RUN_DIR/copy.list" | head -n 20 >> "$LOG"
+same_listings "$RUN_DIR/source.list" "$RUN_DIR/copy.list" "the copy differs from the source" source copy ||
     fail VERIFY_FAILED "the copy does not match the source (file list or sizes differ)"
-fi
 FILES=$(awk -F '\t' '$1 == "f"' "$RUN_DIR/copy.list" | wc -l)
 BYTES=$(awk -F '\t' '$1 == "f" { s += $2 } END { printf "%.0f", s }' "$RUN_DIR/copy.list")
 if [ "$COPY_TO" = host ]; then
