@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Reads what was appended to a file on the host since the last call, a whole line at a time. The
@@ -28,41 +27,17 @@ final class RemoteFileFollower {
     }
 
     /**
-     * The shell command that prints what is new: its output goes to {@link #accept}. It can be
-     * part of a larger command (RunnerMonitor reads several files with one exec).
+     * follow.sh's arguments for what is new: the bytes already read, then the paths. Its output goes
+     * to {@link #accept}.
      */
-    String readCommand() {
-        StringBuilder command = new StringBuilder("{ ");
-        for (String path : paths) {
-            command.append("tail -c +").append(offset + 1).append(' ').append(ShellQuote.quote(path))
-                    .append(" 2>/dev/null || ");
-        }
-        return command.append("true; }").toString();
+    List<String> fromArguments() {
+        List<String> arguments = new ArrayList<>();
+        arguments.add(Long.toString(offset));
+        arguments.addAll(List.of(paths));
+        return arguments;
     }
 
-    /**
-     * A shell command that returns once the (first) file has grown past what was read, or after
-     * {@code waitMillis}: put before {@link #readCommand}, the read then waits on the host for news
-     * instead of this side sleeping and asking again. GNU tail's follow mode waits on the kernel's
-     * file events (inotify; where there are none, it looks every 50 ms) and ends with the pipe once
-     * head has its first new byte, so a wait costs the host three processes however long it lasts,
-     * where checking every 50 ms cost a {@code wc} and a {@code sleep} each time. Without the file
-     * or without timeout(1) it sleeps the whole time: returning at once would make the caller ask
-     * again straight away, an exec after an exec. It is lib.sh's wait_growth, written out: sourcing
-     * lib.sh on every poll would cost the host about 3 ms and a few processes each time.
-     */
-    String awaitGrowthCommand(long waitMillis) {
-        if (waitMillis <= 0) {
-            return "true";
-        }
-        String path = ShellQuote.quote(paths[0]);
-        String seconds = String.format(Locale.ROOT, "%d.%03d", waitMillis / 1000, waitMillis % 1000);
-        return "if [ -e " + path + " ] && command -v timeout >/dev/null 2>&1; then timeout " + seconds
-                + " tail -c +" + (offset + 1) + " -s 0.05 -f -- " + path + " 2>/dev/null | head -c 1 >/dev/null;"
-                + " else sleep " + seconds + "; fi";
-    }
-
-    /** The whole lines among what {@link #readCommand} printed, a partial last line kept for later. */
+    /** The whole lines among what follow.sh printed, a partial last line kept for later. */
     List<String> accept(byte[] data, int from, int to) {
         offset += to - from;
         List<String> lines = new ArrayList<>();
@@ -78,8 +53,11 @@ final class RemoteFileFollower {
         return lines;
     }
 
-    List<String> newLines(SshSession ssh) throws IOException {
-        ExecResult result = ssh.exec(readCommand(), null, Duration.ofSeconds(30));
+    /** What is new, read with follow.sh (at {@code followScript} on the host) in one exec. */
+    List<String> newLines(SshSession ssh, String followScript) throws IOException {
+        List<String> command = new ArrayList<>(List.of("sh", followScript, "read"));
+        command.addAll(fromArguments());
+        ExecResult result = ssh.exec(ShellQuote.command(command), null, Duration.ofSeconds(30));
         byte[] data = result.stdoutBytes();
         return accept(data, 0, data.length);
     }

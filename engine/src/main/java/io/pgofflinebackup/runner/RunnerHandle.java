@@ -20,6 +20,11 @@ public record RunnerHandle(String id, String runDir, String script, List<String>
         return runDir + "/" + script;
     }
 
+    /** follow.sh, which the client runs to follow the runner (RunnerMonitor). */
+    public String followScript() {
+        return runDir + "/follow.sh";
+    }
+
     public String paramsFile() {
         return runDir + "/params";
     }

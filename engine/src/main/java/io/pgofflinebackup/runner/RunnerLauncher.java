@@ -29,17 +29,18 @@ public final class RunnerLauncher {
     }
 
     /**
-     * Uploads lib.sh, critical.sh, the given scripts and the params into the run directory (which
-     * must exist, mode 0700), writes the log so far, and starts the handle's script; returns its pid.
-     * All of it is one SSH command (one round trip and one remote shell, not one per file): the files
-     * travel one after the other on its stdin, each cut off by {@code head -c} at its length (GNU head
-     * reads no byte beyond it).
+     * Uploads lib.sh, critical.sh, follow.sh (for RunnerMonitor), the given scripts and the params
+     * into the run directory (which must exist, mode 0700), writes the log so far, and starts the
+     * handle's script; returns its pid. All of it is one SSH command (one round trip and one remote
+     * shell, not one per file): the files travel one after the other on its stdin, each cut off by
+     * {@code head -c} at its length (GNU head reads no byte beyond it).
      */
     public long launch(RunnerHandle run, List<String> scripts, RunnerParams params, String logPath, byte[] logSoFar,
             String mode) throws JobFailure, IOException {
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put(run.runDir() + "/lib.sh", RemoteScripts.lib());
         files.put(run.runDir() + "/critical.sh", RemoteScripts.script("critical.sh"));
+        files.put(run.followScript(), RemoteScripts.follow());
         for (String script : scripts) {
             files.put(run.runDir() + "/" + script, RemoteScripts.script(script));
         }

@@ -9,8 +9,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import io.pgofflinebackup.backup.ProgressListener;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -109,21 +111,21 @@ public final class RunnerMonitor {
 
     /**
      * Reads the state file and the log (and, with {@code checkAlive}, whether the runner lives) with
-     * one exec, which first waits on the host up to {@code waitMillis} for the state file to grow:
-     * each exec costs the host an sshd child, a shell and its commands, so one every 300 ms while
-     * the runner is quiet, and one per burst of news while it writes. The parts are separated
-     * by NUL bytes, which the state file (our own text) never holds; the log may, so it is what lies
-     * between the first and the last.
+     * one exec of follow.sh, which first waits on the host up to {@code waitMillis} for the state
+     * file to grow: each exec costs the host an sshd child, a shell and its commands, so one every
+     * 300 ms while the runner is quiet, and one per burst of news while it writes. The parts are
+     * separated by NUL bytes, which the state file (our own text) never holds; the log may, so it is
+     * what lies between the first and the last.
      */
     private Poll poll(boolean checkAlive, long waitMillis) throws IOException {
-        String command = state.awaitGrowthCommand(waitMillis) + "; " + state.readCommand() + "; printf '\\0'; "
-                + log.readCommand() + "; printf '\\0'";
-        if (checkAlive && runnerPid > 0) {
-            String pid = Long.toString(runnerPid);
-            command += "; kill -0 " + pid + " 2>/dev/null && tr '\\0' ' ' < /proc/" + pid + "/cmdline | grep -qF "
-                    + ShellQuote.quote(run.scriptPath()) + " && echo alive";
-        }
-        byte[] out = ssh.exec(command, null, Duration.ofSeconds(30)).stdoutBytes();
+        String seconds = waitMillis <= 0 ? "0"
+                : String.format(Locale.ROOT, "%d.%03d", waitMillis / 1000, waitMillis % 1000);
+        List<String> command = new ArrayList<>(List.of("sh", run.followScript(), "poll", seconds));
+        command.addAll(state.fromArguments());
+        command.add(checkAlive && runnerPid > 0 ? Long.toString(runnerPid) : "0");
+        command.add(run.scriptPath());
+        command.addAll(log.fromArguments());
+        byte[] out = ssh.exec(ShellQuote.command(command), null, Duration.ofSeconds(30)).stdoutBytes();
         int first = indexOf(out, 0);
         int last = lastIndexOf(out, 0);
         if (first < 0 || last == first) {
@@ -231,7 +233,7 @@ public final class RunnerMonitor {
             ExecResult result = ssh.exec(ShellQuote.command("sh", run.scriptPath(), run.runDir(), "recover")
                     + " </dev/null >/dev/null 2>&1; echo $?", null, recoverTimeout);
             Map<String, String> end = new LinkedHashMap<>();
-            for (String line : state.newLines(ssh)) {
+            for (String line : state.newLines(ssh, run.followScript())) {
                 RunnerEvent event = RunnerEvent.parse(line);
                 if (event.kind().equals("end")) {
                     end = event.fields();

@@ -1,6 +1,7 @@
 #!/bin/sh
 # pg-offline-backup: functions shared by the remote scripts (runner, verify, restore).
 # Sourced, or sent ahead of a script on stdin; it defines functions and does nothing else.
+# RemoteScripts.lib() puts wait.sh after it, whose wait_growth it uses.
 
 # shellcheck disable=SC2034  # read by the scripts that source this file
 PGOB_LIB_LOADED=1
@@ -582,8 +583,8 @@ split_by_bytes() {
 # time, by renaming each one to its own name (two workers never take the same one), and writes the
 # chunk's "<key>/<path><TAB>hash" lines to <chunk>.sums, whole or not at all. It ends once DIR/end
 # exists and no chunk is left, or when the runner ($$) is gone. With nothing to take, it waits for
-# DIR/ready to grow past the size it had before it looked (wait_growth), so a chunk handed over
-# meanwhile wakes it at once; waiting costs no process every 50 ms while cp is busy with a chunk. It
+# DIR/ready to grow past the size it had before it looked (wait.sh's wait_growth), so a chunk handed
+# over meanwhile wakes it at once; waiting costs no process every 50 ms while cp is busy with one. It
 # reads that size before it looks for DIR/end and for chunks: whoever adds either adds to DIR/ready
 # after it, so what it does not see yet is news the wait sees at once. Looked for the other way
 # round, an end made between the look and the size was never seen, and the worker slept its whole
@@ -611,20 +612,6 @@ sum_chunks() {
         [ -z "$sc_end" ] || return 0
         wait_growth "$1/ready" "$sc_seen" "${3:-1}"
     done
-}
-
-# wait_growth FILE SIZE SECONDS: returns once FILE holds more than SIZE bytes, or after SECONDS
-# (a decimal fraction is fine). GNU tail's follow mode waits on the kernel's file events (inotify;
-# where there are none, it looks every 50 ms) and ends with the pipe once head has the first new
-# byte: three processes however long the wait. Without FILE or without timeout(1) it sleeps the
-# whole time instead, so that a caller's loop never turns without waiting. RemoteFileFollower's
-# awaitGrowthCommand is the same wait, for the monitor's polls, which do not source this file.
-wait_growth() {
-    if [ -e "$1" ] && command -v timeout > /dev/null 2>&1; then
-        timeout "$3" tail -c +"$(($2 + 1))" -s 0.05 -f -- "$1" 2> /dev/null | head -c 1 > /dev/null
-    else
-        sleep "$3"
-    fi
 }
 
 # await_file SIGNAL SECONDS FILE...: returns 0 as soon as one of the FILEs exists, 1 after SECONDS

@@ -189,7 +189,7 @@ class SecretsTest {
                 assertThat(Files.getOwner(dir).getName()).as("owner of %s", dir).isEqualTo(host.user.name());
             }
             assertThat(private600).extracting(p -> p.getFileName().toString()).contains("params", "state", "holder",
-                    "runner.sh", "lib.sh", "critical.sh");
+                    "runner.sh", "lib.sh", "critical.sh", "follow.sh");
             for (Path file : private600) {
                 assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS)))
                         .as("mode of %s", file).isEqualTo("rw-------");

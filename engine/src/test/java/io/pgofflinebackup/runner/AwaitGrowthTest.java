@@ -22,10 +22,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Waiting on the host for a file to grow, without a process every 50 ms: the monitor's wait for the
- * runner's state file (RemoteFileFollower) and the hashing workers' wait for the next chunk (lib.sh's
- * wait_growth). Each must end as soon as the file holds more than was read, however long it was
- * allowed to wait, and must never end early without news (the callers ask again straight away: a
- * wait that ended at once would turn into an exec after an exec).
+ * runner's state file (follow.sh's poll) and the hashing workers' wait for the next chunk (lib.sh's
+ * callers), both wait.sh's wait_growth. Each must end as soon as the file holds more than was read,
+ * however long it was allowed to wait, and must never end early without news (the callers ask again
+ * straight away: a wait that ended at once would turn into an exec after an exec).
  */
 class AwaitGrowthTest {
     private static final long LONG_WAIT_MILLIS = 600_000;
@@ -35,12 +35,13 @@ class AwaitGrowthTest {
 
     /** The two waits, as "shell command for FILE, SIZE read, WAIT ms". */
     static Stream<Arguments> waits() {
-        BiFunction<Path, long[], String> follower = (file, sizeAndWait) ->
-                new RemoteFileFollower(sizeAndWait[0], List.of(file.toString())).awaitGrowthCommand(sizeAndWait[1]);
+        BiFunction<Path, long[], String> follower = (file, sizeAndWait) -> ShellQuote.command("sh",
+                file.resolveSibling("follow.sh").toString(), "poll", Double.toString(sizeAndWait[1] / 1000.0),
+                Long.toString(sizeAndWait[0]), file.toString(), "0", "runner.sh", "0", file.toString());
         BiFunction<Path, long[], String> lib = (file, sizeAndWait) -> ". " + ShellQuote.quote(file.resolveSibling(
                 "lib.sh").toString()) + " && wait_growth " + ShellQuote.quote(file.toString()) + " " + sizeAndWait[0]
                 + " " + sizeAndWait[1] / 1000.0;
-        return Stream.of(Arguments.of("RemoteFileFollower", follower), Arguments.of("wait_growth", lib));
+        return Stream.of(Arguments.of("follow.sh poll", follower), Arguments.of("lib.sh wait_growth", lib));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -129,10 +130,11 @@ class AwaitGrowthTest {
         assertThat(with.exitValue()).isZero();
     }
 
-    /** A state file in a directory whose name needs quoting, and lib.sh beside it. */
+    /** A state file in a directory whose name needs quoting, and lib.sh and follow.sh beside it. */
     private Path stateFile(String contents) throws Exception {
         Path dir = Files.createDirectories(work.resolve("run 'x' $(id)"));
         Files.write(dir.resolve("lib.sh"), RemoteScripts.lib());
+        Files.write(dir.resolve("follow.sh"), RemoteScripts.follow());
         Path file = dir.resolve("state file");
         Files.writeString(file, contents, StandardCharsets.UTF_8);
         return file;
