@@ -13,7 +13,6 @@ import io.pgofflinebackup.runner.RunnerMonitor;
 import io.pgofflinebackup.runner.RunnerOutcome;
 import io.pgofflinebackup.runner.RunnerParams;
 import io.pgofflinebackup.ssh.ExecResult;
-import io.pgofflinebackup.ssh.ShellQuote;
 import io.pgofflinebackup.ssh.SshSession;
 import io.pgofflinebackup.util.Bytes;
 import java.io.IOException;
@@ -21,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -254,12 +254,8 @@ public final class BackupJob {
                         + dest + "'");
             }
             try (SshSession ssh = connect()) {
-                String out = ssh.exec("hostname; " + Probed.command(run) + "; test -f "
-                        + ShellQuote.quote(run.manifest()) + " && echo final=yes; test -d "
-                        + ShellQuote.quote(run.partialDir()) + " && echo partial=yes", null, Duration.ofSeconds(60))
-                        .stdout();
-                host = out.lines().findFirst().orElse(host);
-                Probed local = new Probed(run, out);
+                Probed local = Probed.of(ssh, run);
+                host = local.param("host").isEmpty() ? host : local.param("host");
                 if (local.present()) {
                     log.info("re-attaching to run " + id + " on " + host);
                     return follow(ssh, run, 0, local.logSize(), host, local.wasRunning());
@@ -270,11 +266,11 @@ public final class BackupJob {
                             + " runner's files are in " + offHost.run().runDir() + ")");
                     return follow(ssh, offHost.run(), 0, offHost.logSize(), host, offHost.wasRunning());
                 }
-                if (out.contains("final=yes")) {
+                if (local.param("final").equals("yes")) {
                     log.info("run " + id + " had already completed");
                     return completed(ssh, run, host);
                 }
-                throw new JobFailure(ErrorCode.RUNNER_DIED, out.contains("partial=yes")
+                throw new JobFailure(ErrorCode.RUNNER_DIED, local.param("partial").equals("yes")
                         ? "run " + id + " left only an incomplete copy (" + run.partialDir() + ") and no state"
                         : "there is no run " + id + " in " + dest, null, null);
             }
@@ -289,21 +285,20 @@ public final class BackupJob {
     }
 
     /**
-     * What one exec found of a run ({@link #command}): whether its directory is there ("run=yes"), the
-     * copy_to, dest and was_running lines of its params, and "log_size=" the bytes of its log so far.
+     * What one exec of lookup.sh's run_state found of a run: whether its directory is there
+     * ("run=yes"), the copy_to, dest and was_running lines of its params, "log_size=" the bytes of its
+     * log so far, the host's name, and whether the completed backup or a partial one is there.
      */
     private record Probed(RemoteRun run, String out) {
-        static String command(RemoteRun run) {
-            StringBuilder logs = new StringBuilder();
-            run.handle().logPaths().forEach(path -> logs.append(' ').append(ShellQuote.quote(path)));
-            return "test -d " + ShellQuote.quote(run.runDir()) + " && echo run=yes; sed -n -e 's/^copy_to=/copy_to=/p'"
-                    + " -e 's/^dest=/dest=/p' -e 's/^was_running=/was_running=/p' "
-                    + ShellQuote.quote(run.handle().paramsFile()) + " 2>/dev/null; printf 'log_size='; cat" + logs
-                    + " 2>/dev/null | wc -c";
+        static Probed of(SshSession ssh, RemoteRun run) throws IOException {
+            List<String> arguments = new ArrayList<>(List.of(run.runDir(), run.handle().paramsFile(), run.manifest(),
+                    run.partialDir()));
+            arguments.addAll(run.handle().logPaths());
+            return new Probed(run, HostLookup.exec(ssh, Duration.ofSeconds(60), "run_state", arguments).stdout());
         }
 
         boolean present() {
-            return out.contains("run=yes");
+            return param("run").equals("yes");
         }
 
         String param(String key) {
@@ -329,7 +324,7 @@ public final class BackupJob {
      */
     private Probed offHostRun(SshSession ssh, String dest, String id) throws JobFailure, IOException {
         RemoteRun run = new RemoteRun(dest, id, offHostRunRoot(ssh));
-        Probed found = new Probed(run, ssh.exec(Probed.command(run), null, Duration.ofSeconds(60)).stdout());
+        Probed found = Probed.of(ssh, run);
         if (!found.present()) {
             return null;
         }
@@ -359,10 +354,7 @@ public final class BackupJob {
 
     /** A run that completed while nobody followed it: its manifest has the numbers. */
     private BackupResult completed(SshSession ssh, RemoteRun run, String host) throws IOException {
-        String manifest = ShellQuote.quote(run.manifest());
-        String numbers = ssh.exec("sed -n -e 's/^  \"totals\": {\"files\": \\([0-9]*\\), \"bytes\": \\([0-9]*\\)}.*/\\1 \\2/p'"
-                + " -e 's/^  \"downtimeMillis\": \\([0-9]*\\),.*/\\1/p' " + manifest, null, Duration.ofSeconds(60))
-                .stdout();
+        String numbers = HostLookup.exec(ssh, Duration.ofSeconds(60), "totals", List.of(run.manifest())).stdout();
         String[] words = numbers.trim().split("\\s+");
         long files = words.length > 0 && words[0].matches("\\d+") ? Long.parseLong(words[0]) : 0;
         long bytes = words.length > 1 && words[1].matches("\\d+") ? Long.parseLong(words[1]) : 0;

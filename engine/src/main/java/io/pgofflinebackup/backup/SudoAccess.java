@@ -3,7 +3,6 @@ package io.pgofflinebackup.backup;
 import io.pgofflinebackup.ErrorCode;
 import io.pgofflinebackup.JobFailure;
 import io.pgofflinebackup.ssh.ExecResult;
-import io.pgofflinebackup.ssh.ShellQuote;
 import io.pgofflinebackup.ssh.SshSession;
 import java.io.IOException;
 import java.time.Duration;
@@ -33,12 +32,7 @@ public final class SudoAccess {
      * Returns what was done, for the log.
      */
     public static String become(SshSession ssh, List<String> paths) throws JobFailure, IOException {
-        StringBuilder probe = new StringBuilder("id -un && for p in");
-        for (String path : paths) {
-            probe.append(' ').append(ShellQuote.quote(path));
-        }
-        probe.append("; do if [ -e \"$p\" ]; then stat -c %U -- \"$p\"; exit 0; fi; done");
-        ExecResult who = ssh.exec(probe.toString(), null, TIMEOUT);
+        ExecResult who = HostLookup.exec(ssh, TIMEOUT, "owner", paths);
         List<String> lines = who.stdout().lines().toList();
         String login = lines.isEmpty() ? "" : lines.get(0).strip();
         String owner = lines.size() < 2 ? "" : lines.get(1).strip();
@@ -54,9 +48,7 @@ public final class SudoAccess {
             throw new JobFailure(ErrorCode.OWNER_MISMATCH, paths.get(0) + " belongs to root, not to a PostgreSQL "
                     + "cluster owner; check --pgdata. Nothing was changed");
         }
-        String check = "command -v sudo > /dev/null 2>&1 || { echo 'sudo is not installed on this host' >&2; exit 127; };"
-                + " sudo -n -l -u " + ShellQuote.quote(owner) + " /bin/sh";
-        ExecResult allowed = ssh.exec(check, null, TIMEOUT);
+        ExecResult allowed = HostLookup.exec(ssh, TIMEOUT, "sudo_rule", List.of(owner));
         if (!allowed.ok()) {
             String said = allowed.firstErrorLine().isBlank() ? "no rule allows it" : allowed.firstErrorLine();
             throw new JobFailure(ErrorCode.SUDO_NOT_ALLOWED, "--sudo: sudo does not let '" + login + "' run /bin/sh as '"

@@ -106,6 +106,21 @@ class BackupEndToEndTest {
                 .containsExactly("manifest.json", "backup_manifest", "backup.log");
         assertThat(Files.mismatch(records.resolve("manifest.json"), backup.resolve("manifest.json"))).isEqualTo(-1);
 
+        // A client that asks for the run later (attach, a restarted Jenkins) gets it as it completed,
+        // read from its manifest; one that names a run that never was is told so.
+        BackupResult attached = new BackupJob(host.request(cluster, dest).build(), listener)
+                .reattach(dest.toString(), result.backupId());
+        assertThat(attached.ok()).as(String.valueOf(attached.errorMessage())).isTrue();
+        assertThat(attached.host()).isEqualTo(result.host());
+        assertThat(attached.backupPath()).isEqualTo(result.backupPath());
+        assertThat(attached.files()).isEqualTo(result.files());
+        assertThat(attached.bytes()).isEqualTo(result.bytes());
+        assertThat(attached.downtimeMillis()).isEqualTo(result.downtimeMillis());
+        BackupResult none = new BackupJob(host.request(cluster, dest).build(), listener)
+                .reattach(dest.toString(), "20200101T000000Z");
+        assertThat(none.ok()).isFalse();
+        assertThat(none.errorMessage()).isEqualTo("there is no run 20200101T000000Z in " + dest);
+
         // The real proof: the copy starts as a cluster of its own and answers with the same data.
         PgCluster copy = host.startCopyOf(backup.resolve("data"));
         assertThat(copy.query("SELECT count(*), sum(abalance), (SELECT string_agg(body, ',' ORDER BY id)"

@@ -1,0 +1,63 @@
+#!/bin/sh
+# pg-offline-backup: what the client looks up on a host outside a run's own scripts, one exec each.
+# Sent on stdin (HostLookup); the lookup's name and its arguments come after "sh -s --". Paths
+# arrive as arguments and are only ever quoted.
+#
+# Usage: sh -s -- LOOKUP ARG... < lookup.sh
+#   owner PATH...
+#       The login user's name, then the owner of the first PATH that exists (none when none does).
+#   run_state RUN_DIR PARAMS MANIFEST PARTIAL LOG...
+#       What a host holds of a backup run, as "key=value" lines: host=, run=yes (RUN_DIR is there),
+#       the copy_to=, dest= and was_running= lines of PARAMS, log_size= (the bytes of the LOGs that
+#       exist), final=yes (MANIFEST is there) and partial=yes (PARTIAL is there).
+#   sudo_rule OWNER
+#       Whether sudo lets the login user run /bin/sh as OWNER without a password (sudo -n -l), with
+#       sudo's own words when it does not; status 127 where sudo is not installed.
+#   totals MANIFEST
+#       "FILES BYTES" and then "DOWNTIME" (milliseconds) from our manifest.json, as the runner
+#       writes them, one field per line.
+
+owner() {
+    id -un || return 1
+    for ow_path in "$@"; do
+        if [ -e "$ow_path" ]; then
+            stat -c %U -- "$ow_path"
+            return 0
+        fi
+    done
+}
+
+run_state() {
+    rs_dir=$1
+    rs_params=$2
+    rs_manifest=$3
+    rs_partial=$4
+    shift 4
+    printf 'host=%s\n' "$(hostname 2> /dev/null || uname -n)"
+    if [ -d "$rs_dir" ]; then echo run=yes; fi
+    sed -n -e '/^copy_to=/p' -e '/^dest=/p' -e '/^was_running=/p' -- "$rs_params" 2> /dev/null
+    printf 'log_size=%s\n' "$(cat -- "$@" 2> /dev/null | wc -c)"
+    if [ -f "$rs_manifest" ]; then echo final=yes; fi
+    if [ -d "$rs_partial" ]; then echo partial=yes; fi
+}
+
+sudo_rule() {
+    if ! command -v sudo > /dev/null 2>&1; then
+        echo 'sudo is not installed on this host' >&2
+        return 127
+    fi
+    sudo -n -l -u "$1" /bin/sh
+}
+
+totals() {
+    sed -n -e 's/^  "totals": {"files": \([0-9]*\), "bytes": \([0-9]*\)}.*/\1 \2/p' \
+        -e 's/^  "downtimeMillis": \([0-9]*\),.*/\1/p' -- "$1"
+}
+
+case ${1:-} in
+    owner | run_state | sudo_rule | totals) "$@" ;;
+    *)
+        echo "lookup.sh: unknown lookup '${1:-}' (owner, run_state, sudo_rule or totals)" >&2
+        exit 2
+        ;;
+esac
