@@ -304,7 +304,8 @@ public final class RestoreJob {
     private static void removeScripts(SshSession ssh, RunnerHandle handle) throws IOException {
         // The state and restore.log stay beside the data directory as the record of what was done.
         StringBuilder command = new StringBuilder("cd ").append(ShellQuote.quote(handle.runDir()))
-                .append(" && rm -f lib.sh critical.sh follow.sh restore.sh verify.sh params tar.rc verify.out pg_ctl.out");
+                .append(" && rm -f lib.sh critical.sh follow.sh restore.sh verify.sh params tar.rc verify.out")
+                .append(" pg_ctl.out");
         ssh.exec(command.toString(), null, Duration.ofSeconds(30));
     }
 

@@ -72,6 +72,9 @@ class RestoreTest {
         PgCluster before = host.startCopyOf(aside);
         assertThat(before.query("SELECT marker FROM after_backup")).isEqualTo("1");
         assertThat(Files.readString(Path.of(result.logPath()))).contains("restore complete");
+        // The run's scripts and params go; its state and log stay beside the data directory, the record.
+        assertThat(RealHostSupport.entries(Path.of(result.logPath()).getParent())).contains("restore.log", "state")
+                .doesNotContain("lib.sh", "critical.sh", "follow.sh", "restore.sh", "verify.sh", "params");
     }
 
     /**
