@@ -994,8 +994,7 @@ pg_checksums_split() {
         ! sort -z -t "$TAB" -k 1,1nr "$ps_view/found" > "$ps_view/files" ||
         [ "$(tr -d -c '\0' < "$ps_view/files" | wc -c)" -gt "$PCS_MAX_FILES" ] ||
         ! split_by_bytes "$ps_view/files" "$ps_view/half1" "$ps_view/half2"; then
-        rm -rf -- "$ps_view"
-        pg_checksums_safely "$@"
+        pg_checksums_instead "$ps_view" "$@"
         return
     fi
     ps_rc=0
@@ -1026,8 +1025,7 @@ pg_checksums_split() {
     # the files they name.
     rm -rf -- ${ps_farm1:+"$ps_farm1"} ${ps_farm2:+"$ps_farm2"}
     if [ "$ps_rc" != 0 ]; then
-        rm -rf -- "$ps_view"
-        pg_checksums_safely "$@"
+        pg_checksums_instead "$ps_view" "$@"
         return
     fi
     ps_rc=$(cat "$ps_view/rc1")
@@ -1053,6 +1051,14 @@ pg_checksums_split() {
 }
 # Above this many files, making the hard links would cost more than a second pg_checksums saves.
 PCS_MAX_FILES=100000
+
+# pg_checksums_instead VIEW BIN BACKUP: pg_checksums_split's way out where it cannot split (or its
+# links could not all be made): its scratch directory VIEW goes, and one pg_checksums_safely checks.
+pg_checksums_instead() {
+    rm -rf -- "$1"
+    shift
+    pg_checksums_safely "$@"
+}
 
 verify_farm() {
     vf_src=$1

@@ -91,6 +91,17 @@ class CheckpointAndChecksumsTest {
                 lib.toString(), cluster.binDir().toString(), result.backupPath()), Duration.ofMinutes(2));
         assertThat(single.stdout()).contains("Files scanned:   " + counted.group(1) + "\n")
                 .contains("Blocks scanned:  " + counted.group(2) + "\n").contains("Bad checksums:  2\n");
+        // Where it does not split (more files than PCS_MAX_FILES), one pg_checksums checks the same,
+        // and the split's scratch directory goes.
+        Path scratch = TestUser.newWorkDir("scratch");
+        host.user.chownToUser(scratch);
+        ProcessResult unsplit = host.user.runAs(List.of("sh", "-c", ". \"$0\" && PGOB_SCRATCH=$3 && PCS_MAX_FILES=0"
+                + " && pg_checksums_split \"$1\" \"$2\"", lib.toString(), cluster.binDir().toString(),
+                result.backupPath(), scratch.toString()), Duration.ofMinutes(2));
+        assertThat(unsplit.stdout()).doesNotContain("two pg_checksums")
+                .contains("Files scanned:   " + counted.group(1) + "\n")
+                .contains("Blocks scanned:  " + counted.group(2) + "\n").contains("Bad checksums:  2\n");
+        assertThat(RealHostSupport.entries(scratch)).isEmpty();
     }
 
     @Test
