@@ -1,8 +1,8 @@
 #!/bin/sh
 # pg-offline-backup: what the client runs on the host to follow a runner (RunnerMonitor), one exec
-# per poll. RunnerLauncher puts it into the run directory, after wait.sh's wait_growth. It is kept
-# apart from lib.sh: parsing lib.sh on every poll, several times a second, would cost the host about
-# 3 ms of processor time each time.
+# per poll. RunnerLauncher puts it into the run directory with wait.sh's wait_growth in front of it
+# (RemoteScripts.follow). It is kept apart from lib.sh: parsing lib.sh on every poll, about three
+# times a second, would cost the host about 3 ms of processor time each time.
 #
 # Usage:
 #   follow.sh poll WAIT STATE_FROM STATE PID SCRIPT LOG_FROM LOG...
