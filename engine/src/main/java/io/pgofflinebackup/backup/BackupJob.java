@@ -419,9 +419,7 @@ public final class BackupJob {
      */
     private String offHostRunRoot(SshSession ssh) throws JobFailure {
         try {
-            ExecResult result = ssh.exec("umask 077 && mkdir -p \"$HOME/.pg-offline-backup/runs\" && chmod 700"
-                    + " \"$HOME/.pg-offline-backup\" \"$HOME/.pg-offline-backup/runs\" && cd \"$HOME/.pg-offline-backup/runs\""
-                    + " && pwd -P", null, Duration.ofSeconds(60));
+            ExecResult result = HostLookup.exec(ssh, Duration.ofSeconds(60), "run_root", List.of());
             String path = result.stdout().strip();
             if (!result.ok() || !path.startsWith("/") || path.contains("\n")) {
                 throw new JobFailure(ErrorCode.DEST_NOT_USABLE, "cannot create ~/.pg-offline-backup/runs on the"

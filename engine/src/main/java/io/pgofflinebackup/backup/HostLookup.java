@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * The client's lookups on a host outside a run's own scripts (who owns the cluster, what is left of
- * a run, the totals of a completed backup): each one exec of lookup.sh, sent on stdin, with the
- * lookup's name and quoted arguments.
+ * a run, where off-host runs keep their files, the totals of a completed backup): each one exec of
+ * lookup.sh, sent on stdin, with the lookup's name and quoted arguments.
  */
 final class HostLookup {
     private static final byte[] SCRIPT = RemoteScripts.script("lookup.sh");

@@ -1,5 +1,6 @@
 #!/bin/sh
-# pg-offline-backup: what the client looks up on a host outside a run's own scripts, one exec each.
+# pg-offline-backup: what the client looks up on a host outside a run's own scripts (run_root makes
+# what it looks for when missing), one exec each.
 # Sent on stdin (HostLookup); the lookup's name and its arguments come after "sh -s --". Paths
 # arrive as arguments and are only ever quoted.
 #
@@ -13,6 +14,9 @@
 #   sudo_rule OWNER
 #       Whether sudo lets the login user run /bin/sh as OWNER without a password (sudo -n -l), with
 #       sudo's own words when it does not; status 127 where sudo is not installed.
+#   run_root
+#       The real path of ~/.pg-offline-backup/runs of the user the commands run as, where runs whose
+#       copy leaves this host keep their files; it and its parent are made (0700) when missing.
 #   totals MANIFEST
 #       "FILES BYTES" and then "DOWNTIME" (milliseconds) from our manifest.json, as the runner
 #       writes them, one field per line.
@@ -41,6 +45,13 @@ run_state() {
     if [ -d "$rs_partial" ]; then echo partial=yes; fi
 }
 
+run_root() {
+    umask 077
+    mkdir -p -- "$HOME/.pg-offline-backup/runs" &&
+        chmod 700 -- "$HOME/.pg-offline-backup" "$HOME/.pg-offline-backup/runs" &&
+        cd -- "$HOME/.pg-offline-backup/runs" && pwd -P
+}
+
 sudo_rule() {
     if ! command -v sudo > /dev/null 2>&1; then
         echo 'sudo is not installed on this host' >&2
@@ -55,9 +66,9 @@ totals() {
 }
 
 case ${1:-} in
-    owner | run_state | sudo_rule | totals) "$@" ;;
+    owner | run_state | run_root | sudo_rule | totals) "$@" ;;
     *)
-        echo "lookup.sh: unknown lookup '${1:-}' (owner, run_state, sudo_rule or totals)" >&2
+        echo "lookup.sh: unknown lookup '${1:-}' (owner, run_state, run_root, sudo_rule or totals)" >&2
         exit 2
         ;;
 esac

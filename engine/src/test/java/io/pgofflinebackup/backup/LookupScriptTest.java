@@ -6,6 +6,7 @@ import io.pgofflinebackup.util.RemoteScripts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +57,23 @@ class LookupScriptTest {
     }
 
     @Test
+    void runRootIsMadePrivateAndNamedByItsRealPath() throws Exception {
+        Path home = Files.createDirectories(work.resolve("home 'h' $(id)"));
+        Path link = Files.createSymbolicLink(work.resolve("home link"), home);
+        Files.createDirectories(home.resolve(".pg-offline-backup"));
+        Files.setPosixFilePermissions(home.resolve(".pg-offline-backup"), PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        for (int time = 1; time <= 2; time++) {
+            assertThat(lookupWithHome(link, "run_root")).as("call " + time)
+                    .isEqualTo(home.toRealPath().resolve(".pg-offline-backup/runs") + "\n");
+        }
+        for (Path dir : List.of(home.resolve(".pg-offline-backup"), home.resolve(".pg-offline-backup/runs"))) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).as(dir.toString())
+                    .isEqualTo("rwx------");
+        }
+    }
+
+    @Test
     void totalsAreTheFilesBytesAndDowntimeOfAManifest() throws Exception {
         Path manifest = Files.writeString(work.resolve("manifest 'm'.json"), "{\n  \"format\": 1,\n"
                 + "  \"totals\": {\"files\": 1002, \"bytes\": 8777604886},\n  \"downtimeMillis\": 380,\n"
@@ -81,7 +99,11 @@ class LookupScriptTest {
     }
 
     private static String lookup(String... words) throws Exception {
-        Process process = start(List.of(words));
+        return lookupWithHome(null, words);
+    }
+
+    private static String lookupWithHome(Path home, String... words) throws Exception {
+        Process process = start(List.of(words), home);
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as("exit status").isZero();
@@ -89,9 +111,17 @@ class LookupScriptTest {
     }
 
     private static Process start(List<String> words) throws Exception {
+        return start(words, null);
+    }
+
+    private static Process start(List<String> words, Path home) throws Exception {
         List<String> command = new ArrayList<>(List.of("sh", "-s", "--"));
         command.addAll(words);
-        Process process = new ProcessBuilder(command).start();
+        ProcessBuilder builder = new ProcessBuilder(command);
+        if (home != null) {
+            builder.environment().put("HOME", home.toString());
+        }
+        Process process = builder.start();
         try (var stdin = process.getOutputStream()) {
             stdin.write(RemoteScripts.script("lookup.sh"));
         }
