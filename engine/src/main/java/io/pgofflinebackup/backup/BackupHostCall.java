@@ -42,8 +42,7 @@ public final class BackupHostCall {
             call.append(" \"$").append(i + 5).append('"');
         }
         ByteArrayOutputStream script = new ByteArrayOutputStream();
-        script.writeBytes(RemoteScripts.lib());
-        script.writeBytes(RemoteScripts.script("desthost.sh"));
+        script.writeBytes(RemoteScripts.withLib("desthost.sh"));
         script.writeBytes(("DEST_LOGIN=$1 DEST_PORT=$2 DEST_KNOWN_HOSTS=$3 DEST_IDENTITY=$4 HOST_LIB=\n"
                 + "work=$(mktemp -d \"${TMPDIR:-/tmp}/pgob-desthost.XXXXXXXX\") || exit 1\n"
                 + call + "\nrm -rf \"$work\"\n").getBytes(StandardCharsets.UTF_8));
