@@ -62,10 +62,19 @@ public final class BackupJob {
      * the connection and the time-outs, not a data directory.
      */
     public static BackupJob forReattach(ConnectionSettings connection, ProgressListener listener) {
+        return forReattach(connection, null, listener);
+    }
+
+    /**
+     * A job that re-attaches to a run started with {@code --sudo}: that run acted as the owner of
+     * {@code sudoPgdata}, and its files are that owner's (its directory 0700), so this job acts as
+     * that owner too, through the same sudoers rule the backup needed. Null for no sudo.
+     */
+    public static BackupJob forReattach(ConnectionSettings connection, String sudoPgdata, ProgressListener listener) {
         BackupRequest request = BackupRequest.builder().target(connection.target())
                 .credentials(connection.credentials()).hostKeyPolicy(connection.hostKeyPolicy())
                 .connectTimeout(connection.connectTimeout()).reconnectTimeout(connection.reconnectTimeout())
-                .pgdata("/").dest("/").build();
+                .sudo(sudoPgdata != null).pgdata(sudoPgdata == null ? "/" : sudoPgdata).dest("/").build();
         return new BackupJob(request, listener);
     }
 
@@ -256,6 +265,7 @@ public final class BackupJob {
             try (SshSession ssh = connect()) {
                 Probed local = Probed.of(ssh, run);
                 host = local.param("host").isEmpty() ? host : local.param("host");
+                local.requireReadable(id, dest, request);
                 if (local.present()) {
                     log.info("re-attaching to run " + id + " on " + host);
                     return follow(ssh, run, 0, local.logSize(), host, local.wasRunning());
@@ -287,7 +297,8 @@ public final class BackupJob {
     /**
      * What one exec of lookup.sh's run_state found of a run: whether its directory is there
      * ("run=yes"), the copy_to, dest and was_running lines of its params, "log_size=" the bytes of its
-     * log so far, the host's name, and whether the completed backup or a partial one is there.
+     * log so far, the host's name, whether the completed backup or a partial one is there, and
+     * "unreadable=OWNER" when the directory is there but not for the user the commands run as.
      */
     private record Probed(RemoteRun run, String out) {
         static Probed of(SshSession ssh, RemoteRun run) throws IOException {
@@ -299,6 +310,25 @@ public final class BackupJob {
 
         boolean present() {
             return param("run").equals("yes");
+        }
+
+        /**
+         * A run whose directory the commands cannot read: one started with {@code --sudo} belongs to the
+         * cluster owner. Read as someone else, it would look like a run with no state at all.
+         */
+        void requireReadable(String id, String dest, BackupRequest request) throws JobFailure {
+            String owner = param("unreadable");
+            if (!present() || owner.isEmpty()) {
+                return;
+            }
+            String login = request.target().user();
+            throw new JobFailure(ErrorCode.BAD_INPUT, "run " + id + " in " + dest + " belongs to '" + owner + "', and '"
+                    + login + "' cannot read it (" + run.runDir() + ")" + (request.sudo()
+                            ? ": the owner of " + request.pgdata() + " is not the account that started the run;"
+                                    + " give the --pgdata of the cluster it backs up"
+                            : ": a run started with --sudo acts as the cluster owner. Re-attach with --sudo and the"
+                                    + " --pgdata of the cluster it backs up, to act as that owner too"),
+                    null, null);
         }
 
         String param(String key) {

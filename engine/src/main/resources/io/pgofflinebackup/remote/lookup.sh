@@ -10,7 +10,8 @@
 #   run_state RUN_DIR PARAMS MANIFEST PARTIAL LOG...
 #       What a host holds of a backup run, as "key=value" lines: host=, run=yes (RUN_DIR is there),
 #       the copy_to=, dest= and was_running= lines of PARAMS, log_size= (the bytes of the LOGs that
-#       exist), final=yes (MANIFEST is there) and partial=yes (PARTIAL is there).
+#       exist), final=yes (MANIFEST is there) and partial=yes (PARTIAL is there); unreadable=OWNER
+#       when RUN_DIR is there but the user the commands run as cannot read it (OWNER owns it).
 #   sudo_rule OWNER
 #       Whether sudo lets the login user run /bin/sh as OWNER without a password (sudo -n -l), with
 #       sudo's own words when it does not; status 127 where sudo is not installed.
@@ -38,7 +39,12 @@ run_state() {
     rs_partial=$4
     shift 4
     printf 'host=%s\n' "$(hostname 2> /dev/null || uname -n)"
-    if [ -d "$rs_dir" ]; then echo run=yes; fi
+    if [ -d "$rs_dir" ]; then
+        echo run=yes
+        # A run started with --sudo belongs to the cluster owner (0700): read as anyone else it has
+        # no params and no log, as if it had none.
+        [ -r "$rs_dir" ] && [ -x "$rs_dir" ] || printf 'unreadable=%s\n' "$(stat -c %U -- "$rs_dir")"
+    fi
     sed -n -e '/^copy_to=/p' -e '/^dest=/p' -e '/^was_running=/p' -- "$rs_params" 2> /dev/null
     printf 'log_size=%s\n' "$(cat -- "$@" 2> /dev/null | wc -c)"
     if [ -f "$rs_manifest" ]; then echo final=yes; fi

@@ -63,6 +63,16 @@ class SudoTest {
             assertThat(Files.readString(Path.of(backup.manifestPath()))).contains("\"" + USER.name() + "\"");
             assertThat(cluster.isRunning()).isTrue();
 
+            // attach: the run belongs to the owner; acting as the owner again finds it as it completed.
+            BackupResult attached = BackupJob.forReattach(backupRequest(cluster, dest).build().connection(),
+                    cluster.pgdata().toString(), new RealHostSupport.RecordingListener())
+                    .reattach(dest.toString(), backup.backupId());
+            assertThat(attached.ok()).as(String.valueOf(attached.errorMessage())).isTrue();
+            assertThat(attached.backupPath()).isEqualTo(backup.backupPath());
+            assertThat(attached.files()).isEqualTo(backup.files());
+            assertThat(attached.bytes()).isEqualTo(backup.bytes());
+            assertThat(attached.downtimeMillis()).isEqualTo(backup.downtimeMillis());
+
             cluster.query("DELETE FROM t WHERE n > 10");
             RestoreResult restore = new RestoreJob(RestoreRequest.builder().target(opsTarget())
                     .credentials(SshCredentials.keyFile(sshd.clientKey(), null))
@@ -76,6 +86,32 @@ class SudoTest {
             assertThat(cluster.query("SELECT count(*) FROM t")).isEqualTo("100");
             assertThat(Files.getOwner(cluster.pgdata()).getName()).isEqualTo(USER.name());
         }
+    }
+
+    /**
+     * A run started with --sudo keeps its directory as the cluster owner (0700). Re-attached without
+     * sudo it would look like a run without state: attach says whose it is and how to act as them.
+     */
+    @Test
+    void aRunOfTheOwnerIsNotTakenForNoneWhenReattachedWithoutSudo() throws Exception {
+        Path dest = dest();
+        String id = "20991231T235959Z";
+        Path run = dest.resolve("." + id + ".run");
+        Files.createDirectory(run);
+        Files.writeString(run.resolve("params"), "id=" + id + "\ncopy_to=local\ndest=" + dest + "\n");
+        Files.writeString(run.resolve("state"), "1 runner pid=1\n");
+        USER.chownToUser(run);
+        Files.setPosixFilePermissions(run, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        BackupResult attached = BackupJob.forReattach(connection(), new RealHostSupport.RecordingListener())
+                .reattach(dest.toString(), id);
+
+        assertThat(attached.ok()).isFalse();
+        assertThat(attached.errorCode()).isEqualTo(ErrorCode.BAD_INPUT);
+        assertThat(attached.errorMessage()).isEqualTo("run " + id + " in " + dest + " belongs to '" + USER.name()
+                + "', and '" + ops.name() + "' cannot read it (" + run + "): a run started with --sudo acts as the"
+                + " cluster owner. Re-attach with --sudo and the --pgdata of the cluster it backs up, to act as"
+                + " that owner too");
+        assertThat(run.resolve("state")).as("left as it was").isRegularFile();
     }
 
     @Test
@@ -123,6 +159,12 @@ class SudoTest {
                 .hostKeyPolicy(new HostKeyPolicy.KnownHostsFile(sshd.knownHostsFile()))
                 .pgdata(cluster.pgdata().toString()).dest(dest.toString())
                 .stopTimeout(Duration.ofSeconds(30)).startTimeout(Duration.ofSeconds(30));
+    }
+
+    private static ConnectionSettings connection() throws Exception {
+        return BackupRequest.builder().target(opsTarget()).credentials(SshCredentials.keyFile(sshd.clientKey(), null))
+                .hostKeyPolicy(new HostKeyPolicy.KnownHostsFile(sshd.knownHostsFile())).pgdata("/").dest("/").build()
+                .connection();
     }
 
     private static SshTarget opsTarget() {
