@@ -4,6 +4,7 @@ import io.pgofflinebackup.backup.BackupJob;
 import io.pgofflinebackup.backup.BackupResult;
 import io.pgofflinebackup.backup.ConnectionSettings;
 import io.pgofflinebackup.backup.JobSettingsBuilder;
+import io.pgofflinebackup.backup.ServiceSettings;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -28,6 +29,14 @@ final class AttachCommand implements Callable<Integer> {
     @Option(names = "--id", required = true, paramLabel = "ID", description = "The backup id of the run.")
     String id;
 
+    @Option(names = "--sudo", description = "For a run started with --sudo: act as the owner of --pgdata through"
+            + " sudo -n, as that run did (its files are the owner's). The same sudoers rule as the backup's.")
+    boolean sudo;
+
+    @Option(names = "--pgdata", paramLabel = "DIR", description = "With --sudo: the data directory the run backs"
+            + " up, whose owner to act as.")
+    String pgdata;
+
     @Option(names = "--json", description = "Print one JSON object with the result on stdout.")
     boolean json;
 
@@ -37,10 +46,11 @@ final class AttachCommand implements Callable<Integer> {
         ConnectionSettings settings;
         try {
             settings = connection.apply(new ConnectionOnly(), System.getenv()).settings();
+            checkSudo();
         } catch (UsageError e) {
             return e.report(json);
         }
-        BackupResult result = BackupJob.forReattach(settings,
+        BackupResult result = BackupJob.forReattach(settings, sudo ? pgdata : null,
                 new ConsoleProgress(System.err, System.console() != null, Clock.systemUTC())).reattach(dest, id);
         if (json) {
             out.println(JsonOutput.backup(result));
@@ -50,6 +60,25 @@ final class AttachCommand implements Callable<Integer> {
             out.println("Backup run " + id + " FAILED (" + result.errorCode() + "): " + result.errorMessage());
         }
         return result.exitCode();
+    }
+
+    /** --sudo acts as the owner of --pgdata, which is there for nothing else. */
+    private void checkSudo() {
+        if (sudo && (pgdata == null || pgdata.isBlank())) {
+            throw new UsageError("attach --sudo needs --pgdata: the data directory the run backs up, whose owner the"
+                    + " run acted as");
+        }
+        if (!sudo && pgdata != null) {
+            throw new UsageError("attach --pgdata is only used with --sudo (to act as the owner of that data"
+                    + " directory); give --sudo too, or leave --pgdata out");
+        }
+        if (sudo) {
+            try {
+                ServiceSettings.absolutePath("--pgdata", pgdata);
+            } catch (IllegalArgumentException e) {
+                throw new UsageError(e.getMessage(), e);
+            }
+        }
     }
 
     /** Only the connection part of the shared settings. */

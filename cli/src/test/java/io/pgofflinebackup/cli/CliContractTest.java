@@ -181,6 +181,24 @@ class CliContractTest {
     }
 
     @Test
+    void attachTakesPgdataWithSudoAndOnlyThen() {
+        Path dest = newDest();
+        List<String> where = List.of("--dest", dest.toString(), "--id", "20991231T235959Z", "--json");
+        List<String> noPgdata = line("attach", target(sshd), keyAuth(sshd), where, List.of("--sudo"));
+        assertThat(assertRefused(noPgdata, dest, "BAD_INPUT").json().path("error").path("message").asText())
+                .isEqualTo("attach --sudo needs --pgdata: the data directory the run backs up, whose owner the run"
+                        + " acted as");
+        List<String> noSudo = line("attach", target(sshd), keyAuth(sshd), where,
+                List.of("--pgdata", pg.pgdata().toString()));
+        assertThat(assertRefused(noSudo, dest, "BAD_INPUT").json().path("error").path("message").asText())
+                .contains("attach --pgdata is only used with --sudo");
+        List<String> relative = line("attach", target(sshd), keyAuth(sshd), where,
+                List.of("--sudo", "--pgdata", "relative/data"));
+        assertThat(assertRefused(relative, dest, "BAD_INPUT").json().path("error").path("message").asText())
+                .contains("--pgdata must be an absolute path");
+    }
+
+    @Test
     void pullToWithKeepOrWithDestIsRefused() {
         Path local = newDest();
         List<String> keep = line("backup", target(sshd), keyAuth(sshd), List.of("--pgdata", pg.pgdata().toString(),

@@ -10,9 +10,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgofflinebackup.backup.SudoAccess;
+import io.pgofflinebackup.testing.OpsUser;
 import io.pgofflinebackup.testing.PgCluster;
 import io.pgofflinebackup.testing.Procs;
 import io.pgofflinebackup.testing.SshServer;
+import io.pgofflinebackup.testing.SudoRule;
 import io.pgofflinebackup.testing.TestUser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -174,6 +177,23 @@ class KilledClientIT {
         }
     }
 
+    @Test
+    @FaultCase(id = "backup.client-killed-attach-sudo", area = "Faults during backup and restore", phase = "copy",
+            injected = "the client JVM of a `--sudo` backup (an operations account acting as the cluster owner) and its"
+                    + " SSH sessions killed mid-copy, then `attach --sudo --pgdata --dest --id` as that account",
+            mustHold = {"attach acts as the owner, whose the run's files are, and follows the run to its end: exit 0,"
+                    + " status ok, the backup id", "the follower cleans up the run files", "PostgreSQL serves"})
+    void anOperationsAccountReattachesToItsSudoRunAsTheOwner() throws Exception {
+        OpsUser ops = OpsUser.get();
+        try (SshServer opsSshd = SshServer.start(user, "127.0.0.1", Map.of(), List.of(ops));
+                SudoRule rule = SudoRule.install(SudoAccess.sudoersLine(ops.name(), user.name()))) {
+            List<String> login = List.of("--host", opsSshd.host(), "--port", Integer.toString(opsSshd.port()),
+                    "--user", ops.name());
+            killClientMidCopy(opsSshd, login, List.of("--sudo"), List.of("--sudo", "--pgdata", pg.pgdata().toString()),
+                    true, true);
+        }
+    }
+
     /** A run that pulls to the machine that started it is refused by attach, saying why, and left alone. */
     @Test
     void attachRefusesAPullRunItCannotReceive() throws Exception {
@@ -199,8 +219,18 @@ class KilledClientIT {
     }
 
     private void killClientMidCopy(boolean dropConnection, boolean reattach) {
+        killClientMidCopy(sshd, target(sshd), List.of(), List.of(), dropConnection, reattach);
+    }
+
+    /**
+     * As {@code login} through {@code server}; {@code backupOptions} and {@code attachOptions} go
+     * after the usual ones of backup and of attach.
+     */
+    private void killClientMidCopy(SshServer server, List<String> login, List<String> backupOptions,
+            List<String> attachOptions, boolean dropConnection, boolean reattach) {
         Path dest = TestUser.newWorkDir("dest");
-        List<String> backup = line("backup", target(sshd), keyAuth(sshd), cluster(pg, dest), List.of("--json"));
+        List<String> backup = line("backup", login, keyAuth(server), cluster(pg, dest), List.of("--json"),
+                backupOptions);
         CliRun.Spawned client = CliRun.Spawned.start(CliRun.jarCommand(List.of(), backup), Map.of());
         long frozenCopy = -1;
         long runnerPid = -1;
@@ -237,14 +267,14 @@ class KilledClientIT {
             client.kill();
             assertThat(Procs.isAlive(client.process().pid())).isFalse();
             if (dropConnection) {
-                sshd.killSessions();
-                assertThat(sshd.sessionProcessPids()).as("sshd sessions after killing them").isEmpty();
+                server.killSessions();
+                assertThat(server.sessionProcessPids()).as("sshd sessions after killing them").isEmpty();
             }
             assertThat(Procs.isAlive(runnerPid)).as("the runner outlives its client").isTrue();
             java.util.concurrent.CompletableFuture<CliRun> attach = null;
             if (reattach) {
-                List<String> attachLine = line("attach", target(sshd), keyAuth(sshd),
-                        List.of("--dest", dest.toString(), "--id", id, "--json"));
+                List<String> attachLine = line("attach", login, keyAuth(server),
+                        List.of("--dest", dest.toString(), "--id", id, "--json"), attachOptions);
                 attach = java.util.concurrent.CompletableFuture.supplyAsync(() -> CliRun.inProcess(attachLine));
                 sleep(1000);
                 assertThat(attach).as("attach follows the frozen run").isNotDone();
@@ -288,7 +318,8 @@ class KilledClientIT {
             }
 
             // The next run of the tool reports how that run ended.
-            List<String> plan = line("plan", target(sshd), keyAuth(sshd), cluster(pg, dest), List.of("--json"));
+            List<String> plan = line("plan", login, keyAuth(server), cluster(pg, dest), List.of("--json"),
+                    backupOptions);
             CliRun planRun = CliRun.spawn(CliRun.jarCommand(List.of(), plan), Map.of(), plan);
             assertThat(planRun.exitCode()).as("%s", planRun).isZero();
             JsonNode previous = previousRun(planRun.json(), id);
