@@ -82,12 +82,12 @@ final class BackupSession {
 
         @Override
         public String abortNoAnswer(long seconds, @CheckForNull String runId) {
-            return Messages.Session_abortNoAnswer(spec.host(), seconds, spec.dest(), id(runId));
+            return Messages.Session_abortNoAnswer(spec.host(), seconds, spec.attachOptions(), id(runId));
         }
 
         @Override
         public String lostEngine(String engine, @CheckForNull String runId, String reason) {
-            return Messages.Session_lostEngine(spec.host(), engine, id(runId), reason, spec.dest());
+            return Messages.Session_lostEngine(spec.host(), engine, id(runId), reason, spec.attachOptions());
         }
 
         private static String id(@CheckForNull String runId) {

@@ -119,4 +119,17 @@ record BackupSpec(String host, int port, String credentialsId, String pgdata, St
     String where() {
         return host + ":" + pgdata;
     }
+
+    /** The options of {@code pg-offline-backup attach} that find a run of this backup, for messages. */
+    String attachOptions() {
+        return attachOptions(sudo, pgdata, dest);
+    }
+
+    /**
+     * {@code --dest DEST}, after {@code --sudo --pgdata PGDATA} for a backup that acts through sudo: its
+     * run's files belong to the cluster owner, whom attach must act as too.
+     */
+    static String attachOptions(boolean sudo, String pgdata, String dest) {
+        return (sudo ? "--sudo --pgdata " + pgdata + " " : "") + "--dest " + dest;
+    }
 }

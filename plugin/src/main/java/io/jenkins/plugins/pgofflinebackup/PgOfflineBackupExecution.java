@@ -33,6 +33,8 @@ public final class PgOfflineBackupExecution extends StepExecution {
     private final String credentialsId;
     private final String pgdata;
     private final String dest;
+    // A run started through sudo belongs to the cluster owner: re-attaching acts as that owner too.
+    private final boolean sudo;
     private final String hostKeyKind;
     @CheckForNull
     private final String knownHostsFile;
@@ -72,6 +74,7 @@ public final class PgOfflineBackupExecution extends StepExecution {
         this.credentialsId = spec.credentialsId();
         this.pgdata = spec.pgdata();
         this.dest = spec.dest();
+        this.sudo = spec.sudo();
         this.hostKeyKind = hostKey.kind().name();
         this.knownHostsFile = hostKey.knownHostsFile();
         this.fingerprint = hostKey.fingerprint();
@@ -152,13 +155,14 @@ public final class PgOfflineBackupExecution extends StepExecution {
         try {
             engine = EngineHost.forStep(context);
         } catch (AbortException e) {
-            throw new AbortException(Messages.PgOfflineBackupExecution_agentGone(before, host, reattachTo, dest));
+            throw new AbortException(Messages.PgOfflineBackupExecution_agentGone(before, host, reattachTo,
+                    BackupSpec.attachOptions(sudo, pgdata, dest)));
         }
         String now = engine.nodeName() == null ? "" : engine.nodeName();
         if (!before.equals(now)) {
             // Another node, or none: another known_hosts file and another network than configured.
             throw new AbortException(Messages.PgOfflineBackupExecution_agentGone(before.isEmpty()
-                    ? "(controller)" : before, host, reattachTo, dest));
+                    ? "(controller)" : before, host, reattachTo, BackupSpec.attachOptions(sudo, pgdata, dest)));
         }
         return engine;
     }
@@ -229,7 +233,7 @@ public final class PgOfflineBackupExecution extends StepExecution {
     BackupSpec resumedSpec() {
         return new BackupSpec(host, port, credentialsId, pgdata, dest, null, null, duration(stopTimeoutMillis),
                 duration(startTimeoutMillis), null, null, null, null, null, null, null, duration(connectTimeoutMillis),
-                duration(reconnectTimeoutMillis), null, false, null, false, 0, null, null, null, null);
+                duration(reconnectTimeoutMillis), null, sudo, null, false, 0, null, null, null, null);
     }
 
     HostKeySpec resumedHostKey() {

@@ -88,8 +88,10 @@ final class RemoteBackup extends RemoteJob<BackupOutcome> {
             entry.onAbort(job::abort);
             result = job.run();
         } else {
+            // A run started with sudo keeps its files as the cluster owner: follow it as that owner too.
             BackupJob job = BackupJob.forReattach(
-                    connection().settings(login.user(), login.credentials(), login.hostKeyPolicy()), listener);
+                    connection().settings(login.user(), login.credentials(), login.hostKeyPolicy()),
+                    spec.sudo() ? spec.pgdata() : null, listener);
             job.keepRecordsIn(kept);
             entry.onAbort(job::abort);
             result = job.reattach(spec.dest(), reattachTo);

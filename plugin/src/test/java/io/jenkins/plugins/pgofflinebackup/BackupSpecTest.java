@@ -54,6 +54,13 @@ class BackupSpecTest {
     }
 
     @Test
+    void attachIsToldToActAsTheOwnerOnlyForASudoBackup() {
+        assertEquals("--dest /backup/db1", BackupSpec.attachOptions(false, "/var/lib/postgresql/16/main", "/backup/db1"));
+        assertEquals("--sudo --pgdata /var/lib/postgresql/16/main --dest /backup/db1",
+                BackupSpec.attachOptions(true, "/var/lib/postgresql/16/main", "/backup/db1"));
+    }
+
+    @Test
     void everyStepFieldReachesTheEngineRequest() {
         BackupSpec spec = BackupSpec.of(fullStep(), UnaryOperator.identity());
         BackupRequest request = spec.toRequest("postgres", KEY, POLICY);

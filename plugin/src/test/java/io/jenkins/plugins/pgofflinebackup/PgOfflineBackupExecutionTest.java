@@ -100,6 +100,9 @@ class PgOfflineBackupExecutionTest {
         verify(context, timeout(10_000)).onSuccess(result.capture());
         RemoteBackup sent = (RemoteBackup) agent.sent();
         assertEquals(ID, sent.reattachTo());
+        // A run started through sudo is the cluster owner's: the re-attach acts as the owner of the same PGDATA.
+        assertTrue(execution.resumedSpec().sudo());
+        assertEquals("/var/lib/postgresql/16/main", execution.resumedSpec().pgdata());
         assertEquals(List.of("db1-ssh@db1.example.com:2222"), logins.asked);
         assertTrue(logins.sameRun(build.run));
         assertEquals(ID, ((Map<?, ?>) result.getValue()).get("id"));
@@ -125,8 +128,9 @@ class PgOfflineBackupExecutionTest {
         verify(context, timeout(10_000)).onFailure(failure.capture());
         String message = failure.getValue().getMessage();
         assertTrue(message.contains("from node db-backup-1, which is not connected again"), message);
-        assertTrue(message.contains("pg-offline-backup attach --host db1.example.com --dest /backup/db1 --id " + ID),
-                message);
+        // The step acts through sudo: its run belongs to the cluster owner, whom attach must act as too.
+        assertTrue(message.contains("pg-offline-backup attach --host db1.example.com --sudo --pgdata"
+                + " /var/lib/postgresql/16/main --dest /backup/db1 --id " + ID), message);
         assertEquals(List.of(), logins.asked, "nothing is looked up for a re-attach that cannot happen");
     }
 
