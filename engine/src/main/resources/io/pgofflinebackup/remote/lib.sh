@@ -393,10 +393,12 @@ copy_entries() {
     fi
     rm -f -- "$3.probe"
     ce_acls=$(tar_acls)
-    # The SHA-256 of the copy, taken as it is written (see sum_chunks): only for a copy of a still
-    # source, whole, under the name the runner gives it.
+    # The SHA-256 of the copy, taken as it is written (see sum_chunks): for a whole copy, under the
+    # name the runner gives it. Of a running cluster's files too (TOLERANT, the pre-copy): a file
+    # that changed as it was copied is copied again after the stop, and its sum is dropped then
+    # (record_lists); one that did not change is, in the copy, what it will stay.
     ce_sums=
-    if [ -n "${CE_SUMS_DIR:-}" ] && [ -n "${CE_SUMS_KEY:-}" ] && [ -z "${4:-}" ] && [ -z "${5:-}" ]; then
+    if [ -n "${CE_SUMS_DIR:-}" ] && [ -n "${CE_SUMS_KEY:-}" ] && [ -z "${4:-}" ]; then
         ce_sums=$(mktemp -d "$CE_SUMS_DIR/copy.XXXXXX") && printf '%s\n' "$ce_dest" > "$ce_sums/root" &&
             printf '%s\n' "$CE_SUMS_KEY" > "$ce_sums/key" || return 1
     fi

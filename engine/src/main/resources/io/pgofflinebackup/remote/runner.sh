@@ -539,6 +539,13 @@ sync_area() {
     area_state "$2" all > "$sa_work.have" || return 1
     if [ -n "$4" ]; then area_state "$4" all > "$sa_work.ref" || return 1; fi
     sync_plan "$sa_work.source" "$sa_work.have" "$sa_work.ref" "$5" > "$sa_work.plan" || return 1
+    # After a pre-copy (HORIZON): what this pass removes, links or copies again, whose pre-copied
+    # SHA-256 no longer stand (record_lists).
+    if [ -n "$5" ]; then
+        awk -F '\t' -v area="$CE_SUMS_KEY/" '{ first = $1 == "C" ? 4 : 2; p = $first
+            for (i = first + 1; i <= NF; i++) p = p "\t" $i; print area p }' "$sa_work.plan" >> "$RUN_DIR/resynced.keys" ||
+            return 1
+    fi
     for sa_kind in D L C; do
         { [ "$sa_kind" != C ] || printf 'd\t0\t.\0'; sed -n "s/^$sa_kind$TAB//p" "$sa_work.plan" | tr '\n' '\0'; } \
             > "$sa_work.$sa_kind" || return 1
@@ -586,9 +593,17 @@ precopy() {
     HORIZON=$(date +%s.%N | awk -v margin="$PRECOPY_MARGIN" '{ printf "%.9f", $1 - margin }')
     event "phase precopy total=$TOTAL"
     log "pre-copy while PostgreSQL runs; after the stop only files changed since $(date -u -d "@${HORIZON%.*}" +%H:%M:%S) UTC (the pre-copy's start less ${PRECOPY_MARGIN}s) are copied again"
+    # Its files are hashed as they are written, as a copy after the stop is: those the pass after the
+    # stop leaves alone keep these SHA-256 (record_lists), and only what it copies again is hashed
+    # after the start. The workers are waited for here, while PostgreSQL still serves, so that they
+    # take no processor from the downtime.
+    : > "$RUN_DIR/resynced.keys"
+    [ "$COPY_TO" != local ] || start_copy_sums
     copy_all tolerant ""
+    end_copy_sums
     PRECOPY_END=$(now_ms)
-    log "pre-copy done in $((PRECOPY_END - PRECOPY_START)) ms"
+    copy_sums > "$RUN_DIR/precopy.sums" || rm -f -- "$RUN_DIR/precopy.sums"
+    log "pre-copy done in $((PRECOPY_END - PRECOPY_START)) ms; its SHA-256 $(($(now_ms) - PRECOPY_END)) ms after it"
 }
 
 # --- --pull-to: the copy leaves through the client's own SSH connection -----------------------
@@ -952,6 +967,12 @@ record_lists() {
     # What the copy's own hashing found as it was written (start_copy_sums); the rest is hashed now:
     # what it did not get to, links into the previous backup, and the configuration files.
     copy_sums > "$RUN_DIR/sha256.unsorted" || return 1
+    # The pre-copy's, for the files the pass after the stop did not touch (resynced.keys).
+    if [ -f "$RUN_DIR/precopy.sums" ]; then
+        awk -F '\t' 'FILENAME == ARGV[1] { again[$0]; next }
+            !(substr($0, 1, length($0) - length($NF) - 1) in again)' "$RUN_DIR/resynced.keys" "$RUN_DIR/precopy.sums" \
+            >> "$RUN_DIR/sha256.unsorted" || return 1
+    fi
     RL_SUMMED=$(wc -l < "$RUN_DIR/sha256.unsorted")
     for area in data $(cut -f 1 "$RUN_DIR/areas.tsv") $([ -d "$PARTIAL/config" ] && echo config); do
         awk -F '\t' -v area="$area/" 'index($1, area) == 1 { print substr($1, length(area) + 1) }' \

@@ -64,6 +64,15 @@ class PrecopyTest {
                 .containsSubsequence("inspect", "precopy", "checkpoint", "stop", "copy", "verify", "start");
         assertThat(manifest.path("verification").path("pgVerifybackup").asText()).isEqualTo("passed");
         assertThat(result.pgChecksums()).isEqualTo("passed");
+        // Most files were hashed by the pre-copy, the rest after the stop: whichever, each SHA-256 is its file's.
+        assertEverySha256IsItsFiles(manifest, Path.of(result.backupPath()));
+        // Only what changed after the pre-copy began is left to hash after the start: far from all of it.
+        java.util.regex.Matcher pass = java.util.regex.Pattern.compile(
+                "checksum pass: SHA-256 of (\\d+) files, \\d+ bytes in \\d+ ms \\((\\d+) of the files hashed as the copy")
+                .matcher(Files.readString(Path.of(result.backupPath(), "backup.log")));
+        assertThat(pass.find()).as("the checksum pass's line in backup.log").isTrue();
+        assertThat(Long.parseLong(pass.group(2))).as("of %s files", pass.group(1))
+                .isGreaterThan(Long.parseLong(pass.group(1)) * 3 / 4);
 
         PgCluster copy = host.startCopyOf(Path.of(result.backupPath(), "data"));
         assertThat(copy.query(STATE)).isEqualTo(atTheStop);
@@ -119,7 +128,25 @@ class PrecopyTest {
         assertThat(Files.readString(backup.resolve("pgob_marker")).equals("B".repeat(4096)))
                 .as("the backup holds the rewrite, not the pre-copied version").isTrue();
         assertThat(backup.resolve("pgob_gone")).doesNotExist();
+        // The pre-copy hashed the "A" version as it wrote it; the copy after the stop replaced it.
+        JsonNode manifest = new ObjectMapper().readTree(Path.of(result.manifestPath()).toFile());
+        assertEverySha256IsItsFiles(manifest, Path.of(result.backupPath()));
         assertThat(host.startCopyOf(backup).query("SELECT n FROM t")).isEqualTo("3");
+    }
+
+    /** Every file of the manifest has the SHA-256 of the file in the backup, computed here. */
+    static void assertEverySha256IsItsFiles(JsonNode manifest, Path backup) throws Exception {
+        int files = 0;
+        for (JsonNode file : manifest.path("files")) {
+            if (file.path("type").asText().equals("file")) {
+                files++;
+                String path = file.path("path").asText();
+                assertThat(file.path("sha256").asText()).as(path).isEqualTo(java.util.HexFormat.of().formatHex(
+                        java.security.MessageDigest.getInstance("SHA-256").digest(
+                                Files.readAllBytes(backup.resolve("data").resolve(path)))));
+            }
+        }
+        assertThat(files).isPositive();
     }
 
     static void awaitEvent(Path dest, String event, Duration timeout) throws Exception {
