@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgofflinebackup.testing.PgCluster;
 import io.pgofflinebackup.testing.ProcessRunner;
 import io.pgofflinebackup.testing.Procs;
+import io.pgofflinebackup.verify.VerifyReport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,16 +135,48 @@ class PrecopyTest {
         assertThat(host.startCopyOf(backup).query("SELECT n FROM t")).isEqualTo("3");
     }
 
+    /**
+     * A pre-copy beside tablespaces and an external WAL directory, linked to the previous backup: the
+     * pre-copy's SHA-256 are kept under each area's name, and each is its file's.
+     */
+    @Test
+    void aPrecopyGenerationWithTablespacesRecordsEachFilesOwnSha256() throws Exception {
+        PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(0)
+                .withTablespaces("ts_cold").withSeparateWal(true));
+        cluster.query("CREATE TABLE cold TABLESPACE ts_cold AS SELECT g AS id, g * 3 AS v FROM generate_series(1, 50000) g");
+        cluster.query("CREATE TABLE warm TABLESPACE ts_cold AS SELECT g AS id FROM generate_series(1, 1000) g");
+        Path dest = host.dest();
+        BackupResult first = RealHostSupport.backup(host.request(cluster, dest).build());
+        assertThat(first.ok()).as(String.valueOf(first.errorMessage())).isTrue();
+        cluster.query("UPDATE warm SET id = id + 1");
+        cluster.query("CREATE TABLE fresh AS SELECT 7 AS n");
+
+        BackupResult result = RealHostSupport.backup(host.request(cluster, dest).precopy(true).build());
+
+        assertThat(result.ok()).as(String.valueOf(result.errorMessage())).isTrue();
+        assertThat(result.copyMethod()).isEqualTo("precopy");
+        JsonNode manifest = new ObjectMapper().readTree(Path.of(result.manifestPath()).toFile());
+        assertThat(manifest.path("method").path("linkedFrom").asText()).isEqualTo(first.backupId());
+        assertThat(manifest.path("method").path("linkedFiles").asLong()).isPositive();
+        // Files of PGDATA have no "area"; those of the other areas name theirs.
+        assertThat(manifest.path("files").findValuesAsText("area")).contains("wal")
+                .anyMatch(area -> area.startsWith("tablespaces/"));
+        assertEverySha256IsItsFiles(manifest, Path.of(result.backupPath()));
+        VerifyReport report = host.verify(cluster, Path.of(result.backupPath()));
+        assertThat(report.valid()).as(report.summary()).isTrue();
+    }
+
     /** Every file of the manifest has the SHA-256 of the file in the backup, computed here. */
     static void assertEverySha256IsItsFiles(JsonNode manifest, Path backup) throws Exception {
         int files = 0;
         for (JsonNode file : manifest.path("files")) {
             if (file.path("type").asText().equals("file")) {
                 files++;
+                String area = file.path("area").asText("data");
                 String path = file.path("path").asText();
-                assertThat(file.path("sha256").asText()).as(path).isEqualTo(java.util.HexFormat.of().formatHex(
-                        java.security.MessageDigest.getInstance("SHA-256").digest(
-                                Files.readAllBytes(backup.resolve("data").resolve(path)))));
+                Path copy = backup.resolve(area).resolve(path.replaceFirst("^/+", ""));
+                assertThat(file.path("sha256").asText()).as(area + ":" + path).isEqualTo(java.util.HexFormat.of()
+                        .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(copy))));
             }
         }
         assertThat(files).isPositive();
