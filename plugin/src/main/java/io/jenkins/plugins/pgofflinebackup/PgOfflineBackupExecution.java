@@ -104,7 +104,8 @@ public final class PgOfflineBackupExecution extends StepExecution {
         jenkins = Jenkins.getInstanceOrNull();
         String id = backupId;
         if (id == null) {
-            fail(new AbortException(Messages.PgOfflineBackupExecution_resumedWithoutId(host, pgdata, dest)));
+            fail(new AbortException(Messages.PgOfflineBackupExecution_resumedWithoutId(host, pgdata, dest,
+                    sudo ? "--sudo " : "")));
             return;
         }
         spec = resumedSpec();
