@@ -31,6 +31,12 @@ public final class RunnerMonitor {
      */
     private static final long POLL_WAIT_MILLIS = 300;
     private static final Duration ALIVE_CHECK = Duration.ofSeconds(2);
+    /**
+     * Polls in a row that the host answered with an error, each after a reconnect, before the
+     * following stops: a run directory this account cannot read (another owner's) or one removed
+     * under the runner would otherwise be polled, and "reconnected", forever.
+     */
+    private static final int REFUSALS = 3;
 
     private final SshSession ssh;
     private final RunnerHandle run;
@@ -68,6 +74,7 @@ public final class RunnerMonitor {
 
     public RunnerOutcome follow() throws JobFailure {
         long lastAliveCheck = System.nanoTime();
+        int refusals = 0;
         while (true) {
             try {
                 if (abortRequested.get() && !abortSent) {
@@ -79,6 +86,7 @@ public final class RunnerMonitor {
                 }
                 long pidChecked = runnerPid;
                 Poll poll = poll(checkAlive, POLL_WAIT_MILLIS);
+                refusals = 0;
                 RunnerOutcome outcome = readState(poll.state());
                 forwardLog(poll.log());
                 if (outcome != null) {
@@ -98,10 +106,25 @@ public final class RunnerMonitor {
                     // the host: ask the runner to abort and keep following, because walking away would
                     // leave the outcome unknown.
                     abortRequested.set(true);
+                } else if (e instanceof HostRefused && ++refusals >= REFUSALS) {
+                    throw new JobFailure(ErrorCode.CONNECTION_LOST, "cannot follow the runner: the host answered "
+                            + REFUSALS + " polls in a row with an error (" + e.getMessage() + "). The runner on the host"
+                            + " goes on by itself and brings PostgreSQL back if anything fails; its state is in "
+                            + run.stateFile() + " on the host (for a backup, `plan` with the same options shows how"
+                            + " the run " + run.id() + " ended)", null, e);
                 } else {
                     reattach(e);
                 }
             }
+        }
+    }
+
+    /** A poll the host ran and answered with an error and no state: not a lost connection. */
+    private static final class HostRefused extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        HostRefused(String message) {
+            super(message);
         }
     }
 
@@ -125,9 +148,13 @@ public final class RunnerMonitor {
         command.add(checkAlive && runnerPid > 0 ? Long.toString(runnerPid) : "0");
         command.add(run.scriptPath());
         command.addAll(log.fromArguments());
-        byte[] out = ssh.exec(ShellQuote.command(command), null, Duration.ofSeconds(30)).stdoutBytes();
+        ExecResult result = ssh.exec(ShellQuote.command(command), null, Duration.ofSeconds(30));
+        byte[] out = result.stdoutBytes();
         int first = indexOf(out, 0);
         int last = lastIndexOf(out, 0);
+        if ((first < 0 || last == first) && result.exitStatus() > 0 && !result.stderr().isBlank()) {
+            throw new HostRefused("status " + result.exitStatus() + ": " + result.firstErrorLine());
+        }
         if (first < 0 || last == first) {
             throw new IOException("the runner's state could not be read (got " + out.length + " bytes without both"
                     + " separators)");

@@ -12,11 +12,13 @@ import io.pgofflinebackup.testing.Procs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -82,6 +84,40 @@ class BackupFaultsTest {
         assertThat(cluster.query(ROWS)).isEqualTo(rows);
         assertThat(RealHostSupport.entries(dest)).containsExactly(result.backupId());
         assertThat(Path.of(result.manifestPath())).isRegularFile();
+    }
+
+    @Test
+    @FaultCase(id = "backup.run-unreadable", area = AREA, phase = "copy",
+            injected = "the run's follow.sh made unreadable to the SSH user (chmod 000) while the runner is held in"
+                    + " the copy: the host answers every poll with an error",
+            mustHold = {"the client stops after three such polls in a row, each after a reconnect, instead of polling"
+                    + " forever: CONNECTION_LOST, exit 1, the host's words and the state file in the message",
+                    "the runner, let go, completes the backup by itself", "PostgreSQL runs with the same rows"})
+    void aRunTheClientCannotReadIsLeftToItsRunnerNotPolledForever() throws Exception {
+        Path dest = host.dest();
+        RealHostSupport.RecordingListener listener = new RealHostSupport.RecordingListener();
+        BackupRequest request = host.request(cluster, dest).build();
+        CompletableFuture<BackupResult> job = CompletableFuture.supplyAsync(() -> new BackupJob(request, listener).run());
+        long runner = RunHold.freezeRunnerIn(dest, "copy", Duration.ofSeconds(90), job);
+        Path state = RunHold.stateFile(dest).orElseThrow();
+        BackupResult result;
+        try {
+            Files.setPosixFilePermissions(state.resolveSibling("follow.sh"), Set.of());
+            result = job.get(120, TimeUnit.SECONDS);
+        } finally {
+            Procs.signal(runner, "CONT");
+        }
+
+        assertThat(result.errorCode()).as(String.valueOf(result.errorMessage())).isEqualTo(ErrorCode.CONNECTION_LOST);
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.errorMessage()).contains("cannot follow the runner: the host answered 3 polls in a row with an"
+                + " error", "Permission denied", state.toString());
+        assertThat(Procs.awaitDeath(runner, Duration.ofSeconds(120))).as("the runner ends").isTrue();
+        assertThat(Files.readString(state)).containsPattern("(?m)^\\d+ end ok");
+        assertThat(cluster.isRunning()).isTrue();
+        assertThat(cluster.query(ROWS)).isEqualTo(rows);
+        assertThat(RealHostSupport.entries(dest)).contains(result.backupId() == null
+                ? state.getParent().getFileName().toString().replaceAll("^\\.|\\.run$", "") : result.backupId());
     }
 
     @ParameterizedTest(name = "{0}")
