@@ -181,7 +181,7 @@ class KilledClientIT {
     @FaultCase(id = "backup.client-killed-attach-sudo", area = "Faults during backup and restore", phase = "copy",
             injected = "the client JVM of a `--sudo` backup (an operations account acting as the cluster owner) and its"
                     + " SSH sessions killed mid-copy, then `attach --sudo --pgdata --dest --id` as that account",
-            mustHold = {"attach acts as the owner, whose the run's files are, and follows the run to its end: exit 0,"
+            mustHold = {"attach acts as the owner, who owns the run's files, and follows the run to its end: exit 0,"
                     + " status ok, the backup id", "the follower cleans up the run files", "PostgreSQL serves"})
     void anOperationsAccountReattachesToItsSudoRunAsTheOwner() throws Exception {
         OpsUser ops = OpsUser.get();
