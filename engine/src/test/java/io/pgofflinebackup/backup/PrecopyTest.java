@@ -66,7 +66,7 @@ class PrecopyTest {
         assertThat(manifest.path("verification").path("pgVerifybackup").asText()).isEqualTo("passed");
         assertThat(result.pgChecksums()).isEqualTo("passed");
         // Most files were hashed by the pre-copy, the rest after the stop: whichever, each SHA-256 is its file's.
-        assertEverySha256IsItsFiles(manifest, Path.of(result.backupPath()));
+        RealHostSupport.assertEverySha256IsItsFiles(manifest, Path.of(result.backupPath()));
         // Only what changed after the pre-copy began is left to hash after the start: far from all of it.
         java.util.regex.Matcher pass = java.util.regex.Pattern.compile(
                 "checksum pass: SHA-256 of (\\d+) files, \\d+ bytes in \\d+ ms \\((\\d+) of the files hashed as the copy")
@@ -131,7 +131,7 @@ class PrecopyTest {
         assertThat(backup.resolve("pgob_gone")).doesNotExist();
         // The pre-copy hashed the "A" version as it wrote it; the copy after the stop replaced it.
         JsonNode manifest = new ObjectMapper().readTree(Path.of(result.manifestPath()).toFile());
-        assertEverySha256IsItsFiles(manifest, Path.of(result.backupPath()));
+        RealHostSupport.assertEverySha256IsItsFiles(manifest, Path.of(result.backupPath()));
         assertThat(host.startCopyOf(backup).query("SELECT n FROM t")).isEqualTo("3");
     }
 
@@ -161,25 +161,9 @@ class PrecopyTest {
         // Files of PGDATA have no "area"; those of the other areas name theirs.
         assertThat(manifest.path("files").findValuesAsText("area")).contains("wal")
                 .anyMatch(area -> area.startsWith("tablespaces/"));
-        assertEverySha256IsItsFiles(manifest, Path.of(result.backupPath()));
+        RealHostSupport.assertEverySha256IsItsFiles(manifest, Path.of(result.backupPath()));
         VerifyReport report = host.verify(cluster, Path.of(result.backupPath()));
         assertThat(report.valid()).as(report.summary()).isTrue();
-    }
-
-    /** Every file of the manifest has the SHA-256 of the file in the backup, computed here. */
-    static void assertEverySha256IsItsFiles(JsonNode manifest, Path backup) throws Exception {
-        int files = 0;
-        for (JsonNode file : manifest.path("files")) {
-            if (file.path("type").asText().equals("file")) {
-                files++;
-                String area = file.path("area").asText("data");
-                String path = file.path("path").asText();
-                Path copy = backup.resolve(area).resolve(path.replaceFirst("^/+", ""));
-                assertThat(file.path("sha256").asText()).as(area + ":" + path).isEqualTo(java.util.HexFormat.of()
-                        .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(copy))));
-            }
-        }
-        assertThat(files).isPositive();
     }
 
     static void awaitEvent(Path dest, String event, Duration timeout) throws Exception {

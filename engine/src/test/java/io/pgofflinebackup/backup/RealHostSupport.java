@@ -1,5 +1,6 @@
 package io.pgofflinebackup.backup;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.pgofflinebackup.JobFailure;
 import io.pgofflinebackup.restore.RestoreJob;
 import io.pgofflinebackup.restore.RestoreRequest;
@@ -21,11 +22,14 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
+import org.assertj.core.api.Assertions;
 
 /** A real sshd and real clusters for backup tests, and the request that points at them. */
 public final class RealHostSupport {
@@ -145,6 +149,22 @@ public final class RealHostSupport {
             throw new IllegalStateException("the run of " + id + " names an unexpected scratch directory: " + named);
         }
         return Path.of(named);
+    }
+
+    /** Every file of the manifest has the SHA-256 of the file in the backup, computed here. */
+    public static void assertEverySha256IsItsFiles(JsonNode manifest, Path backup) throws Exception {
+        int files = 0;
+        for (JsonNode file : manifest.path("files")) {
+            if (file.path("type").asText().equals("file")) {
+                files++;
+                String area = file.path("area").asText("data");
+                String path = file.path("path").asText();
+                Path copy = backup.resolve(area).resolve(path.replaceFirst("^/+", ""));
+                Assertions.assertThat(file.path("sha256").asText()).as(area + ":" + path).isEqualTo(HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(copy))));
+            }
+        }
+        Assertions.assertThat(files).isPositive();
     }
 
     /** Whether a manifest.json carries its own checksum, as lib.sh's sealed_manifest (verify, restore) sees it. */
