@@ -152,10 +152,10 @@ public final class RunnerMonitor {
         byte[] out = result.stdoutBytes();
         int first = indexOf(out, 0);
         int last = lastIndexOf(out, 0);
-        if ((first < 0 || last == first) && result.exitStatus() > 0 && !result.stderr().isBlank()) {
-            throw new HostRefused("status " + result.exitStatus() + ": " + result.firstErrorLine());
-        }
         if (first < 0 || last == first) {
+            if (result.exitStatus() > 0 && !result.stderr().isBlank()) {
+                throw new HostRefused("status " + result.exitStatus() + ": " + result.firstErrorLine());
+            }
             throw new IOException("the runner's state could not be read (got " + out.length + " bytes without both"
                     + " separators)");
         }
