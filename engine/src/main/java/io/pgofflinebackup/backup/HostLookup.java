@@ -14,13 +14,13 @@ import java.util.List;
  * a run, where off-host runs keep their files, the totals of a completed backup): each one exec of
  * lookup.sh, sent on stdin, with the lookup's name and quoted arguments.
  */
-final class HostLookup {
+public final class HostLookup {
     private static final byte[] SCRIPT = RemoteScripts.script("lookup.sh");
 
     private HostLookup() {
     }
 
-    static ExecResult exec(SshSession ssh, Duration timeout, String lookup, List<String> arguments)
+    public static ExecResult exec(SshSession ssh, Duration timeout, String lookup, List<String> arguments)
             throws IOException {
         List<String> command = new ArrayList<>(List.of("sh", "-s", "--", lookup));
         command.addAll(arguments);

@@ -3,10 +3,13 @@ package io.pgofflinebackup.restore;
 import io.pgofflinebackup.ErrorCode;
 import io.pgofflinebackup.JobFailure;
 import io.pgofflinebackup.backup.ActiveSessionPolicy;
+import io.pgofflinebackup.backup.ConnectionSettings;
 import io.pgofflinebackup.backup.Destination;
+import io.pgofflinebackup.backup.HostLookup;
 import io.pgofflinebackup.backup.Problem;
 import io.pgofflinebackup.backup.ProgressListener;
 import io.pgofflinebackup.backup.RunnerInfo;
+import io.pgofflinebackup.backup.ServiceSettings;
 import io.pgofflinebackup.backup.SudoAccess;
 import io.pgofflinebackup.postgres.ClusterInspection;
 import io.pgofflinebackup.postgres.ClusterInspector;
@@ -42,17 +45,33 @@ public final class RestoreJob {
             .withZone(ZoneOffset.UTC);
     private static final Duration VERIFY_TIMEOUT = Duration.ofHours(12);
     private static final Duration INSPECT_TIMEOUT = Duration.ofMinutes(10);
+    /** The name of a backup fetched from a backup host into the data directory's parent, before its stamp. */
+    private static final String FETCH_PREFIX = ".pg-offline-backup-fetch.";
 
     /** The request; once a backup on a backup host is fetched, the same request naming the fetched copy. */
     private RestoreRequest request;
-    /** The backup as the user named it (a fetched copy is not where it lives). */
-    private final String requestedBackup;
+    /** The backup as the user named it (a fetched copy is not where it lives); as the run's params say on a re-attach. */
+    private String requestedBackup;
     private final Clock clock;
     private final JobLog log;
     private final AtomicBoolean abortRequested = new AtomicBoolean();
 
     public RestoreJob(RestoreRequest request, ProgressListener listener) {
         this(request, listener, Clock.systemUTC());
+    }
+
+    /**
+     * A job that only re-attaches ({@link #reattach}) to a restore an earlier client started (one that
+     * was killed, or a Jenkins controller that restarted): it needs the connection, and with
+     * {@code sudo} acts as the owner of the data directory, as a restore started with --sudo did (its
+     * run directory is that owner's).
+     */
+    public static RestoreJob forReattach(ConnectionSettings connection, boolean sudo, ProgressListener listener) {
+        RestoreRequest request = RestoreRequest.builder().target(connection.target())
+                .credentials(connection.credentials()).hostKeyPolicy(connection.hostKeyPolicy())
+                .connectTimeout(connection.connectTimeout()).reconnectTimeout(connection.reconnectTimeout())
+                .sudo(sudo).backup("/").pgdata("/").build();
+        return new RestoreJob(request, listener);
     }
 
     RestoreJob(RestoreRequest request, ProgressListener listener, Clock clock) {
@@ -83,7 +102,7 @@ public final class RestoreJob {
                 boolean runnerEnded = true;
                 try {
                     if (request.backupLocation() instanceof Destination.OnBackupHost onHost) {
-                        String staging = parentOf(request.pgdata()) + "/.pg-offline-backup-fetch."
+                        String staging = parentOf(request.pgdata()) + "/" + FETCH_PREFIX
                                 + STAMP.format(clock.instant());
                         log.phase("fetch", "fetching the backup " + onHost.path() + " from the backup host "
                                 + onHost.login() + " into " + staging + " on the database host, while PostgreSQL keeps"
@@ -127,6 +146,135 @@ public final class RestoreJob {
         }
     }
 
+    /**
+     * Re-attaches to the restore run {@code id} of {@code pgdata} that an earlier client started (one
+     * that was killed or lost its connection for good, or a Jenkins controller that restarted),
+     * follows it to its end and returns its result as {@link #run()} would have. The runner needs
+     * nobody meanwhile: it finishes the restore or rolls back by itself. A run that already ended is
+     * reported as it ended. {@link #abort()} works as during {@link #run()}.
+     *
+     * @param id the run's id: the UTC time its runner was started, the end of the name of its run
+     *           directory {@code .<name>.restore-<id>.run} beside the data directory
+     */
+    public RestoreResult reattach(String pgdata, String id) {
+        String host = request.connection().target().host();
+        String logPath = null;
+        try {
+            RunnerHandle handle = reattachHandle(pgdata, id);
+            logPath = handle.logPaths().get(0);
+            request = new RestoreRequest(request.connection(), request.service(), "/", pgdata, pgdata);
+            try (SshSession ssh = request.connection().connector(log::warn).connect()) {
+                if (request.service().sudo()) {
+                    log.info("--sudo: " + SudoAccess.become(ssh, List.of(pgdata, pgdata + ".pre-restore-" + id)));
+                }
+                RunState found = RunState.of(ssh, handle);
+                host = found.value("host").isEmpty() ? host : found.value("host");
+                found.requireFound(id, pgdata, request);
+                requestedBackup = found.value("backup");
+                log.info("re-attaching to restore run " + id + " on " + host + " (" + handle.runDir() + ")");
+                if (!found.value("follow").equals("yes")) {
+                    // The client that followed the run to its end removed its scripts, keeping the state and the log.
+                    uploadFollowScript(ssh, handle);
+                }
+                RunnerOutcome outcome = new RunnerMonitor(ssh, handle, 0, found.logSize(), log,
+                        request.connection().reconnectTimeout(),
+                        request.service().startTimeout().plus(request.service().stopTimeout()).plusSeconds(120),
+                        abortRequested).follow();
+                removeScripts(ssh, handle);
+                removeFetchedCopy(ssh, requestedBackup);
+                return result(outcome, host, found.value("was_running").equals("true"), id, handle,
+                        outcome.ok() ? movedAside(ssh, handle) : List.of());
+            }
+        } catch (JobFailure failure) {
+            return new RestoreResult(false, host, requestedBackup, pgdata, null, null, false, 0,
+                    failure.databaseRunning(), failure.code(), failure.getMessage(), logPath, log.warnings(),
+                    failure.exitCode());
+        } catch (IOException | RuntimeException e) {
+            return new RestoreResult(false, host, requestedBackup, pgdata, null, null, false, 0, null,
+                    ErrorCode.CONNECTION_LOST, "re-attaching to restore run " + id + " failed: " + e.getMessage()
+                    + ". The restore runner on the host finishes the restore or rolls back by itself; its state and"
+                    + " log are in " + (logPath == null ? "its run directory" : Path.of(logPath).getParent()),
+                    logPath, log.warnings(), ErrorCode.CONNECTION_LOST.outcome().exitCode());
+        }
+    }
+
+    /** Where the run {@code id} of {@code pgdata} keeps its files, once both are known to be well-formed. */
+    private static RunnerHandle reattachHandle(String pgdata, String id) throws JobFailure {
+        if (id == null || !id.matches("\\d{8}T\\d{6}Z")) {
+            throw new JobFailure(ErrorCode.BAD_INPUT, "not a restore run id: '" + id + "'. A restore's id is the UTC"
+                    + " time its runner started (like 20261127T120000Z), as its run directory .<name>.restore-<id>.run"
+                    + " beside the data directory names it");
+        }
+        try {
+            ServiceSettings.absolutePath("--pgdata", pgdata);
+        } catch (IllegalArgumentException e) {
+            throw new JobFailure(ErrorCode.BAD_INPUT, e.getMessage(), e);
+        }
+        if (Path.of(pgdata).normalize().getFileName() == null) {
+            throw new JobFailure(ErrorCode.BAD_INPUT, "--pgdata cannot be the root directory");
+        }
+        String runDir = parentOf(pgdata) + "/." + Path.of(pgdata).normalize().getFileName() + ".restore-" + id
+                + ".run";
+        return new RunnerHandle(id, runDir, "restore.sh", List.of(runDir + "/restore.log"));
+    }
+
+    /**
+     * What one exec of lookup.sh's restore_state found of a restore run, as "key=value" lines: its
+     * host, whether its directory is there and readable, its params' was_running and backup, the
+     * size of its log and whether follow.sh is still there.
+     */
+    private record RunState(RunnerHandle handle, String out) {
+        static RunState of(SshSession ssh, RunnerHandle handle) throws IOException {
+            return new RunState(handle, HostLookup.exec(ssh, Duration.ofSeconds(60), "restore_state",
+                    List.of(handle.runDir())).stdout());
+        }
+
+        String value(String key) {
+            return out.lines().filter(l -> l.startsWith(key + "=")).map(l -> l.substring(key.length() + 1))
+                    .findFirst().orElse("");
+        }
+
+        long logSize() {
+            String size = value("log_size").strip();
+            return size.matches("\\d+") ? Long.parseLong(size) : 0;
+        }
+
+        /** A run that is not there, or that the commands cannot read (one started with --sudo is the owner's). */
+        void requireFound(String id, String pgdata, RestoreRequest request) throws JobFailure {
+            if (!value("run").equals("yes")) {
+                throw new JobFailure(ErrorCode.BAD_INPUT, "there is no restore run " + id + " of " + pgdata + " ("
+                        + handle.runDir() + " does not exist). A restore's run directories are the .<name>.restore-"
+                        + "<id>.run beside the data directory; nothing was changed");
+            }
+            String owner = value("unreadable");
+            if (!owner.isEmpty()) {
+                String login = request.connection().target().user();
+                throw new JobFailure(ErrorCode.BAD_INPUT, "restore run " + id + " of " + pgdata + " belongs to '"
+                        + owner + "', and '" + login + "' cannot read it (" + handle.runDir() + ")"
+                        + (request.service().sudo() ? "" : ": a restore started with --sudo acts as the cluster owner."
+                                + " Re-attach with --sudo, to act as that owner too"));
+            }
+        }
+    }
+
+    private static void uploadFollowScript(SshSession ssh, RunnerHandle handle) throws JobFailure, IOException {
+        ExecResult put = ssh.exec("umask 077 && cat > " + ShellQuote.quote(handle.followScript()),
+                io.pgofflinebackup.util.RemoteScripts.follow(), Duration.ofSeconds(60));
+        if (!put.ok()) {
+            throw new JobFailure(ErrorCode.RUNNER_ERROR, "cannot write follow.sh into " + handle.runDir() + " to read"
+                    + " the restore's state: " + put.firstErrorLine());
+        }
+    }
+
+    /** A backup fetched from a backup host for this restore is ours to remove once its runner has ended. */
+    private void removeFetchedCopy(SshSession ssh, String backup) throws IOException {
+        String staging = parentOf(request.pgdata()) + "/" + FETCH_PREFIX;
+        if (backup.startsWith(staging) && !backup.substring(staging.length()).contains("/")) {
+            BackupHostFetch.remove(ssh, backup);
+            log.info("the copy of the backup fetched from the backup host for this restore, " + backup + ", is removed");
+        }
+    }
+
     /** The handle of the started runner and the host's name, for the failure result. */
     private RunnerHandle lastHandle;
     private String planHost;
@@ -142,8 +290,8 @@ public final class RestoreJob {
         byte[] logSoFar = log.text().getBytes(StandardCharsets.UTF_8);
         long pid = launcher.launch(handle, List.of("restore.sh", "verify.sh"), params(plan, stamp),
                 handle.logPaths().get(0), logSoFar, "restore");
-        log.info("restore runner started on " + plan.host() + " (pid " + pid + "); from here on it rolls "
-                + "back by itself if anything fails");
+        log.info("restore runner started on " + plan.host() + " (pid " + pid + ", run " + stamp + " in "
+                + handle.runDir() + "); from here on it rolls back by itself if anything fails");
         log.runnerStarted(new RunnerInfo("restore", stamp, plan.host(), handle.runDir(), request.pgdata(),
                 pid));
         RunnerOutcome outcome = new RunnerMonitor(ssh, handle, pid, logSoFar.length, log,
@@ -151,7 +299,8 @@ public final class RestoreJob {
                 request.service().startTimeout().plus(request.service().stopTimeout()).plusSeconds(120),
                 abortRequested).follow();
         removeScripts(ssh, handle);
-        return result(outcome, plan, stamp, handle, outcome.ok() ? movedAside(ssh, handle) : List.of());
+        return result(outcome, plan.host(), plan.running(), stamp, handle,
+                outcome.ok() ? movedAside(ssh, handle) : List.of());
     }
 
     /** What a restore request must say before anything is contacted: the confirmation, valid values. */
@@ -255,12 +404,12 @@ public final class RestoreJob {
         return moved;
     }
 
-    private RestoreResult result(RunnerOutcome outcome, RestorePlan plan, String stamp, RunnerHandle handle,
-            List<RestoreResult.MovedAside> moved) {
+    private RestoreResult result(RunnerOutcome outcome, String host, boolean wasRunning, String stamp,
+            RunnerHandle handle, List<RestoreResult.MovedAside> moved) {
         String logPath = handle.logPaths().get(0);
         if (outcome.ok()) {
             String aside = outcome.done().getOrDefault("moved_aside", "");
-            return new RestoreResult(true, plan.host(), requestedBackup, request.pgdata(),
+            return new RestoreResult(true, host, requestedBackup, request.pgdata(),
                     aside.isEmpty() ? null : aside, null, false, outcome.doneNumber("downtime"), Boolean.TRUE, null,
                     null, logPath, log.warnings(), 0, moved);
         }
@@ -276,7 +425,7 @@ public final class RestoreJob {
                 running = false;
                 break;
             case "unchanged":
-                running = plan.running();
+                running = wasRunning;
                 break;
             default:
                 running = null;
@@ -296,15 +445,16 @@ public final class RestoreJob {
                     + "data directory: ").append(request.pgdata()).append(" or ").append(request.pgdata())
                     .append(".pre-restore-").append(stamp).append("; log: ").append(logPath);
         }
-        return new RestoreResult(false, plan.host(), requestedBackup, request.pgdata(), null, failedAt, rolledBack,
+        return new RestoreResult(false, host, requestedBackup, request.pgdata(), null, failedAt, rolledBack,
                 0, running, code, message.toString(), logPath, log.warnings(),
                 down ? 3 : code.outcome() == ErrorCode.Outcome.UNTOUCHED ? 2 : 1);
     }
 
     private static void removeScripts(SshSession ssh, RunnerHandle handle) throws IOException {
-        // The state and restore.log stay beside the data directory as the record of what was done.
+        // The state, restore.log and the params (which backup went where, what was running) stay beside the
+        // data directory as the record of what was done, and for a client that re-attaches later.
         StringBuilder command = new StringBuilder("cd ").append(ShellQuote.quote(handle.runDir()))
-                .append(" && rm -f lib.sh critical.sh follow.sh restore.sh verify.sh params tar.rc verify.out")
+                .append(" && rm -f lib.sh critical.sh follow.sh restore.sh verify.sh tar.rc verify.out")
                 .append(" pg_ctl.out");
         ssh.exec(command.toString(), null, Duration.ofSeconds(30));
     }

@@ -12,6 +12,11 @@
 #       the copy_to=, dest= and was_running= lines of PARAMS, log_size= (the bytes of the LOGs that
 #       exist), final=yes (MANIFEST is there) and partial=yes (PARTIAL is there); unreadable=OWNER
 #       when RUN_DIR is there but the user the commands run as cannot read it (OWNER owns it).
+#   restore_state RUN_DIR
+#       What a host holds of a restore run (RUN_DIR, beside the data directory), as run_state says
+#       it: host=, run=yes, unreadable=OWNER, the was_running= and backup= lines of its params,
+#       log_size= (bytes of its restore.log) and follow=yes while follow.sh is there (the client
+#       that followed the run to its end removes it).
 #   sudo_rule OWNER
 #       Whether sudo lets the login user run /bin/sh as OWNER without a password (sudo -n -l), with
 #       sudo's own words when it does not; status 127 where sudo is not installed.
@@ -51,6 +56,18 @@ run_state() {
     if [ -d "$rs_partial" ]; then echo partial=yes; fi
 }
 
+restore_state() {
+    rs_dir=$1
+    printf 'host=%s\n' "$(hostname 2> /dev/null || uname -n)"
+    if [ -d "$rs_dir" ]; then
+        echo run=yes
+        [ -r "$rs_dir" ] && [ -x "$rs_dir" ] || printf 'unreadable=%s\n' "$(stat -c %U -- "$rs_dir")"
+    fi
+    sed -n -e '/^was_running=/p' -e '/^backup=/p' -- "$rs_dir/params" 2> /dev/null
+    printf 'log_size=%s\n' "$(cat -- "$rs_dir/restore.log" 2> /dev/null | wc -c)"
+    if [ -f "$rs_dir/follow.sh" ]; then echo follow=yes; fi
+}
+
 run_root() {
     umask 077
     mkdir -p -- "$HOME/.pg-offline-backup/runs" &&
@@ -72,9 +89,9 @@ totals() {
 }
 
 case ${1:-} in
-    owner | run_state | run_root | sudo_rule | totals) "$@" ;;
+    owner | run_state | restore_state | run_root | sudo_rule | totals) "$@" ;;
     *)
-        echo "lookup.sh: unknown lookup '${1:-}' (owner, run_state, run_root, sudo_rule or totals)" >&2
+        echo "lookup.sh: unknown lookup '${1:-}' (owner, run_state, restore_state, run_root, sudo_rule or totals)" >&2
         exit 2
         ;;
 esac

@@ -85,6 +85,22 @@ class SudoTest {
             assertThat(restore.ok()).as(String.valueOf(restore.errorMessage())).isTrue();
             assertThat(cluster.query("SELECT count(*) FROM t")).isEqualTo("100");
             assertThat(Files.getOwner(cluster.pgdata()).getName()).isEqualTo(USER.name());
+
+            // The restore's run directory is the owner's too: attach sees it only when acting as the owner.
+            String runDir = Path.of(restore.logPath()).getParent().getFileName().toString();
+            String restoreId = runDir.substring(runDir.lastIndexOf('-') + 1, runDir.length() - ".run".length());
+            RestoreResult unreadable = RestoreJob.forReattach(connection(), false,
+                    new RealHostSupport.RecordingListener()).reattach(cluster.pgdata().toString(), restoreId);
+            assertThat(unreadable.errorCode()).as(unreadable.errorMessage()).isEqualTo(ErrorCode.BAD_INPUT);
+            assertThat(unreadable.errorMessage()).isEqualTo("restore run " + restoreId + " of " + cluster.pgdata()
+                    + " belongs to '" + USER.name() + "', and '" + ops.name() + "' cannot read it ("
+                    + Path.of(restore.logPath()).getParent() + "): a restore started with --sudo acts as the cluster"
+                    + " owner. Re-attach with --sudo, to act as that owner too");
+            RestoreResult reattached = RestoreJob.forReattach(connection(), true,
+                    new RealHostSupport.RecordingListener()).reattach(cluster.pgdata().toString(), restoreId);
+            assertThat(reattached.ok()).as(String.valueOf(reattached.errorMessage())).isTrue();
+            assertThat(reattached.movedAsideTo()).isEqualTo(restore.movedAsideTo());
+            assertThat(reattached.restoredFrom()).isEqualTo(backup.backupPath());
         }
     }
 

@@ -7,6 +7,7 @@ import io.pgofflinebackup.ErrorCode;
 import io.pgofflinebackup.backup.BackupResult;
 import io.pgofflinebackup.backup.RealHostSupport;
 import io.pgofflinebackup.testing.PgCluster;
+import io.pgofflinebackup.testing.Procs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import io.pgofflinebackup.backup.RunnerProbe;
@@ -72,9 +73,108 @@ class RestoreTest {
         PgCluster before = host.startCopyOf(aside);
         assertThat(before.query("SELECT marker FROM after_backup")).isEqualTo("1");
         assertThat(Files.readString(Path.of(result.logPath()))).contains("restore complete");
-        // The run's scripts and params go; its state and log stay beside the data directory, the record.
+        // The run's scripts go; its state, params and log stay beside the data directory, the record.
+        assertThat(RealHostSupport.entries(Path.of(result.logPath()).getParent()))
+                .contains("restore.log", "state", "params")
+                .doesNotContain("lib.sh", "critical.sh", "follow.sh", "restore.sh", "verify.sh");
+
+        // A client that comes later (attach, a resumed Jenkins build) finds the run ended and reports it so.
+        String id = runId(result);
+        RestoreResult again = RestoreJob.forReattach(host.restoreRequest(cluster, backup.backupPath()).build()
+                .connection(), false, new RealHostSupport.RecordingListener()).reattach(cluster.pgdata().toString(), id);
+        assertThat(again.ok()).as(String.valueOf(again.errorMessage())).isTrue();
+        assertThat(again.exitCode()).isZero();
+        assertThat(again.movedAsideTo()).isEqualTo(result.movedAsideTo());
+        assertThat(again.restoredFrom()).isEqualTo(backup.backupPath());
+        assertThat(again.downtimeMillis()).isEqualTo(result.downtimeMillis());
+        assertThat(again.databaseRunning()).isTrue();
+        assertThat(again.logPath()).isEqualTo(result.logPath());
         assertThat(RealHostSupport.entries(Path.of(result.logPath()).getParent())).contains("restore.log", "state")
-                .doesNotContain("lib.sh", "critical.sh", "follow.sh", "restore.sh", "verify.sh", "params");
+                .doesNotContain("follow.sh");
+        assertThat(cluster.query(QUERY)).isEqualTo(atBackup);
+    }
+
+    /** The id of the restore run whose log {@code result} names: its run directory is .<name>.restore-<id>.run. */
+    private static String runId(RestoreResult result) {
+        String runDir = Path.of(result.logPath()).getParent().getFileName().toString();
+        assertThat(runDir).matches("\\..+\\.restore-\\d{8}T\\d{6}Z\\.run");
+        return runDir.substring(runDir.lastIndexOf("restore-") + "restore-".length(), runDir.length() - ".run".length());
+    }
+
+    @Test
+    @FaultCase(id = "restore.client-gave-up-attach", area = "Faults during backup and restore", phase = "copy",
+            injected = "while the restore copy is frozen, sshd is SIGSTOPped and our sessions killed, so that the"
+                    + " client cannot reconnect and gives up; then sshd goes on and a new client re-attaches",
+            mustHold = {"the first client ends with CONNECTION_LOST and the run's log", "the restore runner goes on",
+                    "the re-attached client follows it to its end: ok, exit 0, what was moved aside",
+                    "PostgreSQL serves the backup's rows; the original data directory is kept aside"})
+    void aNewClientReattachesToARestoreWhoseClientGaveUp() throws Exception {
+        PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(10));
+        cluster.query("CREATE TABLE notes AS SELECT 1 AS id");
+        String atBackup = cluster.query(QUERY);
+        BackupResult backup = backupOf(cluster);
+        cluster.query("DROP TABLE notes");
+        RestoreRequest request = host.restoreRequest(cluster, backup.backupPath()).connectTimeout(Duration.ofSeconds(2))
+                .reconnectTimeout(Duration.ofSeconds(3)).build();
+
+        CompletableFuture<RestoreResult> first = CompletableFuture.supplyAsync(
+                () -> new RestoreJob(request, new RealHostSupport.RecordingListener()).run());
+        long tar = RunnerProbe.freezeCopy(cluster.directory(), Duration.ofSeconds(90));
+        RestoreResult gaveUp;
+        try {
+            assertThat(Procs.signal(host.sshd.pid(), "STOP")).isTrue();
+            try {
+                host.sshd.killSessions();
+                gaveUp = first.get(60, TimeUnit.SECONDS);
+            } finally {
+                Procs.signal(host.sshd.pid(), "CONT");
+            }
+            assertThat(gaveUp.ok()).isFalse();
+            assertThat(gaveUp.errorCode()).as(gaveUp.errorMessage()).isEqualTo(ErrorCode.CONNECTION_LOST);
+            assertThat(gaveUp.logPath()).isNotNull();
+
+            RealHostSupport.RecordingListener listener = new RealHostSupport.RecordingListener();
+            CompletableFuture<RestoreResult> attach = CompletableFuture.supplyAsync(() -> RestoreJob.forReattach(
+                    request.connection(), false, listener).reattach(cluster.pgdata().toString(), runId(gaveUp)));
+            Thread.sleep(1000);
+            assertThat(attach).as("the new client follows the frozen run").isNotDone();
+            RunnerProbe.thaw(tar);
+            tar = -1;
+            RestoreResult result = attach.get(120, TimeUnit.SECONDS);
+
+            assertThat(result.ok()).as(String.valueOf(result.errorMessage())).isTrue();
+            assertThat(result.exitCode()).isZero();
+            assertThat(result.databaseRunning()).isTrue();
+            assertThat(result.restoredFrom()).isEqualTo(backup.backupPath());
+            assertThat(result.downtimeMillis()).isPositive();
+            assertThat(listener.lines).anyMatch(l -> l.startsWith("re-attaching to restore run " + runId(gaveUp)));
+            assertThat(cluster.isRunning()).isTrue();
+            assertThat(cluster.query(QUERY)).isEqualTo(atBackup);
+            assertThat(Path.of(result.movedAsideTo()).resolve("PG_VERSION")).exists();
+            assertThat(RealHostSupport.entries(Path.of(result.logPath()).getParent())).contains("restore.log", "state")
+                    .doesNotContain("lib.sh", "follow.sh", "restore.sh");
+        } finally {
+            if (tar > 0) {
+                RunnerProbe.thaw(tar);
+            }
+        }
+    }
+
+    @Test
+    void reattachRefusesWhatIsNotARestoreRun() {
+        PgCluster cluster = host.cluster();
+        RestoreJob job = RestoreJob.forReattach(host.restoreRequest(cluster, "/nonexistent").build().connection(), false,
+                new RealHostSupport.RecordingListener());
+        RestoreResult badId = job.reattach(cluster.pgdata().toString(), "../x");
+        assertThat(badId.errorCode()).isEqualTo(ErrorCode.BAD_INPUT);
+        assertThat(badId.exitCode()).isEqualTo(2);
+        assertThat(badId.errorMessage()).startsWith("not a restore run id: '../x'");
+        RestoreResult none = RestoreJob.forReattach(host.restoreRequest(cluster, "/nonexistent").build().connection(),
+                false, new RealHostSupport.RecordingListener()).reattach(cluster.pgdata().toString(), "20200101T000000Z");
+        assertThat(none.errorCode()).isEqualTo(ErrorCode.BAD_INPUT);
+        assertThat(none.exitCode()).isEqualTo(2);
+        assertThat(none.errorMessage()).startsWith("there is no restore run 20200101T000000Z of " + cluster.pgdata());
+        assertThat(cluster.isRunning()).isTrue();
     }
 
     /**
