@@ -134,7 +134,8 @@ final class RestoreCommand implements Callable<Integer> {
         return result.exitCode();
     }
 
-    private static void summary(RestoreResult result, PrintStream out) {
+    /** The human-readable result, also of a re-attached restore (attach --restore). */
+    static void summary(RestoreResult result, PrintStream out) {
         if (result.ok()) {
             out.println("Restore complete: " + result.pgdata() + " now holds " + result.restoredFrom()
                     + "; PostgreSQL runs (down for " + result.downtimeMillis() + " ms)");

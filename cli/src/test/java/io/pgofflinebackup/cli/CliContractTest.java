@@ -199,6 +199,36 @@ class CliContractTest {
     }
 
     @Test
+    void attachFindsABackupRunByDestAndARestoreRunByPgdata() {
+        Path dest = newDest();
+        List<String> id = List.of("--id", "20991231T235959Z", "--json");
+        List<String> neither = line("attach", target(sshd), keyAuth(sshd), id);
+        assertThat(assertRefused(neither, dest, "BAD_INPUT").json().path("error").path("message").asText())
+                .isEqualTo("attach needs --dest: the destination of the backup run (or --restore and --pgdata for a"
+                        + " restore run)");
+        List<String> restoreWithDest = line("attach", target(sshd), keyAuth(sshd), id, List.of("--restore", "--pgdata",
+                pg.pgdata().toString(), "--dest", dest.toString()));
+        assertThat(assertRefused(restoreWithDest, dest, "BAD_INPUT").json().path("error").path("message").asText())
+                .isEqualTo("attach --restore finds the run beside the data directory it restores: give --pgdata, not"
+                        + " --dest");
+        List<String> restoreWithoutPgdata = line("attach", target(sshd), keyAuth(sshd), id, List.of("--restore"));
+        assertThat(assertRefused(restoreWithoutPgdata, dest, "BAD_INPUT").json().path("error").path("message")
+                .asText()).isEqualTo("attach --restore needs --pgdata: the data directory the run restores");
+        List<String> relative = line("attach", target(sshd), keyAuth(sshd), id, List.of("--restore", "--pgdata",
+                "relative/data"));
+        assertThat(assertRefused(relative, dest, "BAD_INPUT").json().path("error").path("message").asText())
+                .contains("--pgdata must be an absolute path");
+        // Well-formed, but there is no such run: said so by the host's answer, and nothing is touched.
+        List<String> none = line("attach", target(sshd), keyAuth(sshd), id, List.of("--restore", "--pgdata",
+                pg.pgdata().toString()));
+        CliRun run = CliRun.inProcess(none);
+        assertThat(run.exitCode()).as("%s", run).isEqualTo(2);
+        assertThat(run.json().path("error").path("message").asText())
+                .startsWith("there is no restore run 20991231T235959Z of " + pg.pgdata());
+        assertThat(pg.isRunning()).isTrue();
+    }
+
+    @Test
     void pullToWithKeepOrWithDestIsRefused() {
         Path local = newDest();
         List<String> keep = line("backup", target(sshd), keyAuth(sshd), List.of("--pgdata", pg.pgdata().toString(),

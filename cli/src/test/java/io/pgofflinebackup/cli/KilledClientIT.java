@@ -214,6 +214,105 @@ class KilledClientIT {
         }
     }
 
+    @Test
+    @FaultCase(id = "restore.client-killed-attach", area = "Faults during backup and restore", phase = "copy",
+            injected = "the client JVM of a restore SIGKILLed and its SSH sessions killed while the restore's copy is"
+                    + " frozen, then `attach --restore --pgdata --id`",
+            mustHold = {"the restore runner outlives its client", "attach follows it to its end: exit 0, status ok,"
+                    + " where the previous data directory is kept", "PostgreSQL serves the backup's rows",
+                    "the previous data directory is kept aside, whole"})
+    void aNewClientReattachesToARestoreAndReportsIt() throws Exception {
+        Path dest = TestUser.newWorkDir("dest");
+        Path aside = null;
+        CliRun.Spawned client = null;
+        long frozenCopy = -1;
+        long runnerPid = -1;
+        try {
+            List<String> backup = line("backup", target(sshd), keyAuth(sshd), cluster(pg, dest), List.of("--json"));
+            CliRun backedUp = CliRun.spawn(CliRun.jarCommand(List.of(), backup), Map.of(), backup);
+            assertThat(backedUp.exitCode()).as("%s", backedUp).isZero();
+            String backupPath = backedUp.json().path("backupPath").asText();
+            pg.query("CREATE TABLE after_backup AS SELECT 1 AS marker");
+            List<String> restore = line("restore", target(sshd), keyAuth(sshd), List.of("--backup", backupPath,
+                    "--pgdata", pg.pgdata().toString(), "--confirm", pg.pgdata().toString(), "--active-sessions",
+                    "wait:20s", "--server-log", pg.directory().resolve("restarted-server.log").toString(), "--json"));
+            client = CliRun.Spawned.start(CliRun.jarCommand(List.of(), restore), Map.of());
+
+            // The restore's run directory beside the data directory, its runner, and the runner's copy.
+            Pattern runDir = Pattern.compile("^\\." + Pattern.quote(pg.pgdata().getFileName().toString())
+                    + "\\.restore-(\\d{8}T\\d{6}Z)\\.run$");
+            String id = null;
+            Path state = null;
+            long deadline = System.nanoTime() + COPY_START_TIMEOUT.toNanos();
+            while (frozenCopy < 0) {
+                assertThat(System.nanoTime() - deadline).as("the restore's copy did not show up; client:\n%s",
+                        client.output()).isNegative();
+                assertThat(client.process().isAlive()).as("client ended before the copy:\n%s", client.output())
+                        .isTrue();
+                for (String name : id == null ? names(pg.directory()) : List.<String>of()) {
+                    Matcher m = runDir.matcher(name);
+                    if (m.matches()) {
+                        id = m.group(1);
+                        state = pg.directory().resolve(name).resolve("state");
+                    }
+                }
+                if (state != null && runnerPid < 0) {
+                    Matcher m = RUNNER_PID.matcher(read(state));
+                    runnerPid = m.find() ? Long.parseLong(m.group(1)) : -1;
+                }
+                Optional<ProcessHandle> copy = runnerPid < 0 ? Optional.empty() : copyChild(runnerPid);
+                if (copy.isPresent()) {
+                    assertThat(Procs.signal(copy.get().pid(), "STOP")).as("SIGSTOP to the copy").isTrue();
+                    frozenCopy = copy.get().pid();
+                } else {
+                    sleep(5);
+                }
+            }
+            assertThat(awaitStopped(frozenCopy)).as("state of the copy %s after SIGSTOP", frozenCopy).isEqualTo('T');
+            assertThat(read(state)).containsPattern("(?m)^\\d+ phase copy");
+            assertThat(pg.isRunning()).as("PostgreSQL is down during the restore's copy").isFalse();
+
+            client.kill();
+            sshd.killSessions();
+            assertThat(Procs.isAlive(runnerPid)).as("the restore runner outlives its client").isTrue();
+            List<String> attachLine = line("attach", target(sshd), keyAuth(sshd), List.of("--restore", "--pgdata",
+                    pg.pgdata().toString(), "--id", id, "--json"));
+            java.util.concurrent.CompletableFuture<CliRun> attach =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> CliRun.inProcess(attachLine));
+            sleep(1000);
+            assertThat(attach).as("attach follows the frozen restore").isNotDone();
+            Procs.signal(frozenCopy, "CONT");
+            frozenCopy = -1;
+
+            CliRun attached = attach.join();
+            assertThat(attached.exitCode()).as("%s", attached).isZero();
+            assertThat(attached.json().path("status").asText()).isEqualTo("ok");
+            assertThat(attached.json().path("restoredFrom").asText()).isEqualTo(backupPath);
+            aside = Path.of(attached.json().path("movedAsideTo").asText());
+            assertThat(aside.getFileName().toString()).isEqualTo(pg.pgdata().getFileName() + ".pre-restore-" + id);
+            assertThat(aside.resolve("PG_VERSION")).isRegularFile();
+            awaitServing(RECOVERY_BOUND);
+            assertThat(pg.query("SELECT count(*) FROM pg_class WHERE relname = 'after_backup'")).isEqualTo("0");
+            assertThat(names(state.getParent())).as("the restore's record stays; its scripts go")
+                    .contains("restore.log", "state", "params").doesNotContain("follow.sh", "restore.sh", "lib.sh");
+        } finally {
+            if (frozenCopy > 0) {
+                Procs.signal(frozenCopy, "CONT");
+            }
+            if (client != null) {
+                client.kill();
+                client.deleteFiles();
+            }
+            if (runnerPid > 0 && !Procs.awaitDeath(runnerPid, RECOVERY_BOUND)) {
+                ProcessHandle.of(runnerPid).ifPresent(Procs::killTree);
+            }
+            if (aside != null) {
+                TestArgs.deleteTree(aside);
+            }
+            TestArgs.deleteTree(dest);
+        }
+    }
+
     private void killClientMidCopy(boolean dropConnection) {
         killClientMidCopy(dropConnection, false);
     }
