@@ -120,15 +120,13 @@ public final class RestoreJob {
                     return result;
                 } catch (JobFailure failure) {
                     // A failure before the runner started, or the runner's own end: it no longer reads the copy.
-                    runnerEnded = runnerEnded || failure.code() != ErrorCode.CONNECTION_LOST
-                            && failure.code() != ErrorCode.RUNNER_DIED;
+                    runnerEnded = runnerEnded || !runnerMayGoOn(failure.code());
                     throw failure;
                 } finally {
                     if (fetched != null && runnerEnded) {
                         BackupHostFetch.remove(ssh, fetched);
                     } else if (fetched != null) {
-                        log.warn("the fetched copy " + fetched + " is left on the database host while the restore"
-                                + " runner may still read it; remove it once the restore has ended");
+                        log.warn(leftWhileRunnerMayRead("the fetched copy " + fetched, request));
                     }
                 }
             }
@@ -181,7 +179,7 @@ public final class RestoreJob {
                         request.service().startTimeout().plus(request.service().stopTimeout()).plusSeconds(120),
                         abortRequested).follow();
                 removeScripts(ssh, handle);
-                removeFetchedCopy(ssh, requestedBackup);
+                removeStagedCopy(ssh, requestedBackup);
                 return result(outcome, host, found.value("was_running").equals("true"), id, handle,
                         outcome.ok() ? movedAside(ssh, handle) : List.of());
             }
@@ -266,13 +264,35 @@ public final class RestoreJob {
         }
     }
 
-    /** A backup fetched from a backup host for this restore is ours to remove once its runner has ended. */
-    private void removeFetchedCopy(SshSession ssh, String backup) throws IOException {
-        String staging = parentOf(request.pgdata()) + "/" + FETCH_PREFIX;
-        if (backup.startsWith(staging) && !backup.substring(staging.length()).contains("/")) {
+    /**
+     * A copy made on the database host for this restore only (fetched from a backup host, or uploaded
+     * from the machine of the client) is ours to remove once its runner has ended.
+     */
+    private void removeStagedCopy(SshSession ssh, String backup) throws IOException {
+        String fetched = parentOf(request.pgdata()) + "/" + FETCH_PREFIX;
+        String uploaded = UploadedRestore.stagingPath(request.pgdata(), "");
+        if (backup.startsWith(fetched) && !backup.substring(fetched.length()).contains("/")) {
             BackupHostFetch.remove(ssh, backup);
             log.info("the copy of the backup fetched from the backup host for this restore, " + backup + ", is removed");
+        } else if (backup.startsWith(uploaded) && !backup.substring(uploaded.length()).contains("/")) {
+            UploadedRestore.remove(ssh, backup);
+            log.info("the copy of the backup uploaded for this restore, " + backup + ", is removed");
         }
+    }
+
+    /**
+     * Whether a restore whose client ended with {@code code} may still have a runner at work: the
+     * client lost it, or saw it die and may not have seen its recovery end. What it reads stays.
+     */
+    static boolean runnerMayGoOn(ErrorCode code) {
+        return code == ErrorCode.CONNECTION_LOST || code == ErrorCode.RUNNER_DIED;
+    }
+
+    /** The warning for a copy kept on the host because the restore runner may still read it. */
+    static String leftWhileRunnerMayRead(String copy, RestoreRequest request) {
+        return copy + " is left on the database host while the restore runner may still read it. `attach --restore"
+                + (request.service().sudo() ? " --sudo" : "") + " --pgdata " + request.pgdata() + " --id ID` (the id in the line \"restore runner started on ...\") follows the"
+                + " run to its end and then removes it";
     }
 
     /** The handle of the started runner and the host's name, for the failure result. */

@@ -22,8 +22,9 @@ import java.util.regex.Pattern;
  * {@code --pull-to} backup). It is streamed as a tar into a staging directory beside PGDATA on the
  * database host ({@link #stagingPath}), and the usual restore runs from there: the backup is
  * verified against its manifest before anything is touched, the old data directory is moved aside,
- * and a failure rolls back. The staging copy is removed afterwards, whatever the outcome: the
- * original is the local backup, which is only read.
+ * and a failure rolls back. The staging copy is removed afterwards, whatever the outcome (the
+ * original is the local backup, which is only read), except while the restore runner may still read
+ * it: then a client that re-attaches ({@link RestoreJob#reattach}) removes it once the run has ended.
  */
 public final class UploadedRestore {
     private static final Pattern ID = Pattern.compile("[0-9]{8}T[0-9]{6}Z(-[0-9]+)?");
@@ -81,18 +82,25 @@ public final class UploadedRestore {
                     SudoAccess.become(ssh, List.of(request.pgdata()));
                 }
                 upload(ssh, staging);
+                boolean runnerMayRead = false;
                 try {
                     if (aborted) {
                         throw new JobFailure(ErrorCode.ABORTED, "aborted after the upload, before anything was touched");
                     }
                     job = new RestoreJob(request, listener);
                     RestoreResult r = job.run();
+                    runnerMayRead = r.logPath() != null && RestoreJob.runnerMayGoOn(r.errorCode());
                     // Restored from the local backup; the staging copy is about to go.
                     return new RestoreResult(r.ok(), r.host(), localBackup.toString(), r.pgdata(), r.movedAsideTo(),
                             r.failedRestoreAt(), r.rolledBack(), r.downtimeMillis(), r.databaseRunning(), r.errorCode(),
                             r.errorMessage(), r.logPath(), r.warnings(), r.exitCode(), r.alsoMovedAside());
                 } finally {
-                    removeStaging(ssh, staging);
+                    if (runnerMayRead) {
+                        // Removed under a runner that still copies from it, the restore would fail halfway.
+                        listener.warn(RestoreJob.leftWhileRunnerMayRead("the uploaded copy " + staging, request));
+                    } else {
+                        removeStaging(ssh, staging);
+                    }
                 }
             }
         } catch (JobFailure failure) {
@@ -153,13 +161,18 @@ public final class UploadedRestore {
 
     private void removeStaging(SshSession ssh, String staging) {
         try {
-            // Only the directory this upload created, named for it; never anything else.
-            ssh.exec("chmod -R u+rwx -- " + ShellQuote.quote(staging) + " 2>/dev/null; rm -rf -- "
-                    + ShellQuote.quote(staging), null, Duration.ofMinutes(10));
+            remove(ssh, staging);
         } catch (IOException e) {
             listener.warn("cannot remove the staging copy " + staging + " on the host: " + e.getMessage()
                     + "; remove it by hand");
         }
+    }
+
+    /** Removes a staging copy; tar may have given its directories modes that forbid that to their owner. */
+    static void remove(SshSession ssh, String staging) throws IOException {
+        // Only the directory an upload created, named for it; never anything else.
+        ssh.exec("chmod -R u+rwx -- " + ShellQuote.quote(staging) + " 2>/dev/null; rm -rf -- "
+                + ShellQuote.quote(staging), null, Duration.ofMinutes(10));
     }
 
     private RestoreResult failed(String host, ErrorCode code, String message) {

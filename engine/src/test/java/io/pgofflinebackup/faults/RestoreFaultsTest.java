@@ -10,16 +10,20 @@ import io.pgofflinebackup.backup.RunnerProbe;
 import io.pgofflinebackup.restore.RestoreJob;
 import io.pgofflinebackup.restore.RestoreRequest;
 import io.pgofflinebackup.restore.RestoreResult;
+import io.pgofflinebackup.restore.UploadedRestore;
 import io.pgofflinebackup.testing.PgCluster;
 import io.pgofflinebackup.testing.Procs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -105,6 +109,49 @@ class RestoreFaultsTest {
         Path aside = Path.of(result.movedAsideTo());
         assertThat(aside.resolve("PG_VERSION")).exists();
         assertThat(host.startCopyOf(aside).query(MARK)).isEqualTo("original");
+    }
+
+    @Test
+    @FaultCase(id = "restore.upload-client-lost", area = AREA, phase = "copy",
+            injected = "a restore from an uploaded local backup (--upload-from): the run's follow.sh made unreadable"
+                    + " (chmod 000) while the runner is held at the start of its copy, so that the client gives up"
+                    + " following it; then follow.sh readable again and `attach --restore`",
+            mustHold = {"the client ends with CONNECTION_LOST and leaves the uploaded copy for the runner, saying so",
+                    "the runner, let go, restores from it by itself", "the re-attached client reports the restore"
+                    + " ok and removes the uploaded copy", "PostgreSQL serves the backup's rows"})
+    void anUploadTheRunnerStillReadsOutlivesItsClientUntilTheRunEnds() throws Exception {
+        Case c = prepared();
+        RealHostSupport.RecordingListener listener = new RealHostSupport.RecordingListener();
+        String staging = UploadedRestore.stagingPath(c.cluster().pgdata().toString(), c.backup().backupId());
+        RestoreRequest request = host.restoreRequest(c.cluster(), staging).build();
+        CompletableFuture<RestoreResult> job = CompletableFuture.supplyAsync(
+                () -> new UploadedRestore(request, Path.of(c.backup().backupPath()), listener).run());
+        long runner = RunHold.freezeRunnerIn(c.cluster().directory(), "copy", Duration.ofSeconds(90), job);
+        Path follow = RunHold.stateFile(c.cluster().directory()).orElseThrow().resolveSibling("follow.sh");
+        RestoreResult lost;
+        try {
+            Files.setPosixFilePermissions(follow, Set.of());
+            lost = job.get(120, TimeUnit.SECONDS);
+        } finally {
+            Files.setPosixFilePermissions(follow, PosixFilePermissions.fromString("rw-------"));
+            Procs.signal(runner, "CONT");
+        }
+        assertThat(lost.errorCode()).as(lost.errorMessage()).isEqualTo(ErrorCode.CONNECTION_LOST);
+        // The runner restores from the uploaded copy by itself: it was not removed under it.
+        assertThat(Procs.awaitDeath(runner, Duration.ofSeconds(120))).as("the runner ends").isTrue();
+        assertThat(Files.readString(follow.resolveSibling("state"))).containsPattern("(?m)^\\d+ end ok");
+        assertThat(listener.warnings).anyMatch(w -> w.startsWith("the uploaded copy " + staging + " is left on the"
+                + " database host while the restore runner may still read it"));
+
+        String runDir = follow.getParent().getFileName().toString();
+        RestoreResult attached = RestoreJob.forReattach(request.connection(), false,
+                new RealHostSupport.RecordingListener()).reattach(c.cluster().pgdata().toString(),
+                runDir.substring(runDir.lastIndexOf('-') + 1, runDir.length() - ".run".length()));
+        assertThat(attached.ok()).as(String.valueOf(attached.errorMessage())).isTrue();
+        assertThat(attached.restoredFrom()).isEqualTo(staging);
+        assertThat(Path.of(staging)).as("the uploaded copy, removed once the run has ended").doesNotExist();
+        assertThat(c.cluster().query(MARK)).isEqualTo("at backup");
+        assertThat(host.startCopyOf(Path.of(attached.movedAsideTo())).query(MARK)).isEqualTo("original");
     }
 
     @ParameterizedTest(name = "{0}")
