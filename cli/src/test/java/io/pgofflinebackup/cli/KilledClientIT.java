@@ -157,14 +157,8 @@ class KilledClientIT {
                 assertThat(Procs.isAlive(runnerPid)).as("the runner outlives its client").isTrue();
                 List<String> attachLine = line("attach", target(sshd), keyAuth(sshd),
                         List.of("--dest", dest.toString(), "--id", id, "--json"));
-                java.util.concurrent.CompletableFuture<CliRun> attach =
-                        java.util.concurrent.CompletableFuture.supplyAsync(() -> CliRun.inProcess(attachLine));
-                sleep(1000);
-                assertThat(attach).as("attach follows the frozen run").isNotDone();
-                Procs.signal(frozen, "CONT");
+                CliRun attached = attachWhileFrozen(attachLine, frozen);
                 frozen = -1;
-
-                CliRun attached = attach.join();
                 assertThat(attached.exitCode()).as("%s", attached).isZero();
                 assertThat(attached.json().path("status").asText()).isEqualTo("ok");
                 assertThat(attached.json().path("backupId").asText()).isEqualTo(id);
@@ -277,14 +271,8 @@ class KilledClientIT {
             assertThat(Procs.isAlive(runnerPid)).as("the restore runner outlives its client").isTrue();
             List<String> attachLine = line("attach", target(sshd), keyAuth(sshd), List.of("--restore", "--pgdata",
                     pg.pgdata().toString(), "--id", id, "--json"));
-            java.util.concurrent.CompletableFuture<CliRun> attach =
-                    java.util.concurrent.CompletableFuture.supplyAsync(() -> CliRun.inProcess(attachLine));
-            sleep(1000);
-            assertThat(attach).as("attach follows the frozen restore").isNotDone();
-            Procs.signal(frozenCopy, "CONT");
+            CliRun attached = attachWhileFrozen(attachLine, frozenCopy);
             frozenCopy = -1;
-
-            CliRun attached = attach.join();
             assertThat(attached.exitCode()).as("%s", attached).isZero();
             assertThat(attached.json().path("status").asText()).isEqualTo("ok");
             assertThat(attached.json().path("restoredFrom").asText()).isEqualTo(backupPath);
@@ -370,18 +358,11 @@ class KilledClientIT {
                 assertThat(server.sessionProcessPids()).as("sshd sessions after killing them").isEmpty();
             }
             assertThat(Procs.isAlive(runnerPid)).as("the runner outlives its client").isTrue();
-            java.util.concurrent.CompletableFuture<CliRun> attach = null;
             if (reattach) {
                 List<String> attachLine = line("attach", login, keyAuth(server),
                         List.of("--dest", dest.toString(), "--id", id, "--json"), attachOptions);
-                attach = java.util.concurrent.CompletableFuture.supplyAsync(() -> CliRun.inProcess(attachLine));
-                sleep(1000);
-                assertThat(attach).as("attach follows the frozen run").isNotDone();
-            }
-            Procs.signal(frozenCopy, "CONT");
-            frozenCopy = -1;
-            if (attach != null) {
-                CliRun attached = attach.join();
+                CliRun attached = attachWhileFrozen(attachLine, frozenCopy);
+                frozenCopy = -1;
                 assertThat(attached.exitCode()).as("%s", attached).isZero();
                 assertThat(attached.json().path("status").asText()).isEqualTo("ok");
                 assertThat(attached.json().path("backupId").asText()).isEqualTo(id);
@@ -392,6 +373,8 @@ class KilledClientIT {
                 awaitServing(RECOVERY_BOUND);
                 return;
             }
+            Procs.signal(frozenCopy, "CONT");
+            frozenCopy = -1;
 
             // PostgreSQL serves again within the bound, and the runner ends.
             awaitServing(RECOVERY_BOUND);
@@ -430,6 +413,19 @@ class KilledClientIT {
         } finally {
             leaveNothingBehind(frozenCopy, client, runnerPid, dest);
         }
+    }
+
+    /**
+     * Runs {@code attachLine} in this JVM while the run's copy {@code frozen} is held, checks that it
+     * waits for the run, then thaws the copy and returns how attach ended.
+     */
+    private static CliRun attachWhileFrozen(List<String> attachLine, long frozen) {
+        java.util.concurrent.CompletableFuture<CliRun> attach =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> CliRun.inProcess(attachLine));
+        sleep(1000);
+        assertThat(attach).as("attach follows the frozen run").isNotDone();
+        Procs.signal(frozen, "CONT");
+        return attach.join();
     }
 
     /** Thaws the frozen copy, ends the client and the runner, removes the destination. */

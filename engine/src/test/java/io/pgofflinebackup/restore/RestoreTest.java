@@ -40,6 +40,19 @@ class RestoreTest {
         return backup;
     }
 
+    /** A cluster big enough for its copy to be caught, its rows at its backup, and the backup; changed since. */
+    private record Changed(PgCluster cluster, String atBackup, BackupResult backup) {
+    }
+
+    private static Changed changedSinceItsBackup() {
+        PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(10));
+        cluster.query("CREATE TABLE notes AS SELECT 1 AS id");
+        String atBackup = cluster.query(QUERY);
+        BackupResult backup = backupOf(cluster);
+        cluster.query("DROP TABLE notes");
+        return new Changed(cluster, atBackup, backup);
+    }
+
     @Test
     void restoreBringsBackTheDataOfTheBackupAndKeepsTheChangedDirectoryAside() throws Exception {
         PgCluster cluster = host.cluster();
@@ -109,11 +122,10 @@ class RestoreTest {
                     "the re-attached client follows it to its end: ok, exit 0, what was moved aside",
                     "PostgreSQL serves the backup's rows; the original data directory is kept aside"})
     void aNewClientReattachesToARestoreWhoseClientGaveUp() throws Exception {
-        PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(10));
-        cluster.query("CREATE TABLE notes AS SELECT 1 AS id");
-        String atBackup = cluster.query(QUERY);
-        BackupResult backup = backupOf(cluster);
-        cluster.query("DROP TABLE notes");
+        Changed changed = changedSinceItsBackup();
+        PgCluster cluster = changed.cluster();
+        String atBackup = changed.atBackup();
+        BackupResult backup = changed.backup();
         RestoreRequest request = host.restoreRequest(cluster, backup.backupPath()).connectTimeout(Duration.ofSeconds(2))
                 .reconnectTimeout(Duration.ofSeconds(3)).build();
 
@@ -249,11 +261,10 @@ class RestoreTest {
             injected = "the sshd session processes SIGKILLed while the restore copy is frozen",
             mustHold = {"the client reconnects and the restore completes", "PostgreSQL serves the backup's rows"})
     void lostConnectionDuringTheCopyIsReattachedAndTheRestoreCompletes() throws Exception {
-        PgCluster cluster = host.cluster(PgCluster.Options.defaults().withPgbenchScale(10));
-        cluster.query("CREATE TABLE notes AS SELECT 1 AS id");
-        String atBackup = cluster.query(QUERY);
-        BackupResult backup = backupOf(cluster);
-        cluster.query("DROP TABLE notes");
+        Changed changed = changedSinceItsBackup();
+        PgCluster cluster = changed.cluster();
+        String atBackup = changed.atBackup();
+        BackupResult backup = changed.backup();
         RealHostSupport.RecordingListener listener = new RealHostSupport.RecordingListener();
         RestoreRequest request = host.restoreRequest(cluster, backup.backupPath()).build();
 
