@@ -8,6 +8,7 @@ import hudson.model.TaskListener;
 import hudson.security.ACL;
 import hudson.security.ACLContext;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,23 +18,47 @@ import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.springframework.security.core.Authentication;
 
 /**
- * Runs {@code pgOfflineRestore} on a thread of its own. Its saved state holds only what names the
- * restore (host, PGDATA, the backup, and the restore's run once its runner has started), no
- * secret.
+ * Runs {@code pgOfflineRestore} on a thread of its own, since a step may not block the Pipeline's
+ * thread, and survives a controller restart.
  *
- * <p>The engine cannot re-attach to a restore yet, so after a controller restart
- * {@link #onResume()} fails the step and says where to look; the restore itself does not need
- * Jenkins: its runner finishes it, or rolls back to the original data directory. A safe restart
- * waits for the restore ({@link #blocksRestart()}).
+ * <p>Its saved state holds only what names the restore and how to reach it again: host, port,
+ * credentials id, host key check, PGDATA, sudo, time-outs, the backup (as given, and as resolved to
+ * a directory, with the build that recorded it), the node the engine ran on and, once the runner
+ * has started, the restore's run. No secret: credentials are looked up again for the build. After a
+ * restart {@link #onResume()} re-attaches to the runner on the database host, from the same agent
+ * (or the controller, outside {@code node}), follows the restore to its end and records it as if
+ * nothing had happened. The runner needs nobody meanwhile: it finishes the restore, or rolls back to
+ * the original data directory and starts PostgreSQL from it.
  */
 public final class PgOfflineRestoreExecution extends StepExecution {
-    private static final long serialVersionUID = 1L;
+    // 2: saves what a re-attach needs. A step saved by version 1 could not re-attach, and failed on resume anyway.
+    private static final long serialVersionUID = 2L;
 
     private final String host;
+    private final int port;
+    private final String credentialsId;
     private final String pgdata;
     private final String backup;
     @CheckForNull
+    private final String backupHost;
+    // A run started through sudo belongs to the cluster owner: re-attaching acts as that owner too.
+    private final boolean sudo;
+    private final String hostKeyKind;
+    @CheckForNull
+    private final String knownHostsFile;
+    @CheckForNull
+    private final String fingerprint;
+    private final long connectTimeoutMillis;
+    private final long reconnectTimeoutMillis;
+    private final long stopTimeoutMillis;
+    private final long startTimeoutMillis;
+    // Where the engine ran: null until known, "" for the controller outside node, else the node's name.
+    @CheckForNull
+    private volatile String engineNode;
+    @CheckForNull
     private volatile String restoredFrom;
+    @CheckForNull
+    private volatile String recordedBy;
     @CheckForNull
     private volatile String runId;
     @CheckForNull
@@ -41,9 +66,9 @@ public final class PgOfflineRestoreExecution extends StepExecution {
     @CheckForNull
     private volatile String phase;
 
-    // Only while this JVM runs the step.
-    private final transient RestoreSpec spec;
-    private final transient HostKeySpec hostKey;
+    // Only while this JVM runs the step; onResume rebuilds what it needs from the fields above.
+    private transient RestoreSpec spec;
+    private transient HostKeySpec hostKey;
     private transient Authentication authentication;
     private transient volatile RestoreSession session;
     private transient volatile Future<?> task;
@@ -58,8 +83,19 @@ public final class PgOfflineRestoreExecution extends StepExecution {
         this.spec = spec;
         this.hostKey = hostKey;
         this.host = spec.host();
+        this.port = spec.connection().port();
+        this.credentialsId = spec.connection().credentialsId();
         this.pgdata = spec.pgdata();
         this.backup = spec.backup();
+        this.backupHost = spec.backupHost();
+        this.sudo = spec.service().sudo();
+        this.hostKeyKind = hostKey.kind().name();
+        this.knownHostsFile = hostKey.knownHostsFile();
+        this.fingerprint = hostKey.fingerprint();
+        this.connectTimeoutMillis = millis(spec.connection().connectTimeout());
+        this.reconnectTimeoutMillis = millis(spec.connection().reconnectTimeout());
+        this.stopTimeoutMillis = millis(spec.service().stopTimeout());
+        this.startTimeoutMillis = millis(spec.service().startTimeout());
         this.finished = new AtomicBoolean();
     }
 
@@ -68,34 +104,47 @@ public final class PgOfflineRestoreExecution extends StepExecution {
         // The Pipeline's thread runs as the build's authentication; the backup job is read as it.
         authentication = Jenkins.getAuthentication2();
         jenkins = Jenkins.getInstanceOrNull();
-        task = Threads.POOL.submit(this::runRestore);
+        task = Threads.POOL.submit(() -> runRestore(null));
         return false;
     }
 
-    private void runRestore() {
+    /**
+     * After a controller restart: re-attach to the restore run the saved run id names. Without an
+     * id the restore had not reached its runner, so PostgreSQL was not touched by it (or the id was
+     * lost in the seconds between the runner's start and the next status): the step fails, saying
+     * what to look for.
+     */
+    @Override
+    public void onResume() {
+        finished = new AtomicBoolean();
+        jenkins = Jenkins.getInstanceOrNull();
+        String id = runId;
+        if (id == null) {
+            fail(new AbortException(Messages.PgOfflineRestoreExecution_resumedBeforeRunner(host, pgdata, from(),
+                    Path.of(pgdata).getFileName(), RestoreSpec.attachOptions(sudo, pgdata))));
+            return;
+        }
+        spec = resumedSpec();
+        hostKey = resumedHostKey();
+        task = Threads.POOL.submit(() -> runRestore(id));
+    }
+
+    /** @param reattachTo the restore run to re-attach to, or null for a new restore */
+    private void runRestore(@CheckForNull String reattachTo) {
         try {
             StepContext context = getContext();
             Run<?, ?> run = context.get(Run.class);
             TaskListener listener = context.get(TaskListener.class);
-            BackupResolution resolved;
-            if (spec.backupIsRecordedId()) {
-                try (ACLContext ignored = ACL.as2(authentication)) {
-                    resolved = BackupResolution.resolve(spec, RecordedBackups::job);
-                }
-            } else {
-                resolved = BackupResolution.resolve(spec, name -> null);
-            }
-            if (resolved.recordedBy() != null) {
-                listener.getLogger().println(resolved.describe());
-            }
-            restoredFrom = resolved.spec().backup();
-            EngineHost engine = EngineHost.forStep(context);
-            RestoreSession current = new RestoreSession(resolved.spec(), hostKey, run, listener, engine, credentials());
+            RestoreSpec resolved = reattachTo == null ? resolve(listener) : spec;
+            EngineHost engine = engineFor(context, reattachTo);
+            engineRanOn(engine.nodeName());
+            RestoreSession current = new RestoreSession(resolved, hostKey, run, listener, engine, credentials());
             session = current;
             if (stopCause != null) {
                 current.requestAbort();
             }
-            RestoreOutcome outcome = current.run(resolved.recordedBy(), this::heard);
+            RestoreOutcome outcome = reattachTo == null ? current.run(recordedBy, this::heard)
+                    : current.reattach(reattachTo, restoredFrom, recordedBy, this::heard);
             Throwable stopped = stopCause;
             if (stopped != null) {
                 fail(stopped);
@@ -110,6 +159,63 @@ public final class PgOfflineRestoreExecution extends StepExecution {
         }
     }
 
+    /** The spec with its backup a directory: a recorded id is looked up as the build's authentication. */
+    private RestoreSpec resolve(TaskListener listener) throws AbortException {
+        BackupResolution resolved;
+        if (spec.backupIsRecordedId()) {
+            try (ACLContext ignored = ACL.as2(authentication)) {
+                resolved = BackupResolution.resolve(spec, RecordedBackups::job);
+            }
+        } else {
+            resolved = BackupResolution.resolve(spec, name -> null);
+        }
+        if (resolved.recordedBy() != null) {
+            listener.getLogger().println(resolved.describe());
+        }
+        restoredFrom = resolved.spec().backup();
+        recordedBy = resolved.recordedBy();
+        return resolved.spec();
+    }
+
+    /**
+     * The engine runs where it ran before a restart: on the same agent, which must be connected
+     * again, or on the controller. Re-attaching from elsewhere could use another known_hosts file
+     * and other network paths than the ones the restore was configured for.
+     */
+    private EngineHost engineFor(StepContext context, @CheckForNull String reattachTo) throws Exception {
+        if (reattachTo == null) {
+            return EngineHost.forStep(context);
+        }
+        String before = engineNode == null ? "" : engineNode;
+        EngineHost engine;
+        try {
+            engine = EngineHost.forStep(context);
+        } catch (AbortException e) {
+            throw new AbortException(agentGone(before, reattachTo));
+        }
+        String now = engine.nodeName() == null ? "" : engine.nodeName();
+        if (!before.equals(now)) {
+            // Another node, or none: another known_hosts file and another network than configured.
+            throw new AbortException(agentGone(before.isEmpty() ? "(controller)" : before, reattachTo));
+        }
+        return engine;
+    }
+
+    private String agentGone(String node, String id) {
+        return Messages.PgOfflineRestoreExecution_agentGone(node, host, pgdata, from(), id,
+                RestoreSpec.attachOptions(sudo, pgdata), logOf(id));
+    }
+
+    /** The restore's log on the host: in its run directory, which the engine names beside PGDATA. */
+    private String logOf(String id) {
+        String dir = runDir;
+        if (dir == null) {
+            Path data = Path.of(pgdata);
+            dir = data.resolveSibling("." + data.getFileName() + ".restore-" + id + ".run").toString();
+        }
+        return dir + "/restore.log";
+    }
+
     /** For unit tests, which have no credentials store: where the login comes from. */
     void useCredentials(CredentialsLookup.Resolver resolver) {
         credentials = resolver;
@@ -119,12 +225,17 @@ public final class PgOfflineRestoreExecution extends StepExecution {
         return credentials == null ? CredentialsLookup.JENKINS : credentials;
     }
 
+    /** Remembers where the engine runs, so that a re-attach after a restart runs there again. */
+    void engineRanOn(@CheckForNull String nodeName) {
+        engineNode = nodeName == null ? "" : nodeName;
+    }
+
     void heard(JobStatus status) {
         phase = status.describe();
         if (runId == null && status.runId() != null) {
             runId = status.runId();
             runDir = status.runDir();
-            // Saved now, so that after a controller restart the step can say where the restore's log is.
+            // Saved now, so that a controller restart in the middle can re-attach to the run.
             getContext().saveState();
         }
     }
@@ -150,27 +261,19 @@ public final class PgOfflineRestoreExecution extends StepExecution {
         Threads.TIMER.schedule(() -> fail(cause), spec.service().abortGrace().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Fails the step, saying how to learn how the restore ended: the engine cannot re-attach to a restore yet. */
-    @Override
-    public void onResume() {
-        finished = new AtomicBoolean();
-        jenkins = Jenkins.getInstanceOrNull();
-        String from = restoredFrom == null ? backup : restoredFrom;
-        String message = runId == null
-                ? Messages.PgOfflineRestoreExecution_resumedBeforeRunner(host, pgdata, from,
-                        Path.of(pgdata).getFileName())
-                : Messages.PgOfflineRestoreExecution_resumed(host, pgdata, from, runId, runDir + "/restore.log");
-        fail(new AbortException(message));
-    }
-
     @Override
     public String getStatus() {
         String current = phase;
         return Messages.PgOfflineRestoreExecution_status(current == null ? "starting" : current, host, pgdata,
-                restoredFrom == null ? backup : restoredFrom);
+                from(), runId == null ? Messages.Session_idUnknown() : runId);
     }
 
-    /** A safe restart waits until the restore has ended: it cannot be re-attached to. */
+    /**
+     * A safe restart waits until the restore has ended, as it does for a backup, rather than make it
+     * re-attach: waiting needs nothing, while a re-attach needs the same agent connected again and the
+     * run id saved (it is heard at a status poll, up to 5 s after the runner started). Re-attaching is
+     * for the restart that does not wait: a hard one, or a crash.
+     */
     @Override
     public boolean blocksRestart() {
         return task != null && finished != null && !finished.get();
@@ -179,6 +282,39 @@ public final class PgOfflineRestoreExecution extends StepExecution {
     @CheckForNull
     String runId() {
         return runId;
+    }
+
+    /**
+     * The spec a re-attach needs: where, how to connect, as whom (sudo), and how long an abort may
+     * take. The confirmation was checked when the step started; following the run confirms nothing new.
+     */
+    RestoreSpec resumedSpec() {
+        Connection connection = new Connection(host, port, credentialsId, duration(connectTimeoutMillis),
+                duration(reconnectTimeoutMillis));
+        ServiceSpec service = new ServiceSpec(null, null, duration(stopTimeoutMillis), duration(startTimeoutMillis),
+                null, null, null, null, null, null, null, null, sudo);
+        return new RestoreSpec(connection, service, from(), null, pgdata, pgdata, backupHost, null, null);
+    }
+
+    HostKeySpec resumedHostKey() {
+        return new HostKeySpec(HostKeySpec.Kind.valueOf(hostKeyKind), knownHostsFile, fingerprint,
+                HostKeySpec.Kind.valueOf(hostKeyKind) == HostKeySpec.Kind.TRUST_ON_FIRST_USE ? "" : null);
+    }
+
+    /** The backup as resolved to a directory once it is, else as the step was given it. */
+    private String from() {
+        String resolved = restoredFrom;
+        return resolved == null ? backup : resolved;
+    }
+
+    /** Durations are saved as milliseconds, 0 for the engine's default. */
+    private static long millis(@CheckForNull Duration value) {
+        return value == null ? 0 : value.toMillis();
+    }
+
+    @CheckForNull
+    private static Duration duration(long millis) {
+        return millis == 0 ? null : Duration.ofMillis(millis);
     }
 
     private boolean stillOurs() {

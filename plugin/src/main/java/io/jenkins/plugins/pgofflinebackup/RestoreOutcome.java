@@ -55,8 +55,33 @@ final class RestoreOutcome implements Serializable {
         this.exitCode = result.exitCode();
     }
 
+    private RestoreOutcome(RestoreOutcome outcome, String restoredFrom) {
+        this.ok = outcome.ok;
+        this.host = outcome.host;
+        this.restoredFrom = restoredFrom;
+        this.pgdata = outcome.pgdata;
+        this.movedAsideTo = outcome.movedAsideTo;
+        this.failedRestoreAt = outcome.failedRestoreAt;
+        this.rolledBack = outcome.rolledBack;
+        this.downtimeMillis = outcome.downtimeMillis;
+        this.databaseRunning = outcome.databaseRunning;
+        this.errorCode = outcome.errorCode;
+        this.errorMessage = outcome.errorMessage;
+        this.logPath = outcome.logPath;
+        this.warnings = new ArrayList<>(outcome.warnings);
+        this.exitCode = outcome.exitCode;
+    }
+
     static RestoreOutcome of(RestoreResult result) {
         return new RestoreOutcome(result);
+    }
+
+    /**
+     * The same outcome, naming the backup as the caller knows it. A re-attached engine only knows the
+     * run's own word for it, which for a backup fetched from a backup host is the fetched copy.
+     */
+    RestoreOutcome withRestoredFrom(String backup) {
+        return new RestoreOutcome(this, backup);
     }
 
     boolean ok() {

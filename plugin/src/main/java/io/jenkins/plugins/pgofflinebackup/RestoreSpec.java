@@ -82,6 +82,15 @@ record RestoreSpec(Connection connection, ServiceSpec service, String backup, @C
     }
 
     /**
+     * The options of {@code pg-offline-backup attach} that find a run of this restore, for messages:
+     * {@code --restore --pgdata PGDATA}, after {@code --sudo} for a restore that acts through sudo: its
+     * run's files belong to the cluster owner, whom attach must act as too.
+     */
+    static String attachOptions(boolean sudo, String pgdata) {
+        return (sudo ? "--sudo " : "") + "--restore --pgdata " + pgdata;
+    }
+
+    /**
      * @param rawPgdata the fields as written, before expansion: the same variable in both is no
      *     confirmation
      */

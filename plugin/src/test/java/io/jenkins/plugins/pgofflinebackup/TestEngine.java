@@ -42,6 +42,13 @@ final class TestEngine {
         private final BlockingQueue<Object> sent = new LinkedBlockingQueue<>();
         private final List<Object> sentSoFar = new CopyOnWriteArrayList<>();
         private final BlockingQueue<Object> controls = new LinkedBlockingQueue<>();
+        // What a status call answers: null, as an engine that has not announced a run yet.
+        private volatile JobStatus status;
+
+        /** From now on the job reports this status, as a running engine does. */
+        void reportStatus(JobStatus value) {
+            status = value;
+        }
 
         void answer(Function<Object, Future<?>> reply) throws Exception {
             doAnswer(invocation -> {
@@ -53,7 +60,8 @@ final class TestEngine {
             doAnswer(invocation -> {
                 Object control = invocation.getArgument(0);
                 controls.add(control);
-                return control instanceof JobControl.Abort ? Boolean.TRUE : null;
+                return control instanceof JobControl.Abort ? Boolean.TRUE
+                        : control instanceof JobControl.Status ? status : null;
             }).when(channel).call(any());
         }
 

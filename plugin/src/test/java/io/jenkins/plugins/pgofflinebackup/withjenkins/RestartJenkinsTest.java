@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import hudson.model.Result;
 import io.jenkins.plugins.pgofflinebackup.PgOfflineBackupAction;
+import io.jenkins.plugins.pgofflinebackup.PgOfflineRestoreAction;
 import io.pgofflinebackup.backup.RunnerProbe;
 import io.pgofflinebackup.testing.PgCluster;
 import java.nio.file.Files;
@@ -23,9 +24,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.jvnet.hudson.test.junit.jupiter.JenkinsSessionExtension;
 
 /**
- * A controller restart in the middle of a backup. Once the runner has taken over (and the step has
- * saved the backup id), the step re-attaches after the restart and finishes as if nothing had
- * happened. Before that, nothing was changed yet, and the step fails saying how to look.
+ * A controller restart in the middle of a backup or a restore. Once the runner has taken over (and
+ * the step has saved the backup id or the restore's run), the step re-attaches after the restart and
+ * finishes as if nothing had happened. Before that, nothing was changed yet, and the step fails
+ * saying how to look.
  */
 class RestartJenkinsTest {
     @RegisterExtension
@@ -57,7 +59,7 @@ class RestartJenkinsTest {
                 WorkflowRun b = p.scheduleBuild2(0).waitForStart();
                 // Hold the runner in the middle of its copy, with PostgreSQL stopped.
                 frozenCopy[0] = RunnerProbe.freezeCopy(dest, Duration.ofSeconds(120));
-                awaitSavedBackupId(b);
+                awaitSavedRun(b, "(backup id 2");
             });
             sessions.then(j -> {
                 RunnerProbe.thaw(frozenCopy[0]);
@@ -79,17 +81,66 @@ class RestartJenkinsTest {
         }
     }
 
-    /** The step saves the id at its next status poll after the runner started (every 5 s). */
-    private static void awaitSavedBackupId(WorkflowRun b) throws Exception {
+    @Test
+    void aRestartDuringTheRestoreReattachesAndTheRestoreCompletes() throws Throwable {
+        PgCluster cluster = host.cluster(10);
+        cluster.query("CREATE TABLE notes AS SELECT 'at backup' AS v");
+        String[] backupPath = new String[1];
+        long[] frozenCopy = new long[1];
+        try {
+            sessions.then(j -> {
+                host.addCredentials();
+                WorkflowJob nightly = j.jenkins.createProject(WorkflowJob.class, "nightly");
+                nightly.setDefinition(new CpsFlowDefinition("pgOfflineBackup " + host.arguments(cluster, host.dest()),
+                        true));
+                WorkflowRun backup = nightly.scheduleBuild2(0).waitForStart();
+                j.waitForCompletion(backup);
+                j.assertBuildStatus(Result.SUCCESS, backup);
+                backupPath[0] = backup.getAction(PgOfflineBackupAction.class).getBackupPath();
+                cluster.query("UPDATE notes SET v = 'after the backup'");
+                WorkflowJob p = j.jenkins.createProject(WorkflowJob.class, "restore-reattached");
+                p.setDefinition(new CpsFlowDefinition("def r = pgOfflineRestore " + host.restoreArguments(cluster,
+                        "'" + backupPath[0] + "'") + "\n"
+                        + "echo \"after the restart: restored=${r.restoredFrom} rolledBack=${r.rolledBack}\"\n", true));
+                WorkflowRun b = p.scheduleBuild2(0).waitForStart();
+                // Hold the runner in the middle of its copy, with PostgreSQL stopped; its run is beside PGDATA.
+                frozenCopy[0] = RunnerProbe.freezeCopy(cluster.directory(), Duration.ofSeconds(120));
+                awaitSavedRun(b, "(restore run 2");
+            });
+            sessions.then(j -> {
+                RunnerProbe.thaw(frozenCopy[0]);
+                WorkflowRun b = j.jenkins.getItemByFullName("restore-reattached", WorkflowJob.class).getBuildByNumber(1);
+                j.waitForCompletion(b);
+                j.assertBuildStatus(Result.SUCCESS, b);
+                j.assertLogContains("re-attaching to its restore run", b);
+                PgOfflineRestoreAction action = b.getAction(PgOfflineRestoreAction.class);
+                assertTrue(action.isOk());
+                assertEquals(backupPath[0], action.getRestoredFrom());
+                j.assertLogContains("after the restart: restored=" + backupPath[0] + " rolledBack=false", b);
+                assertTrue(cluster.isRunning());
+                assertEquals("at backup", cluster.query("SELECT v FROM notes"));
+            });
+        } finally {
+            if (frozenCopy[0] != 0) {
+                RunnerProbe.thaw(frozenCopy[0]);
+            }
+        }
+    }
+
+    /**
+     * The step saves the run (a backup id, a restore run) at its next status poll after the runner
+     * started (every 5 s); its status then names it.
+     */
+    private static void awaitSavedRun(WorkflowRun b, String named) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             List<StepExecution> running = b.getExecution().getCurrentExecutions(false).get();
-            if (running.stream().map(StepExecution::getStatus).anyMatch(s -> s != null && s.contains("(backup id 2"))) {
+            if (running.stream().map(StepExecution::getStatus).anyMatch(s -> s != null && s.contains(named))) {
                 return;
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("the step never saved a backup id");
+        throw new AssertionError("the step never saved its run");
     }
 
     @Test
