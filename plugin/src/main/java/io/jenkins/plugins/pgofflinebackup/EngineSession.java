@@ -27,6 +27,9 @@ final class EngineSession {
     private static final Logger LOGGER = Logger.getLogger(EngineSession.class.getName());
     private static final long WAIT_MILLIS = 1000;
     private static final long STATUS_MILLIS = 5000;
+    // Until the engine has announced its run, a controller restart loses the run and the step cannot
+    // re-attach to it: poll more often then (one cheap call a second, during the pre-flight only).
+    private static final long STATUS_BEFORE_RUN_MILLIS = 1000;
 
     /** The job's own words for what can happen while it runs. */
     interface Texts {
@@ -172,7 +175,7 @@ final class EngineSession {
 
     private <O extends Serializable> RemoteJob.Returned<O> await(Future<RemoteJob.Returned<O>> future,
             Consumer<JobStatus> status) throws IOException, InterruptedException {
-        long nextStatus = System.currentTimeMillis() + STATUS_MILLIS;
+        long nextStatus = System.currentTimeMillis() + STATUS_BEFORE_RUN_MILLIS;
         long abortDeadline = Long.MAX_VALUE;
         while (true) {
             try {
@@ -200,8 +203,8 @@ final class EngineSession {
                 throw new AbortException(texts.abortNoAnswer(abortGrace.toSeconds(), runId));
             }
             if (now >= nextStatus) {
-                nextStatus = now + STATUS_MILLIS;
                 poll(status);
+                nextStatus = now + (runId == null ? STATUS_BEFORE_RUN_MILLIS : STATUS_MILLIS);
             }
         }
     }

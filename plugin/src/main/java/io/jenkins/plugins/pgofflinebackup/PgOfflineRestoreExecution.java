@@ -271,7 +271,7 @@ public final class PgOfflineRestoreExecution extends StepExecution {
     /**
      * A safe restart waits until the restore has ended, as it does for a backup, rather than make it
      * re-attach: waiting needs nothing, while a re-attach needs the same agent connected again and the
-     * run id saved (it is heard at a status poll, up to 5 s after the runner started). Re-attaching is
+     * run id saved (it is heard at a status poll, up to a second after the runner started). Re-attaching is
      * for the restart that does not wait: a hard one, or a crash.
      */
     @Override

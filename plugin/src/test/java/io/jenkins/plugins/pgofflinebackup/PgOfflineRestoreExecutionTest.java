@@ -171,12 +171,12 @@ class PgOfflineRestoreExecutionTest {
         execution.useCredentials(new TestEngine.Logins());
         execution.start();
         agent.awaitSent();
-        // The engine announces the run at the next status poll (every 5 s).
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        // Until the run is known the step asks every second (later every 5 s): a restart in between loses it.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
         while (execution.runId() == null && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        assertEquals(STAMP, execution.runId());
+        assertEquals(STAMP, execution.runId(), "the run id, heard within 4 s of the engine announcing it");
 
         running.completeExceptionally(new java.io.IOException("channel to db-restore closed"));
 
