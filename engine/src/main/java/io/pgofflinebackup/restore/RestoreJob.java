@@ -50,7 +50,10 @@ public final class RestoreJob {
 
     /** The request; once a backup on a backup host is fetched, the same request naming the fetched copy. */
     private RestoreRequest request;
-    /** The backup as the user named it (a fetched copy is not where it lives); as the run's params say on a re-attach. */
+    /**
+     * The backup as the user named it (a fetched copy is not where it lives); on a re-attach, as the
+     * run's params say.
+     */
     private String requestedBackup;
     private final Clock clock;
     private final JobLog log;
@@ -126,21 +129,26 @@ public final class RestoreJob {
                     if (fetched != null && runnerEnded) {
                         BackupHostFetch.remove(ssh, fetched);
                     } else if (fetched != null) {
-                        log.warn(leftWhileRunnerMayRead("the fetched copy " + fetched, request));
+                        log.warn(leftWhileRunnerMayRead("the fetched copy " + fetched, request, runId()));
                     }
                 }
             }
         } catch (JobFailure failure) {
             host = planHost != null ? planHost : host;
             int exit = lastHandle == null ? 2 : failure.exitCode();
+            String message = failure.getMessage();
+            if (lastHandle != null && runnerMayGoOn(failure.code())) {
+                message += followHint();
+            }
             return new RestoreResult(false, host, requestedBackup, request.pgdata(), null, null, false, 0,
-                    failure.databaseRunning(), failure.code(), failure.getMessage(),
+                    failure.databaseRunning(), failure.code(), message,
                     lastHandle == null ? null : lastHandle.logPaths().get(0), log.warnings(), exit);
         } catch (IOException e) {
             return new RestoreResult(false, host, requestedBackup, request.pgdata(), null, null, false, 0, null,
                     lastHandle == null ? ErrorCode.CONNECTION_FAILED : ErrorCode.CONNECTION_LOST,
-                    "SSH failure: " + e.getMessage(), lastHandle == null ? null : lastHandle.logPaths().get(0),
-                    log.warnings(), lastHandle == null ? 2 : 1);
+                    "SSH failure: " + e.getMessage() + (lastHandle == null ? "" : followHint()),
+                    lastHandle == null ? null : lastHandle.logPaths().get(0), log.warnings(),
+                    lastHandle == null ? 2 : 1);
         }
     }
 
@@ -273,7 +281,8 @@ public final class RestoreJob {
         String uploaded = UploadedRestore.stagingPath(request.pgdata(), "");
         if (backup.startsWith(fetched) && !backup.substring(fetched.length()).contains("/")) {
             BackupHostFetch.remove(ssh, backup);
-            log.info("the copy of the backup fetched from the backup host for this restore, " + backup + ", is removed");
+            log.info("the copy of the backup fetched from the backup host for this restore, " + backup
+                    + ", is removed");
         } else if (backup.startsWith(uploaded) && !backup.substring(uploaded.length()).contains("/")) {
             UploadedRestore.remove(ssh, backup);
             log.info("the copy of the backup uploaded for this restore, " + backup + ", is removed");
@@ -288,11 +297,27 @@ public final class RestoreJob {
         return code == ErrorCode.CONNECTION_LOST || code == ErrorCode.RUNNER_DIED;
     }
 
+    /** For a client that lost its runner: how to follow that runner to its end. */
+    private String followHint() {
+        return ". " + attachHint(request, lastHandle.id()) + " follows the restore to its end and reports it";
+    }
+
+    /** The command that follows restore run {@code id} of the request's data directory, with the options it needs. */
+    private static String attachHint(RestoreRequest request, String id) {
+        return "`attach --restore" + (request.service().sudo() ? " --sudo" : "") + " --pgdata " + request.pgdata()
+                + " --id " + id + "`";
+    }
+
     /** The warning for a copy kept on the host because the restore runner may still read it. */
-    static String leftWhileRunnerMayRead(String copy, RestoreRequest request) {
-        return copy + " is left on the database host while the restore runner may still read it. `attach --restore"
-                + (request.service().sudo() ? " --sudo" : "") + " --pgdata " + request.pgdata() + " --id ID` (the id in the line \"restore runner started on ...\") follows the"
-                + " run to its end and then removes it";
+    static String leftWhileRunnerMayRead(String copy, RestoreRequest request, String runId) {
+        return copy + " is left on the database host while the restore runner may still read it. "
+                + attachHint(request, runId) + " follows the run to its end and then removes it";
+    }
+
+    /** The id of the restore run this job started or re-attached to; null before its runner started. */
+    String runId() {
+        RunnerHandle handle = lastHandle;
+        return handle == null ? null : handle.id();
     }
 
     /** The handle of the started runner and the host's name, for the failure result. */

@@ -97,7 +97,8 @@ public final class UploadedRestore {
                 } finally {
                     if (runnerMayRead) {
                         // Removed under a runner that still copies from it, the restore would fail halfway.
-                        listener.warn(RestoreJob.leftWhileRunnerMayRead("the uploaded copy " + staging, request));
+                        listener.warn(RestoreJob.leftWhileRunnerMayRead("the uploaded copy " + staging, request,
+                                job.runId()));
                     } else {
                         removeStaging(ssh, staging);
                     }

@@ -140,13 +140,13 @@ class RestoreFaultsTest {
         // The runner restores from the uploaded copy by itself: it was not removed under it.
         assertThat(Procs.awaitDeath(runner, Duration.ofSeconds(120))).as("the runner ends").isTrue();
         assertThat(Files.readString(follow.resolveSibling("state"))).containsPattern("(?m)^\\d+ end ok");
-        assertThat(listener.warnings).anyMatch(w -> w.startsWith("the uploaded copy " + staging + " is left on the"
-                + " database host while the restore runner may still read it"));
+        String id = follow.getParent().getFileName().toString().replaceAll("^.*restore-|\\.run$", "");
+        assertThat(listener.warnings).contains("the uploaded copy " + staging + " is left on the database host while"
+                + " the restore runner may still read it. `attach --restore --pgdata " + c.cluster().pgdata() + " --id "
+                + id + "` follows the run to its end and then removes it");
 
-        String runDir = follow.getParent().getFileName().toString();
         RestoreResult attached = RestoreJob.forReattach(request.connection(), false,
-                new RealHostSupport.RecordingListener()).reattach(c.cluster().pgdata().toString(),
-                runDir.substring(runDir.lastIndexOf('-') + 1, runDir.length() - ".run".length()));
+                new RealHostSupport.RecordingListener()).reattach(c.cluster().pgdata().toString(), id);
         assertThat(attached.ok()).as(String.valueOf(attached.errorMessage())).isTrue();
         assertThat(attached.restoredFrom()).isEqualTo(staging);
         assertThat(Path.of(staging)).as("the uploaded copy, removed once the run has ended").doesNotExist();

@@ -144,6 +144,8 @@ class RestoreTest {
             assertThat(gaveUp.ok()).isFalse();
             assertThat(gaveUp.errorCode()).as(gaveUp.errorMessage()).isEqualTo(ErrorCode.CONNECTION_LOST);
             assertThat(gaveUp.logPath()).isNotNull();
+            assertThat(gaveUp.errorMessage()).endsWith(". `attach --restore --pgdata " + cluster.pgdata() + " --id "
+                    + runId(gaveUp) + "` follows the restore to its end and reports it");
 
             RealHostSupport.RecordingListener listener = new RealHostSupport.RecordingListener();
             CompletableFuture<RestoreResult> attach = CompletableFuture.supplyAsync(() -> RestoreJob.forReattach(
