@@ -37,6 +37,14 @@ public final class RunnerMonitor {
      * under the runner would otherwise be polled, and "reconnected", forever.
      */
     private static final int REFUSALS = 3;
+    /**
+     * How long a follower that does not know the runner's pid (one that re-attached) waits for the
+     * state to name it. A runner writes its pid before anything else, within milliseconds of its
+     * start; a run directory without it after this long holds a runner that never started (its
+     * client died between making the directory and the launch, or the launch failed), which would
+     * otherwise be polled, and taken for alive, forever.
+     */
+    private static final Duration UNSTARTED = Duration.ofSeconds(15);
 
     private final SshSession ssh;
     private final RunnerHandle run;
@@ -74,6 +82,7 @@ public final class RunnerMonitor {
 
     public RunnerOutcome follow() throws JobFailure {
         long lastAliveCheck = System.nanoTime();
+        long followingSince = System.nanoTime();
         int refusals = 0;
         while (true) {
             try {
@@ -91,6 +100,13 @@ public final class RunnerMonitor {
                 forwardLog(poll.log());
                 if (outcome != null) {
                     return outcome;
+                }
+                if (runnerPid <= 0 && System.nanoTime() - followingSince > UNSTARTED.toNanos()) {
+                    throw new JobFailure(ErrorCode.RUNNER_DIED, "the run " + run.id() + " has no runner: after "
+                            + UNSTARTED.toSeconds() + " s its state (" + run.stateFile() + ") names none, and a runner"
+                            + " writes its pid before anything else. It never started (the client that made "
+                            + run.runDir() + " ended before the launch, or the launch failed), so nothing was done by"
+                            + " it", null, null);
                 }
                 // A runner that named a new pid in this very poll was checked under its old one.
                 if (checkAlive && pidChecked == runnerPid && !poll.alive()) {

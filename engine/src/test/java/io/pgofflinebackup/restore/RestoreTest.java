@@ -174,6 +174,31 @@ class RestoreTest {
         }
     }
 
+    /**
+     * A run directory whose runner never started (its client died between making it and the launch)
+     * has no state: a re-attached follower, which does not know a pid, must not poll it forever.
+     */
+    @Test
+    void aRunWhoseRunnerNeverStartedIsReportedNotFollowedForever() throws Exception {
+        PgCluster cluster = host.cluster();
+        String id = "20200101T000000Z";
+        Path run = cluster.directory().resolve("." + cluster.pgdata().getFileName() + ".restore-" + id + ".run");
+        Files.createDirectory(run);
+        Files.writeString(run.resolve("params"), "was_running=true\nbackup=/nonexistent\n");
+        host.user.chownToUser(run);
+        host.user.chownToUser(run.resolve("params"));
+
+        long start = System.nanoTime();
+        RestoreResult result = RestoreJob.forReattach(host.restoreRequest(cluster, "/nonexistent").build().connection(),
+                false, new RealHostSupport.RecordingListener()).reattach(cluster.pgdata().toString(), id);
+
+        assertThat(result.errorCode()).as(result.errorMessage()).isEqualTo(ErrorCode.RUNNER_DIED);
+        assertThat(result.errorMessage()).startsWith("the run " + id + " has no runner: after 15 s its state ("
+                + run.resolve("state") + ") names none");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(60));
+        assertThat(cluster.isRunning()).isTrue();
+    }
+
     @Test
     void reattachRefusesWhatIsNotARestoreRun() {
         PgCluster cluster = host.cluster();
