@@ -171,7 +171,9 @@ public final class RestoreJob {
             request = new RestoreRequest(request.connection(), request.service(), "/", pgdata, pgdata);
             try (SshSession ssh = request.connection().connector(log::warn).connect()) {
                 if (request.service().sudo()) {
-                    log.info("--sudo: " + SudoAccess.become(ssh, List.of(pgdata, pgdata + ".pre-restore-" + id)));
+                    // A restore onto a new target that was rolled back leaves no data directory: its run's is the owner's too.
+                    log.info("--sudo: " + SudoAccess.become(ssh, List.of(pgdata, pgdata + ".pre-restore-" + id,
+                            handle.runDir())));
                 }
                 RunState found = RunState.of(ssh, handle);
                 host = found.value("host").isEmpty() ? host : found.value("host");
@@ -192,14 +194,18 @@ public final class RestoreJob {
                         outcome.ok() ? movedAside(ssh, handle) : List.of());
             }
         } catch (JobFailure failure) {
+            // Lost again: the same command follows it, once more.
+            String again = failure.code() == ErrorCode.CONNECTION_LOST
+                    ? ". " + attachHint(request, id) + " follows the restore to its end and reports it" : "";
             return new RestoreResult(false, host, requestedBackup, pgdata, null, null, false, 0,
-                    failure.databaseRunning(), failure.code(), failure.getMessage(), logPath, log.warnings(),
+                    failure.databaseRunning(), failure.code(), failure.getMessage() + again, logPath, log.warnings(),
                     failure.exitCode());
         } catch (IOException | RuntimeException e) {
             return new RestoreResult(false, host, requestedBackup, pgdata, null, null, false, 0, null,
                     ErrorCode.CONNECTION_LOST, "re-attaching to restore run " + id + " failed: " + e.getMessage()
                     + ". The restore runner on the host finishes the restore or rolls back by itself; its state and"
-                    + " log are in " + (logPath == null ? "its run directory" : Path.of(logPath).getParent()),
+                    + " log are in " + (logPath == null ? "its run directory" : Path.of(logPath).getParent())
+                    + (logPath == null ? "" : "; " + attachHint(request, id) + " follows it again"),
                     logPath, log.warnings(), ErrorCode.CONNECTION_LOST.outcome().exitCode());
         }
     }

@@ -177,6 +177,40 @@ class SudoTest {
                 .stopTimeout(Duration.ofSeconds(30)).startTimeout(Duration.ofSeconds(30));
     }
 
+    /**
+     * A restore onto a target that did not exist, rolled back: no data directory is left to act as
+     * the owner of, only the run's own directory, which is the owner's; attach --sudo acts as its owner.
+     */
+    @Test
+    void aRestoreThatLeftNoDataDirectoryIsFollowedAsTheOwnerOfItsRun() throws Exception {
+        Path parent = dest();
+        Path pgdata = parent.resolve("data");
+        String id = "20991231T235959Z";
+        Path run = parent.resolve(".data.restore-" + id + ".run");
+        Files.createDirectory(run);
+        Files.writeString(run.resolve("params"), "was_running=false\nbackup=/nonexistent\n");
+        Files.writeString(run.resolve("state"), "1 runner pid=1 mode=restore\n2 failed COPY_FAILED the copy failed\n"
+                + "3 end failed db=stopped rolled_back=true\n");
+        USER.chownToUser(run);
+        USER.chownToUser(run.resolve("params"));
+        USER.chownToUser(run.resolve("state"));
+        Files.setPosixFilePermissions(run, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+
+        RestoreResult result;
+        try (SudoRule rule = SudoRule.install(SudoAccess.sudoersLine(ops.name(), USER.name()))) {
+            result = RestoreJob.forReattach(connection(), true, new RealHostSupport.RecordingListener())
+                    .reattach(pgdata.toString(), id);
+        }
+
+        assertThat(result.errorCode()).as(result.errorMessage()).isEqualTo(ErrorCode.COPY_FAILED);
+        assertThat(result.rolledBack()).isTrue();
+        assertThat(result.databaseRunning()).isFalse();
+        assertThat(result.errorMessage()).startsWith("the copy failed. Rolled back: the original data directory is"
+                + " back at " + pgdata);
+        // follow.sh was written back, as the owner, to read the end, and removed again; the record stays.
+        assertThat(RealHostSupport.entries(run)).containsExactlyInAnyOrder("params", "state");
+    }
+
     private static ConnectionSettings connection() throws Exception {
         return BackupRequest.builder().target(opsTarget()).credentials(SshCredentials.keyFile(sshd.clientKey(), null))
                 .hostKeyPolicy(new HostKeyPolicy.KnownHostsFile(sshd.knownHostsFile())).pgdata("/").dest("/").build()
