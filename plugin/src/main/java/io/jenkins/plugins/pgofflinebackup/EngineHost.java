@@ -67,6 +67,32 @@ abstract class EngineHost {
         return agent(channel, node, launcher);
     }
 
+    /**
+     * Where a step resumed after a controller restart follows its run: where its engine ran before,
+     * on the same agent, which must be connected again, or on the controller. From elsewhere the
+     * engine could use another known_hosts file and other network paths than the step was
+     * configured for.
+     *
+     * @param ranOn the node the engine ran on before, "" for the controller, null if unknown
+     * @param gone the step's message for an engine that cannot run there, given that node's name
+     * @throws AbortException with that message
+     */
+    static EngineHost forResumedStep(StepContext context, @CheckForNull String ranOn,
+            java.util.function.UnaryOperator<String> gone) throws IOException, InterruptedException {
+        String before = ranOn == null ? "" : ranOn;
+        EngineHost engine;
+        try {
+            engine = forStep(context);
+        } catch (AbortException e) {
+            throw new AbortException(gone.apply(before));
+        }
+        String now = engine.nodeName() == null ? "" : engine.nodeName();
+        if (!before.equals(now)) {
+            throw new AbortException(gone.apply(before.isEmpty() ? "(controller)" : before));
+        }
+        return engine;
+    }
+
     private static final class Agent extends EngineHost {
         private final VirtualChannel channel;
         @CheckForNull

@@ -48,6 +48,15 @@ record HostKeySpec(Kind kind, @CheckForNull String knownHostsFile, @CheckForNull
         return new HostKeySpec(Kind.NOT_VERIFIED, null, null, null);
     }
 
+    /**
+     * The check a step saved (its kind's name, file and fingerprint), after a controller restart.
+     * Keys trusted on first use are looked up again: the saved state holds none.
+     */
+    static HostKeySpec restored(String kind, @CheckForNull String knownHostsFile, @CheckForNull String fingerprint) {
+        Kind restored = Kind.valueOf(kind);
+        return new HostKeySpec(restored, knownHostsFile, fingerprint, restored == Kind.TRUST_ON_FIRST_USE ? "" : null);
+    }
+
     HostKeySpec withTrustedKeys(String keys) {
         return new HostKeySpec(kind, knownHostsFile, fingerprint, keys);
     }

@@ -1,11 +1,13 @@
 package io.jenkins.plugins.pgofflinebackup;
 
+import static io.jenkins.plugins.pgofflinebackup.SavedDuration.duration;
+import static io.jenkins.plugins.pgofflinebackup.SavedDuration.millis;
+
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import java.time.Duration;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -142,30 +144,12 @@ public final class PgOfflineBackupExecution extends StepExecution {
         }
     }
 
-    /**
-     * The engine runs where it ran before a restart: on the same agent, which must be connected
-     * again, or on the controller. Re-attaching from elsewhere could use another known_hosts file
-     * and other network paths than the ones the backup was configured for.
-     */
     private EngineHost engineFor(StepContext context, @CheckForNull String reattachTo) throws Exception {
         if (reattachTo == null) {
             return EngineHost.forStep(context);
         }
-        String before = engineNode == null ? "" : engineNode;
-        EngineHost engine;
-        try {
-            engine = EngineHost.forStep(context);
-        } catch (AbortException e) {
-            throw new AbortException(Messages.PgOfflineBackupExecution_agentGone(before, host, reattachTo,
-                    BackupSpec.attachOptions(sudo, pgdata, dest)));
-        }
-        String now = engine.nodeName() == null ? "" : engine.nodeName();
-        if (!before.equals(now)) {
-            // Another node, or none: another known_hosts file and another network than configured.
-            throw new AbortException(Messages.PgOfflineBackupExecution_agentGone(before.isEmpty()
-                    ? "(controller)" : before, host, reattachTo, BackupSpec.attachOptions(sudo, pgdata, dest)));
-        }
-        return engine;
+        return EngineHost.forResumedStep(context, engineNode, node -> Messages.PgOfflineBackupExecution_agentGone(node,
+                host, reattachTo, BackupSpec.attachOptions(sudo, pgdata, dest)));
     }
 
     /** For unit tests, which have no credentials store: where the login comes from. */
@@ -238,18 +222,7 @@ public final class PgOfflineBackupExecution extends StepExecution {
     }
 
     HostKeySpec resumedHostKey() {
-        return new HostKeySpec(HostKeySpec.Kind.valueOf(hostKeyKind), knownHostsFile, fingerprint,
-                HostKeySpec.Kind.valueOf(hostKeyKind) == HostKeySpec.Kind.TRUST_ON_FIRST_USE ? "" : null);
-    }
-
-    /** Durations are saved as milliseconds, 0 for the engine's default. */
-    private static long millis(@CheckForNull Duration value) {
-        return value == null ? 0 : value.toMillis();
-    }
-
-    @CheckForNull
-    private static Duration duration(long millis) {
-        return millis == 0 ? null : Duration.ofMillis(millis);
+        return HostKeySpec.restored(hostKeyKind, knownHostsFile, fingerprint);
     }
 
     private boolean stillOurs() {

@@ -1,5 +1,8 @@
 package io.jenkins.plugins.pgofflinebackup;
 
+import static io.jenkins.plugins.pgofflinebackup.SavedDuration.duration;
+import static io.jenkins.plugins.pgofflinebackup.SavedDuration.millis;
+
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
@@ -8,7 +11,6 @@ import hudson.model.TaskListener;
 import hudson.security.ACL;
 import hudson.security.ACLContext;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -177,28 +179,11 @@ public final class PgOfflineRestoreExecution extends StepExecution {
         return resolved.spec();
     }
 
-    /**
-     * The engine runs where it ran before a restart: on the same agent, which must be connected
-     * again, or on the controller. Re-attaching from elsewhere could use another known_hosts file
-     * and other network paths than the ones the restore was configured for.
-     */
     private EngineHost engineFor(StepContext context, @CheckForNull String reattachTo) throws Exception {
         if (reattachTo == null) {
             return EngineHost.forStep(context);
         }
-        String before = engineNode == null ? "" : engineNode;
-        EngineHost engine;
-        try {
-            engine = EngineHost.forStep(context);
-        } catch (AbortException e) {
-            throw new AbortException(agentGone(before, reattachTo));
-        }
-        String now = engine.nodeName() == null ? "" : engine.nodeName();
-        if (!before.equals(now)) {
-            // Another node, or none: another known_hosts file and another network than configured.
-            throw new AbortException(agentGone(before.isEmpty() ? "(controller)" : before, reattachTo));
-        }
-        return engine;
+        return EngineHost.forResumedStep(context, engineNode, node -> agentGone(node, reattachTo));
     }
 
     private String agentGone(String node, String id) {
@@ -297,24 +282,13 @@ public final class PgOfflineRestoreExecution extends StepExecution {
     }
 
     HostKeySpec resumedHostKey() {
-        return new HostKeySpec(HostKeySpec.Kind.valueOf(hostKeyKind), knownHostsFile, fingerprint,
-                HostKeySpec.Kind.valueOf(hostKeyKind) == HostKeySpec.Kind.TRUST_ON_FIRST_USE ? "" : null);
+        return HostKeySpec.restored(hostKeyKind, knownHostsFile, fingerprint);
     }
 
     /** The backup as resolved to a directory once it is, else as the step was given it. */
     private String from() {
         String resolved = restoredFrom;
         return resolved == null ? backup : resolved;
-    }
-
-    /** Durations are saved as milliseconds, 0 for the engine's default. */
-    private static long millis(@CheckForNull Duration value) {
-        return value == null ? 0 : value.toMillis();
-    }
-
-    @CheckForNull
-    private static Duration duration(long millis) {
-        return millis == 0 ? null : Duration.ofMillis(millis);
     }
 
     private boolean stillOurs() {
