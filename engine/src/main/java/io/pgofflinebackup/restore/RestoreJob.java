@@ -233,7 +233,8 @@ public final class RestoreJob {
     /**
      * What one exec of lookup.sh's restore_state found of a restore run, as "key=value" lines: its
      * host, whether its directory is there and readable, its params' was_running and backup, the
-     * size of its log and whether follow.sh is still there.
+     * size of its log, whether follow.sh is still there, and the other restore runs of its data
+     * directory.
      */
     private record RunState(RunnerHandle handle, String out) {
         static RunState of(SshSession ssh, RunnerHandle handle) throws IOException {
@@ -254,9 +255,12 @@ public final class RestoreJob {
         /** A run that is not there, or that the commands cannot read (one started with --sudo is the owner's). */
         void requireFound(String id, String pgdata, RestoreRequest request) throws JobFailure {
             if (!value("run").equals("yes")) {
+                List<String> others = out.lines().filter(l -> l.startsWith("other="))
+                        .map(l -> l.substring("other=".length())).filter(o -> o.matches("\\d{8}T\\d{6}Z")).toList();
                 throw new JobFailure(ErrorCode.BAD_INPUT, "there is no restore run " + id + " of " + pgdata + " ("
-                        + handle.runDir() + " does not exist). A restore's run directories are the .<name>.restore-"
-                        + "<id>.run beside the data directory; nothing was changed");
+                        + handle.runDir() + " does not exist); " + (others.isEmpty() ? "there is none of it at all"
+                                : "its restore runs are " + String.join(", ", others) + " (oldest first)")
+                        + ". Nothing was changed");
             }
             String owner = value("unreadable");
             if (!owner.isEmpty()) {

@@ -15,8 +15,9 @@
 #   restore_state RUN_DIR
 #       What a host holds of a restore run (RUN_DIR, beside the data directory), as run_state says
 #       it: host=, run=yes, unreadable=OWNER, the was_running= and backup= lines of its params,
-#       log_size= (bytes of its restore.log) and follow=yes while follow.sh is there (the client
-#       that followed the run to its end removes it).
+#       log_size= (bytes of its restore.log), follow=yes while follow.sh is there (the client
+#       that followed the run to its end removes it), and other=ID for each restore run of the
+#       same data directory beside it, oldest first (to name them when RUN_DIR is not one).
 #   sudo_rule OWNER
 #       Whether sudo lets the login user run /bin/sh as OWNER without a password (sudo -n -l), with
 #       sudo's own words when it does not; status 127 where sudo is not installed.
@@ -66,6 +67,14 @@ restore_state() {
     sed -n -e '/^was_running=/p' -e '/^backup=/p' -- "$rs_dir/params" 2> /dev/null
     printf 'log_size=%s\n' "$(cat -- "$rs_dir/restore.log" 2> /dev/null | wc -c)"
     if [ -f "$rs_dir/follow.sh" ]; then echo follow=yes; fi
+    # RUN_DIR is PARENT/.NAME.restore-ID.run: its siblings share everything up to the id.
+    rs_prefix=${rs_dir%-*.run}-
+    for rs_other in "$rs_prefix"*.run; do
+        if [ -d "$rs_other" ] && [ "$rs_other" != "$rs_dir" ]; then
+            rs_id=${rs_other#"$rs_prefix"}
+            printf 'other=%s\n' "${rs_id%.run}"
+        fi
+    done
 }
 
 run_root() {

@@ -57,6 +57,26 @@ class LookupScriptTest {
     }
 
     @Test
+    void restoreStateSaysWhatIsLeftOfARestoreRunAndNamesTheOthersOfItsDataDirectory() throws Exception {
+        Path parent = Files.createDirectories(work.resolve("pg 'x' $(id)"));
+        Path run = Files.createDirectories(parent.resolve(".main db.restore-20261127T000000Z.run"));
+        Files.writeString(run.resolve("params"), "was_running=true\nbackup=/backups/a b\naside=/x\n",
+                StandardCharsets.UTF_8);
+        Files.writeString(run.resolve("restore.log"), "one\ntwo\n", StandardCharsets.UTF_8);
+        Files.writeString(run.resolve("follow.sh"), "", StandardCharsets.UTF_8);
+        Files.createDirectories(parent.resolve(".main db.restore-20261126T000000Z.run"));
+        Files.createDirectories(parent.resolve(".main.restore-20261125T000000Z.run"));
+        Files.createDirectories(parent.resolve(".main db.backup-20261125T000000Z.run"));
+
+        assertThat(lookup("restore_state", run.toString()).lines()).containsExactly("host=" + hostname(), "run=yes",
+                "was_running=true", "backup=/backups/a b", "log_size=8", "follow=yes", "other=20261126T000000Z");
+
+        Path missing = parent.resolve(".main db.restore-20261128T000000Z.run");
+        assertThat(lookup("restore_state", missing.toString()).lines()).as("not there: the others are named")
+                .containsExactly("host=" + hostname(), "log_size=0", "other=20261126T000000Z", "other=20261127T000000Z");
+    }
+
+    @Test
     void runRootIsMadePrivateAndNamedByItsRealPath() throws Exception {
         Path home = Files.createDirectories(work.resolve("home 'h' $(id)"));
         Path link = Files.createSymbolicLink(work.resolve("home link"), home);

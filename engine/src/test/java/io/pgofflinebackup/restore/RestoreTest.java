@@ -212,7 +212,9 @@ class RestoreTest {
                 false, new RealHostSupport.RecordingListener()).reattach(cluster.pgdata().toString(), "20200101T000000Z");
         assertThat(none.errorCode()).isEqualTo(ErrorCode.BAD_INPUT);
         assertThat(none.exitCode()).isEqualTo(2);
-        assertThat(none.errorMessage()).startsWith("there is no restore run 20200101T000000Z of " + cluster.pgdata());
+        assertThat(none.errorMessage()).isEqualTo("there is no restore run 20200101T000000Z of " + cluster.pgdata()
+                + " (" + cluster.directory().resolve(".data.restore-20200101T000000Z.run") + " does not exist); there"
+                + " is none of it at all. Nothing was changed");
         assertThat(cluster.isRunning()).isTrue();
     }
 
