@@ -300,12 +300,12 @@ public final class BackupJob {
      * log so far, the host's name, whether the completed backup or a partial one is there, and
      * "unreadable=OWNER" when the directory is there but not for the user the commands run as.
      */
-    private record Probed(RemoteRun run, String out) {
+    private record Probed(RemoteRun run, HostLookup.Answer answer) {
         static Probed of(SshSession ssh, RemoteRun run) throws IOException {
             List<String> arguments = new ArrayList<>(List.of(run.runDir(), run.handle().paramsFile(), run.manifest(),
                     run.partialDir()));
             arguments.addAll(run.handle().logPaths());
-            return new Probed(run, HostLookup.exec(ssh, Duration.ofSeconds(60), "run_state", arguments).stdout());
+            return new Probed(run, HostLookup.ask(ssh, Duration.ofSeconds(60), "run_state", arguments));
         }
 
         boolean present() {
@@ -332,13 +332,11 @@ public final class BackupJob {
         }
 
         String param(String key) {
-            return out.lines().filter(l -> l.startsWith(key + "=")).map(l -> l.substring(key.length() + 1))
-                    .findFirst().orElse("");
+            return answer.value(key);
         }
 
         long logSize() {
-            String size = param("log_size").strip();
-            return size.matches("\\d+") ? Long.parseLong(size) : 0;
+            return answer.number("log_size");
         }
 
         boolean wasRunning() {

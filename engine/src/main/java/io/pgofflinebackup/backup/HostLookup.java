@@ -26,4 +26,29 @@ public final class HostLookup {
         command.addAll(arguments);
         return ssh.exec(ShellQuote.command(command), SCRIPT, timeout);
     }
+
+    /** A lookup that answers in "key=value" lines (run_state, restore_state). */
+    public static Answer ask(SshSession ssh, Duration timeout, String lookup, List<String> arguments)
+            throws IOException {
+        return new Answer(exec(ssh, timeout, lookup, arguments).stdout());
+    }
+
+    /** What a lookup printed as "key=value" lines; a key may come on several lines. */
+    public record Answer(String out) {
+        /** The value of the first line for {@code key}, or "" when there is none. */
+        public String value(String key) {
+            return values(key).stream().findFirst().orElse("");
+        }
+
+        /** The values of every line for {@code key}, in the order printed. */
+        public List<String> values(String key) {
+            return out.lines().filter(l -> l.startsWith(key + "=")).map(l -> l.substring(key.length() + 1)).toList();
+        }
+
+        /** A count the lookup printed (a size in bytes, say); 0 when it is not a number. */
+        public long number(String key) {
+            String value = value(key).strip();
+            return value.matches("\\d+") ? Long.parseLong(value) : 0;
+        }
+    }
 }

@@ -236,27 +236,25 @@ public final class RestoreJob {
      * size of its log, whether follow.sh is still there, and the other restore runs of its data
      * directory.
      */
-    private record RunState(RunnerHandle handle, String out) {
+    private record RunState(RunnerHandle handle, HostLookup.Answer answer) {
         static RunState of(SshSession ssh, RunnerHandle handle) throws IOException {
-            return new RunState(handle, HostLookup.exec(ssh, Duration.ofSeconds(60), "restore_state",
-                    List.of(handle.runDir())).stdout());
+            return new RunState(handle, HostLookup.ask(ssh, Duration.ofSeconds(60), "restore_state",
+                    List.of(handle.runDir())));
         }
 
         String value(String key) {
-            return out.lines().filter(l -> l.startsWith(key + "=")).map(l -> l.substring(key.length() + 1))
-                    .findFirst().orElse("");
+            return answer.value(key);
         }
 
         long logSize() {
-            String size = value("log_size").strip();
-            return size.matches("\\d+") ? Long.parseLong(size) : 0;
+            return answer.number("log_size");
         }
 
         /** A run that is not there, or that the commands cannot read (one started with --sudo is the owner's). */
         void requireFound(String id, String pgdata, RestoreRequest request) throws JobFailure {
             if (!value("run").equals("yes")) {
-                List<String> others = out.lines().filter(l -> l.startsWith("other="))
-                        .map(l -> l.substring("other=".length())).filter(o -> o.matches("\\d{8}T\\d{6}Z")).toList();
+                List<String> others = answer.values("other").stream().filter(o -> o.matches("\\d{8}T\\d{6}Z"))
+                        .toList();
                 throw new JobFailure(ErrorCode.BAD_INPUT, "there is no restore run " + id + " of " + pgdata + " ("
                         + handle.runDir() + " does not exist); " + (others.isEmpty() ? "there is none of it at all"
                                 : "its restore runs are " + String.join(", ", others) + " (oldest first)")
