@@ -225,9 +225,7 @@ public final class RestoreJob {
         if (Path.of(pgdata).normalize().getFileName() == null) {
             throw new JobFailure(ErrorCode.BAD_INPUT, "--pgdata cannot be the root directory");
         }
-        String runDir = parentOf(pgdata) + "/." + Path.of(pgdata).normalize().getFileName() + ".restore-" + id
-                + ".run";
-        return new RunnerHandle(id, runDir, "restore.sh", List.of(runDir + "/restore.log"));
+        return handle(pgdata, id);
     }
 
     /**
@@ -417,15 +415,27 @@ public final class RestoreJob {
     }
 
     private RunnerHandle prepare(SshSession ssh, String stamp) throws JobFailure, IOException {
-        String parent = parentOf(request.pgdata());
-        String base = Path.of(request.pgdata()).getFileName().toString();
-        String runDir = parent + "/." + base + ".restore-" + stamp + ".run";
-        ExecResult made = ssh.exec("umask 077 && mkdir -- " + ShellQuote.quote(runDir), null, Duration.ofSeconds(60));
+        RunnerHandle handle = handle(request.pgdata(), stamp);
+        ExecResult made = ssh.exec("umask 077 && mkdir -- " + ShellQuote.quote(handle.runDir()), null,
+                Duration.ofSeconds(60));
         if (!made.ok()) {
-            throw new JobFailure(ErrorCode.TARGET_NOT_USABLE, "cannot create " + runDir + ": "
+            throw new JobFailure(ErrorCode.TARGET_NOT_USABLE, "cannot create " + handle.runDir() + ": "
                     + made.firstErrorLine());
         }
-        return new RunnerHandle(stamp, runDir, "restore.sh", List.of(runDir + "/restore.log"));
+        return handle;
+    }
+
+    /**
+     * Where restore run {@code id} of {@code pgdata} keeps its state, params and restore.log: a
+     * hidden directory beside the data directory, named for it and for the run.
+     */
+    public static String runDirectory(String pgdata, String id) {
+        return parentOf(pgdata) + "/." + Path.of(pgdata).normalize().getFileName() + ".restore-" + id + ".run";
+    }
+
+    private static RunnerHandle handle(String pgdata, String id) {
+        String runDir = runDirectory(pgdata, id);
+        return new RunnerHandle(id, runDir, "restore.sh", List.of(runDir + "/restore.log"));
     }
 
     private RunnerParams params(RestorePlan plan, String stamp) {

@@ -10,6 +10,7 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.security.ACL;
 import hudson.security.ACLContext;
+import io.pgofflinebackup.restore.RestoreJob;
 import java.nio.file.Path;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -194,11 +195,7 @@ public final class PgOfflineRestoreExecution extends StepExecution {
     /** The restore's log on the host: in its run directory, which the engine names beside PGDATA. */
     private String logOf(String id) {
         String dir = runDir;
-        if (dir == null) {
-            Path data = Path.of(pgdata);
-            dir = data.resolveSibling("." + data.getFileName() + ".restore-" + id + ".run").toString();
-        }
-        return dir + "/restore.log";
+        return (dir == null ? RestoreJob.runDirectory(pgdata, id) : dir) + "/restore.log";
     }
 
     /** For unit tests, which have no credentials store: where the login comes from. */

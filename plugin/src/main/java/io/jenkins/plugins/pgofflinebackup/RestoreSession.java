@@ -3,6 +3,7 @@ package io.jenkins.plugins.pgofflinebackup;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import io.pgofflinebackup.restore.RestoreJob;
 import java.io.IOException;
 import java.util.function.Consumer;
 
@@ -108,10 +109,8 @@ final class RestoreSession {
             if (runId == null) {
                 return Messages.RestoreSession_howItEnded(spec.pgdata());
             }
-            java.nio.file.Path data = java.nio.file.Path.of(spec.pgdata());
             return Messages.RestoreSession_howItEndedRun(spec.host(), RestoreSpec.attachOptions(spec.service().sudo(),
-                    spec.pgdata()), runId, data.resolveSibling("." + data.getFileName() + ".restore-" + runId + ".run")
-                    .resolve("restore.log"));
+                    spec.pgdata()), runId, RestoreJob.runDirectory(spec.pgdata(), runId) + "/restore.log");
         }
     }
 }
