@@ -138,7 +138,7 @@ public final class RestoreJob {
             int exit = lastHandle == null ? 2 : failure.exitCode();
             String message = failure.getMessage();
             if (lastHandle != null && runnerMayGoOn(failure.code())) {
-                message += followHint();
+                message += followHint(lastHandle.id());
             }
             return new RestoreResult(false, host, requestedBackup, request.pgdata(), null, null, false, 0,
                     failure.databaseRunning(), failure.code(), message,
@@ -146,7 +146,7 @@ public final class RestoreJob {
         } catch (IOException e) {
             return new RestoreResult(false, host, requestedBackup, request.pgdata(), null, null, false, 0, null,
                     lastHandle == null ? ErrorCode.CONNECTION_FAILED : ErrorCode.CONNECTION_LOST,
-                    "SSH failure: " + e.getMessage() + (lastHandle == null ? "" : followHint()),
+                    "SSH failure: " + e.getMessage() + (lastHandle == null ? "" : followHint(lastHandle.id())),
                     lastHandle == null ? null : lastHandle.logPaths().get(0), log.warnings(),
                     lastHandle == null ? 2 : 1);
         }
@@ -195,8 +195,7 @@ public final class RestoreJob {
             }
         } catch (JobFailure failure) {
             // Lost again: the same command follows it, once more.
-            String again = failure.code() == ErrorCode.CONNECTION_LOST
-                    ? ". " + attachHint(request, id) + " follows the restore to its end and reports it" : "";
+            String again = failure.code() == ErrorCode.CONNECTION_LOST ? followHint(id) : "";
             return new RestoreResult(false, host, requestedBackup, pgdata, null, null, false, 0,
                     failure.databaseRunning(), failure.code(), failure.getMessage() + again, logPath, log.warnings(),
                     failure.exitCode());
@@ -303,9 +302,9 @@ public final class RestoreJob {
         return code == ErrorCode.CONNECTION_LOST || code == ErrorCode.RUNNER_DIED;
     }
 
-    /** For a client that lost its runner: how to follow that runner to its end. */
-    private String followHint() {
-        return ". " + attachHint(request, lastHandle.id()) + " follows the restore to its end and reports it";
+    /** For a client that lost the runner of restore run {@code id}: how to follow that runner to its end. */
+    private String followHint(String id) {
+        return ". " + attachHint(request, id) + " follows the restore to its end and reports it";
     }
 
     /** The command that follows restore run {@code id} of the request's data directory, with the options it needs. */
