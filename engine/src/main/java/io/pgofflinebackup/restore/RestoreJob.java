@@ -182,7 +182,7 @@ public final class RestoreJob {
                 log.info("re-attaching to restore run " + id + " on " + host + " (" + handle.runDir() + ")");
                 if (!found.value("follow").equals("yes")) {
                     // The client that followed the run to its end removed its scripts, keeping the state and the log.
-                    uploadFollowScript(ssh, handle);
+                    new RunnerLauncher(ssh).putFollowScript(handle);
                 }
                 RunnerOutcome outcome = new RunnerMonitor(ssh, handle, 0, found.logSize(), log,
                         request.connection().reconnectTimeout(),
@@ -265,15 +265,6 @@ public final class RestoreJob {
                         + (request.service().sudo() ? "" : ": a restore started with --sudo acts as the cluster owner."
                                 + " Re-attach with --sudo, to act as that owner too"));
             }
-        }
-    }
-
-    private static void uploadFollowScript(SshSession ssh, RunnerHandle handle) throws JobFailure, IOException {
-        ExecResult put = ssh.exec("umask 077 && cat > " + ShellQuote.quote(handle.followScript()),
-                io.pgofflinebackup.util.RemoteScripts.follow(), Duration.ofSeconds(60));
-        if (!put.ok()) {
-            throw new JobFailure(ErrorCode.RUNNER_ERROR, "cannot write follow.sh into " + handle.runDir() + " to read"
-                    + " the restore's state: " + put.firstErrorLine());
         }
     }
 

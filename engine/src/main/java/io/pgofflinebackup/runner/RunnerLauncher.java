@@ -46,13 +46,8 @@ public final class RunnerLauncher {
         }
         files.put(run.paramsFile(), params.toBytes());
         files.put(logPath, logSoFar);
-        StringBuilder command = new StringBuilder("umask 077");
         ByteArrayOutputStream stdin = new ByteArrayOutputStream();
-        for (Map.Entry<String, byte[]> file : files.entrySet()) {
-            command.append(" && head -c ").append(file.getValue().length).append(" > ")
-                    .append(ShellQuote.quote(file.getKey()));
-            stdin.writeBytes(file.getValue());
-        }
+        StringBuilder command = writing(files, stdin);
         // setsid puts the runner in its own session, and with every descriptor redirected the SSH
         // channel closes at once: the runner no longer depends on this connection.
         // umask first: the shell creates runner.out before the runner sets its own.
@@ -70,6 +65,34 @@ public final class RunnerLauncher {
                     + result.firstErrorLine());
         }
         return Long.parseLong(pid);
+    }
+
+    /**
+     * Writes follow.sh into a run's directory again, for a client that re-attaches to a run whose
+     * follower removed it at the end (a restore's run directory stays, as its record).
+     */
+    public void putFollowScript(RunnerHandle run) throws JobFailure, IOException {
+        ByteArrayOutputStream stdin = new ByteArrayOutputStream();
+        StringBuilder command = writing(Map.of(run.followScript(), RemoteScripts.follow()), stdin);
+        ExecResult result = ssh.exec(command.toString(), stdin.toByteArray(), TIMEOUT);
+        if (!result.ok()) {
+            throw new JobFailure(ErrorCode.RUNNER_ERROR, "cannot write follow.sh into " + run.runDir() + " to read the"
+                    + " run's state: " + result.firstErrorLine());
+        }
+    }
+
+    /**
+     * The command that writes {@code files} (mode 0600) from its stdin, which this fills: one after the
+     * other, each cut off by {@code head -c} at its length (GNU head reads no byte beyond it).
+     */
+    private static StringBuilder writing(Map<String, byte[]> files, ByteArrayOutputStream stdin) {
+        StringBuilder command = new StringBuilder("umask 077");
+        for (Map.Entry<String, byte[]> file : files.entrySet()) {
+            command.append(" && head -c ").append(file.getValue().length).append(" > ")
+                    .append(ShellQuote.quote(file.getKey()));
+            stdin.writeBytes(file.getValue());
+        }
+        return command;
     }
 
     /** Removes a finished run's own directory (its scripts and state; never data). */
