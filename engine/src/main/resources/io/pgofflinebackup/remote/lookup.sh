@@ -38,19 +38,24 @@ owner() {
     done
 }
 
+# run_dir RUN_DIR: the host= line, and run=yes and unreadable=OWNER as run_state says them.
+run_dir() {
+    printf 'host=%s\n' "$(hostname 2> /dev/null || uname -n)"
+    if [ -d "$1" ]; then
+        echo run=yes
+        # A run started with --sudo belongs to the cluster owner (0700): read as anyone else it has
+        # no params and no log, as if it had none.
+        [ -r "$1" ] && [ -x "$1" ] || printf 'unreadable=%s\n' "$(stat -c %U -- "$1")"
+    fi
+}
+
 run_state() {
     rs_dir=$1
     rs_params=$2
     rs_manifest=$3
     rs_partial=$4
     shift 4
-    printf 'host=%s\n' "$(hostname 2> /dev/null || uname -n)"
-    if [ -d "$rs_dir" ]; then
-        echo run=yes
-        # A run started with --sudo belongs to the cluster owner (0700): read as anyone else it has
-        # no params and no log, as if it had none.
-        [ -r "$rs_dir" ] && [ -x "$rs_dir" ] || printf 'unreadable=%s\n' "$(stat -c %U -- "$rs_dir")"
-    fi
+    run_dir "$rs_dir"
     sed -n -e '/^copy_to=/p' -e '/^dest=/p' -e '/^was_running=/p' -- "$rs_params" 2> /dev/null
     printf 'log_size=%s\n' "$(cat -- "$@" 2> /dev/null | wc -c)"
     if [ -f "$rs_manifest" ]; then echo final=yes; fi
@@ -59,11 +64,7 @@ run_state() {
 
 restore_state() {
     rs_dir=$1
-    printf 'host=%s\n' "$(hostname 2> /dev/null || uname -n)"
-    if [ -d "$rs_dir" ]; then
-        echo run=yes
-        [ -r "$rs_dir" ] && [ -x "$rs_dir" ] || printf 'unreadable=%s\n' "$(stat -c %U -- "$rs_dir")"
-    fi
+    run_dir "$rs_dir"
     sed -n -e '/^was_running=/p' -e '/^backup=/p' -- "$rs_dir/params" 2> /dev/null
     printf 'log_size=%s\n' "$(cat -- "$rs_dir/restore.log" 2> /dev/null | wc -c)"
     if [ -f "$rs_dir/follow.sh" ]; then echo follow=yes; fi
